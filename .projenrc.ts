@@ -1,0 +1,59 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-istio',
+  description: 'Typed cdk8s constructs for the Istio service mesh that catch misconfiguration at synth time',
+  author: 'cdk8s-istio maintainers',
+  authorAddress: 'maintainers@cdk8s-istio.dev',
+  repositoryUrl: 'https://github.com/cdk8s-istio/cdk8s-istio.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  keywords: ['cdk8s', 'istio', 'kubernetes', 'service-mesh', 'constructs'],
+
+  jsiiVersion: '~6.0.0',
+  // ts-jest 29 and ts-node 10 support TypeScript < 6
+  typescriptVersion: '~5.9.0',
+  // cdk8s and constructs become peer dependencies (^floor) and exact dev dependencies at the floor.
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  devDeps: [
+    // the CLI the README's synth command and the examples use
+    'cdk8s-cli@^2.207.0',
+    // CRD-schema and CEL conformance of every synthesized object (test helper only)
+    'ajv@^8.17.0',
+    '@marcbachmann/cel-js@^8.0.0',
+    'yaml@^2.5.0',
+    // Node 20 is the runtime here; projen's default tag for TypeScript 5.9 does not exist
+    '@types/node@^20',
+  ],
+
+  // This project lives outside GitHub's automation; `.ci/run` is the CI entry point.
+  github: false,
+  release: false,
+  sampleCode: false,
+  integrationTestAutoDiscover: false,
+
+  jestOptions: {
+    // A snapshot change must be a reviewed change: `npm test` never writes snapshots,
+    // `npx projen test:update` does it on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      coverageReporters: ['text-summary', 'lcov'],
+    },
+  },
+
+  gitignore: ['examples/*/dist/', '.ci-work/'],
+});
+
+// Synthesize every example with the cdk8s CLI, the way a user runs `cdk8s synth`.
+project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/');
+
+project.addTask('synth', {
+  description: 'Synthesize every example under examples/<name>/ into examples/<name>/dist with the cdk8s CLI',
+  exec: 'bash scripts/synth-examples.sh',
+});
+
+project.synth();
