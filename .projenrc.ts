@@ -37,6 +37,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   integrationTestAutoDiscover: false,
 
   jestOptions: {
+    // jest 30's resolver is unrs-resolver (see above); jest 29 is what ts-jest 29 targets anyway.
+    jestVersion: '^29.7.0',
     // A snapshot change must be a reviewed change: `npm test` never writes snapshots,
     // `npx projen test:update` does it on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -48,9 +50,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['examples/*/dist/', '.ci-work/'],
 });
 
-// Synthesize every example with the cdk8s CLI, the way a user runs `cdk8s synth`.
+// `npm ci` (npm 11) rejects a lockfile that depends on unrs-resolver: its per-platform optional
+// bindings are missing from the lockfile. So stay on the eslint resolver and jest versions that
+// do not use it. Set after the constructor so these replace the versions projen's components ask for;
+// projen derives ts-jest and @types/jest versions from jestVersion, and 29.7 exists for neither.
+for (const dep of ['eslint-import-resolver-typescript', 'ts-jest', '@types/jest']) {
+  project.deps.removeDependency(dep);
+}
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.7', 'ts-jest@^29.4.0', '@types/jest@^29.5.0');
+
 project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/');
 
+// Synthesize every example with the cdk8s CLI, the way a user runs `cdk8s synth`.
 project.addTask('synth', {
   description: 'Synthesize every example under examples/<name>/ into examples/<name>/dist with the cdk8s CLI',
   exec: 'bash scripts/synth-examples.sh',
