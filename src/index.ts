@@ -1,1 +1,3 @@
-export * from './duration';
+export * from './api-version';
+export * from './protocol';
+export * from './resource';

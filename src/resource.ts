@@ -1,0 +1,127 @@
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioApi } from './api-version';
+import { configError } from './private/errors';
+import { objectNameProblem } from './private/rules';
+import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { defaultObjectName } from './private/names';
+
+/**
+ * Props every Istio resource takes.
+ */
+export interface IstioResourceProps {
+  /**
+   * Metadata of the object.
+   *
+   * @default - `name` is the construct id in kebab case (`ReviewsRoute` becomes `reviews-route`), never hashed;
+   * `namespace` is the enclosing MeshNamespace's, else the chart's.
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+/**
+ * An Istio configuration object: one construct wrapping one API object.
+ *
+ * The object's `spec` is rendered at synth time, so `addXxx()` calls made after construction are included.
+ */
+export abstract class IstioResource extends Construct {
+  /**
+   * The API object this construct renders. Use it for metadata (`apiObject.metadata.addLabel()`) or as a last
+   * resort for JSON patches; prefer `addSpecOverride()` for spec fields this library does not model.
+   */
+  public readonly apiObject: ApiObject;
+
+  /** The object's `metadata.name`. */
+  public readonly name: string;
+
+  /**
+   * The object's `metadata.namespace`, or undefined when it has none (kubectl applies it to the current
+   * namespace; references to it assume `default`).
+   */
+  public readonly namespace?: string;
+
+  /** The object's kind, e.g. `VirtualService`. */
+  public readonly kind: string;
+
+  private readonly specOverrides: Array<{ path: string[]; value: any }> = [];
+
+  protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
+    super(scope, id);
+    this.kind = kind;
+    this.name = props.metadata?.name ?? defaultObjectName(id);
+    this.namespace = props.metadata?.namespace ?? namespaceOf(this);
+    const nameProblem = objectNameProblem(this.name);
+    if (nameProblem) {
+      throw configError(this, {
+        field: 'metadata.name',
+        value: this.name,
+        problem: nameProblem,
+        fix: 'pass a valid metadata.name, or use a construct id that converts to one',
+      });
+    }
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: `${group}/${IstioApi.versionOf(this)}`,
+      kind,
+      metadata: { ...props.metadata, name: this.name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.renderSpecWithOverrides() }),
+    });
+  }
+
+  /** The object's metadata, to add labels and annotations. */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
+  }
+
+  /** The object's apiVersion, e.g. `networking.istio.io/v1`. */
+  public get apiVersion(): string {
+    return this.apiObject.apiVersion;
+  }
+
+  /** The namespace references resolve against: `namespace`, or `default` when the object has none. */
+  public get effectiveNamespace(): string {
+    return this.namespace ?? DEFAULT_NAMESPACE;
+  }
+
+  /**
+   * Sets a spec field this library does not model, so nobody has to fork it for one field. The value is
+   * written after rendering, at `path` (dot-separated; array indices as numbers; `\.` for a literal dot),
+   * creating intermediate objects. The conformance of the result to Istio's CRDs is the caller's responsibility.
+   *
+   * @example
+   * virtualService.addSpecOverride('http.0.retries.retryRemoteLocalities', true);
+   */
+  public addSpecOverride(path: string, value: any): void {
+    const segments = path.split(/(?<!\\)\./).map(s => s.replace(/\\\./g, '.'));
+    if (segments.some(s => s.length === 0)) {
+      throw configError(this, {
+        field: 'addSpecOverride(path)',
+        value: path,
+        problem: 'has an empty segment',
+        fix: 'write the path as dot-separated field names, e.g. "http.0.timeout"',
+      });
+    }
+    this.specOverrides.push({ path: segments, value });
+  }
+
+  /**
+   * Renders the object's spec: plain JSON, Istio field names, no undefined-only objects.
+   * @internal
+   */
+  protected abstract _renderSpec(): any;
+
+  private renderSpecWithOverrides(): any {
+    const spec = this._renderSpec() ?? {};
+    for (const { path, value } of this.specOverrides) {
+      let node = spec;
+      for (let i = 0; i < path.length - 1; i++) {
+        const key = path[i];
+        if (node[key] === undefined || node[key] === null || typeof node[key] !== 'object') {
+          node[key] = /^\d+$/.test(path[i + 1]) ? [] : {};
+        }
+        node = node[key];
+      }
+      node[path[path.length - 1]] = value;
+    }
+    return spec;
+  }
+}
