@@ -26,6 +26,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.0',
     '@marcbachmann/cel-js@^8.0.0',
     'yaml@^2.5.0',
+    // schemas of the Kubernetes kinds we emit (Service, Deployment, Namespace, Secret), for conformance tests
+    'kubernetes-models@^5.1.0',
     // Node 20 is the runtime here; projen's default tag for TypeScript 5.9 does not exist
     '@types/node@^20',
   ],
@@ -44,6 +46,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       coverageReporters: ['text-summary', 'lcov'],
+      // Checks every object any test synthesizes against Istio's CRD schemas and CEL rules.
+      setupFilesAfterEnv: ['<rootDir>/test/setup/conformance.ts'],
     },
   },
 
