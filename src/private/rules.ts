@@ -173,3 +173,27 @@ export function exportToProblem(entries: string[], allowNone: boolean): string |
   if (entries.length > 1 && (seen.has('*') || seen.has('~'))) return '"*" and "~" must be the only entry';
   return undefined;
 }
+
+/**
+ * A Unix domain socket address (Gateway and Sidecar `bind`, Sidecar `defaultEndpoint`, ServiceEntry endpoint
+ * `address`): `unix://` followed by an absolute path that names a file, or by an abstract socket `@name`.
+ */
+export function unixSocketProblem(address: string): string | undefined {
+  if (!address.startsWith('unix://')) return 'must start with "unix://"';
+  const path = address.slice('unix://'.length);
+  if (path.startsWith('@')) return path.length > 1 ? undefined : 'must name the abstract socket after "@"';
+  if (!path.startsWith('/')) return 'must be an absolute path ("unix:///var/run/app.sock") or an abstract socket ("unix://@app")';
+  if (path.endsWith('/')) return 'must name a socket, not a directory (it ends in "/")';
+  return undefined;
+}
+
+/** Ports the Istio proxy listens on itself (admin, capture, HBONE, health, metrics, DNS). */
+export const RESERVED_PROXY_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
+
+/** A port a listener of the proxy may use: not one the proxy already listens on. */
+export function reservedProxyPortProblem(port: number): string | undefined {
+  if (RESERVED_PROXY_PORTS.includes(port)) {
+    return `is reserved by the Istio proxy (reserved: ${RESERVED_PROXY_PORTS.join(', ')})`;
+  }
+  return undefined;
+}
