@@ -243,7 +243,7 @@ export class ServiceEntry extends IstioResource {
 
   /** The endpoints of the service (a copy; use `addEndpoint()` to add one). */
   public get endpoints(): ServiceEntryEndpoint[] {
-    return this._endpoints.map(e => ({ ...e }));
+    return this._endpoints.map(copyEndpoint);
   }
 
   /** The labels of the selected workloads (a copy), or undefined without a selector. */
@@ -381,11 +381,7 @@ export class ServiceEntry extends IstioResource {
         fix: 'give a relative weight of 1 or more, and remove the endpoint to send it no traffic',
       });
     }
-    this._endpoints.push({
-      ...endpoint,
-      ports: endpoint.ports && { ...endpoint.ports },
-      labels: endpoint.labels && { ...endpoint.labels },
-    });
+    this._endpoints.push(copyEndpoint(endpoint));
   }
 
   /** @internal */
@@ -641,6 +637,10 @@ function addressesRequiredProblem(entry: ServiceEntry, index: number, port: Serv
     fix: 'list the service\'s IPs or CIDR blocks in addresses, or use resolution DNS or STATIC so Istio allocates an address',
     symptom: `every TCP connection to port ${port.number} shares one 0.0.0.0:${port.number} listener, so it may reach the wrong service`,
   };
+}
+
+function copyEndpoint(endpoint: ServiceEntryEndpoint): ServiceEntryEndpoint {
+  return { ...endpoint, ports: endpoint.ports && { ...endpoint.ports }, labels: endpoint.labels && { ...endpoint.labels } };
 }
 
 function undefinedIfEmpty<T>(items: T[]): T[] | undefined {
