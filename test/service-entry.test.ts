@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
+import { oneOf, synth } from './util';
 import { Protocol } from '../src/protocol';
 import { ServiceEntry, ServiceEntryLocation, ServiceEntryResolution } from '../src/service-entry';
-import { oneOf, synth } from './util';
 
 const HTTP = { number: 80, name: 'http', protocol: Protocol.HTTP };
 const HTTPS = { number: 443, name: 'https', protocol: Protocol.HTTPS };
@@ -436,7 +436,7 @@ describe('ServiceEntry errors', () => {
 
   test('endpoint port keys must be port names', () => {
     const entry = new ServiceEntry(chart(), 'Se', { hosts: ['vm.internal'], resolution: ServiceEntryResolution.STATIC, ports: [HTTP] });
-    expect(() => entry.addEndpoint({ address: '10.0.0.1', ports: { 'http_alt': 8080 } }))
+    expect(() => entry.addEndpoint({ address: '10.0.0.1', ports: { http_alt: 8080 } }))
       .toThrow(/endpoints\[0\]\.ports: key must be a DNS label.*\(got "http_alt"\).*Fix: key ports by the name of a ServiceEntry port/);
   });
 
