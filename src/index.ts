@@ -3,3 +3,7 @@ export * from './protocol';
 export * from './resource';
 export * from './service-entry';
 export * from './sidecar';
+export * from './workload-target';
+export * from './peer-authentication';
+export * from './authorization-policy';
+export * from './request-authentication';
