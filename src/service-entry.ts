@@ -219,6 +219,15 @@ export class ServiceEntry extends IstioResource {
         fix: 'list "." (this namespace), "*" (every namespace) or "~" (none) alone, or namespace names',
       });
     }
+    // Istio counts "." and the entry's own namespace as the same entry.
+    if (this._exportTo.includes('.') && this._exportTo.includes(this.effectiveNamespace)) {
+      throw configError(this, {
+        field: 'exportTo',
+        value: this._exportTo,
+        problem: `lists both "." and "${this.effectiveNamespace}", which is this ServiceEntry's own namespace`,
+        fix: 'keep only one of them',
+      });
+    }
 
     for (const port of props.ports ?? []) this.addPort(port);
     for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);

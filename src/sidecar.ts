@@ -341,7 +341,10 @@ export class Sidecar extends IstioResource {
   /** Rules that need every listener, or the other Sidecars of the app. */
   private validateSidecar(): Problem[] {
     const problems: Problem[] = [];
-    if (this._ingress.length === 0 && this._egress.length === 0 && this.outboundTrafficPolicy === undefined) {
+    const sidecars = meshObjects(this, 'Sidecar', 'networking.istio.io');
+    // The rendered spec, so that fields set with addSpecOverride() (inboundConnectionPool) count.
+    const spec = sidecars.find(o => o.apiObject === this.apiObject)?.manifest.spec;
+    if (spec !== undefined && !['ingress', 'egress', 'outboundTrafficPolicy', 'inboundConnectionPool'].some(k => spec[k] !== undefined)) {
       problems.push({
         field: 'spec',
         problem: 'is empty: no ingress, no egress and no outboundTrafficPolicy',
@@ -350,8 +353,7 @@ export class Sidecar extends IstioResource {
       });
     }
     const namespace = this.effectiveNamespace;
-    const others = meshObjects(this, 'Sidecar', 'networking.istio.io')
-      .filter(o => o.namespace === namespace && o.apiObject !== this.apiObject);
+    const others = sidecars.filter(o => o.namespace === namespace && o.apiObject !== this.apiObject);
     if (this._workloadSelector === undefined) {
       const unselective = others.filter(o => o.manifest.spec?.workloadSelector === undefined);
       if (unselective.length > 0) {

@@ -311,6 +311,11 @@ describe('ServiceEntry errors', () => {
       .toThrow(/exportTo: "\*" and "~" must be the only entry.*Fix: list "\." \(this namespace\)/);
   });
 
+  test('exportTo must not list "." and the own namespace together', () => {
+    expect(() => new ServiceEntry(chart(), 'Se', { hosts: ['api.example.com'], exportTo: ['.', 'default'], ports: [HTTPS] }))
+      .toThrow(/exportTo: lists both "\." and "default", which is this ServiceEntry's own namespace.*Fix: keep only one of them/);
+  });
+
   test('workloadSelector labels must be valid Kubernetes labels', () => {
     expect(() => new ServiceEntry(chart(), 'Se', {
       hosts: ['vm.internal'],

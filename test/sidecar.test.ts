@@ -136,6 +136,18 @@ describe('Sidecar behaviour', () => {
     expect(oneOf(synth(c), 'Sidecar').spec).toEqual({ outboundTrafficPolicy: { mode: 'ALLOW_ANY' } });
   });
 
+  test('a Sidecar whose only field is set with addSpecOverride() is not empty', () => {
+    // GIVEN
+    const c = chart();
+    const sidecar = new Sidecar(c, 'Pool', { workloadSelector: { app: 'reviews' } });
+
+    // WHEN
+    sidecar.addSpecOverride('inboundConnectionPool.tcp.maxConnections', 100);
+
+    // THEN
+    expect(oneOf(synth(c), 'Sidecar').spec.inboundConnectionPool).toEqual({ tcp: { maxConnections: 100 } });
+  });
+
   test('one selector-less Sidecar per namespace, plus selective ones, is fine', () => {
     // GIVEN
     const app = Testing.app();
