@@ -7,3 +7,6 @@ export * from './workload-target';
 export * from './peer-authentication';
 export * from './authorization-policy';
 export * from './request-authentication';
+export * from './mesh-service';
+export * from './mesh-workload';
+export * from './service-backend';

@@ -1,0 +1,357 @@
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import * as plus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import {
+  APP_LABEL,
+  appLabelProblem,
+  containersProblems,
+  Finding,
+  INJECT_KEY,
+  podInjectionChoice,
+  podTemplateOf,
+  podTemplateProblems,
+  PodTemplateExpectations,
+  proxyUidFinding,
+  servicePortProtocol,
+  VERSION_LABEL,
+  versionLabelProblem,
+} from './private/mesh-rules';
+import { defaultObjectName } from './private/names';
+import { objectNameProblem } from './private/rules';
+import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { Protocol } from './protocol';
+
+/**
+ * Whether Istio injects its sidecar into a workload's pods: the pod label `sidecar.istio.io/inject`.
+ *
+ * @see https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy
+ */
+export enum SidecarInjection {
+  /** Label `sidecar.istio.io/inject: "true"`: injected even in a namespace without injection labels. */
+  ENABLED = 'true',
+  /**
+   * Label `sidecar.istio.io/inject: "false"`: never injected, even in a namespace labelled `istio-injection=enabled`.
+   * The pod is kept out of the mesh: no mTLS, no routing, no telemetry for its own traffic.
+   */
+  DISABLED = 'false',
+  /** No label: the namespace decides (`istio-injection=enabled` or `istio.io/rev=<revision>`). */
+  NAMESPACE_DEFAULT = 'namespace-default',
+}
+
+/**
+ * What makes a workload part of the mesh: the labels Istio and DestinationRule subsets read, and the injection choice.
+ */
+export interface MeshWorkloadOptions {
+  /**
+   * The pod label `app`: Istio's canonical service name for the workload, and what a MeshService selects.
+   */
+  readonly app: string;
+
+  /**
+   * The pod label `version`: Istio's canonical revision, and what DestinationRule subsets select on. It must be a
+   * DNS label (`v1`, `v2-canary`; not `v1.0`) because it becomes a subset name.
+   */
+  readonly version: string;
+
+  /**
+   * Whether the sidecar is injected. Opting out is an explicit choice made here; the `sidecar.istio.io/inject` label
+   * or annotation set through `podMetadata` is refused.
+   *
+   * @default SidecarInjection.NAMESPACE_DEFAULT
+   */
+  readonly sidecarInjection?: SidecarInjection;
+}
+
+/**
+ * Props of a MeshDeployment: a cdk8s-plus Deployment's props plus the mesh options.
+ */
+export interface MeshDeploymentProps extends plus.DeploymentProps, MeshWorkloadOptions {}
+
+/**
+ * Props of a MeshStatefulSet: a cdk8s-plus StatefulSet's props plus the mesh options.
+ */
+export interface MeshStatefulSetProps extends plus.StatefulSetProps, MeshWorkloadOptions {}
+
+/**
+ * A cdk8s-plus Deployment made for the mesh. Its pods carry the labels `app` and `version`, every container port is
+ * named `<protocol>[-<suffix>]`, and it refuses what breaks the sidecar: ports the proxy reserves (15000, 15001,
+ * 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090), containers running as UID 1337, and injection choices
+ * hidden in `podMetadata`.
+ *
+ * The object is named after the construct id in kebab case (`ReviewsV1` becomes `reviews-v1`) and lands in the
+ * enclosing MeshNamespace. cdk8s-plus's other defaults stay as they are: 2 replicas, CPU and memory requests and
+ * limits, `runAsNonRoot`, a read-only root file system, `imagePullPolicy: Always`, a TCP startup probe on
+ * `portNumber`, no service account token.
+ *
+ * @see https://istio.io/latest/docs/ops/deployment/application-requirements/
+ */
+export class MeshDeployment extends plus.Deployment {
+  /** The pod label `app`. */
+  public readonly app: string;
+  /** The pod label `version`. */
+  public readonly version: string;
+  /** The injection choice. */
+  public readonly sidecarInjection: SidecarInjection;
+
+  constructor(scope: Construct, id: string, props: MeshDeploymentProps) {
+    super(scope, id, meshWorkloadProps(scope, id, props));
+    this.app = props.app;
+    this.version = props.version;
+    this.sidecarInjection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
+    checkMeshWorkload(this, props);
+    this.node.addValidation({ validate: () => renderedProblems(this, expectationsOf(this)) });
+  }
+
+  /** Attaches a container; its ports and security context must suit the sidecar. */
+  public attachContainer(cont: plus.Container): void {
+    checkContainer(this, cont);
+    super.attachContainer(cont);
+  }
+}
+
+/**
+ * A cdk8s-plus StatefulSet made for the mesh, with the same guarantees as MeshDeployment. The headless Service
+ * cdk8s-plus creates for it copies the container port names, so they carry the protocol too; pass `service` to
+ * use your own.
+ */
+export class MeshStatefulSet extends plus.StatefulSet {
+  /** The pod label `app`. */
+  public readonly app: string;
+  /** The pod label `version`. */
+  public readonly version: string;
+  /** The injection choice. */
+  public readonly sidecarInjection: SidecarInjection;
+
+  constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
+    super(scope, id, meshWorkloadProps(scope, id, props));
+    this.app = props.app;
+    this.version = props.version;
+    this.sidecarInjection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
+    checkMeshWorkload(this, props);
+    this.node.addValidation({ validate: () => renderedProblems(this, expectationsOf(this)) });
+  }
+
+  /** Attaches a container; its ports and security context must suit the sidecar. */
+  public attachContainer(cont: plus.Container): void {
+    checkContainer(this, cont);
+    super.attachContainer(cont);
+  }
+}
+
+/**
+ * A container port of a workload, as Istio sees it.
+ */
+export interface ResolvedContainerPort {
+  /** The name of the container. */
+  readonly containerName: string;
+  /** The port number. */
+  readonly number: number;
+  /** The port's name, if it has one. */
+  readonly name?: string;
+  /** The protocol the name claims (UDP for UDP ports), or undefined when it claims none. */
+  readonly protocol?: Protocol;
+}
+
+/**
+ * A workload as it will be synthesized: what routes, subsets and policies need to know about it.
+ */
+export interface ResolvedMeshWorkload {
+  /** The kind, e.g. `Deployment`. */
+  readonly kind: string;
+  /** The object's name. */
+  readonly name: string;
+  /** The object's namespace, `default` when it has none. */
+  readonly namespace: string;
+  /** The pod label `app`, if set. */
+  readonly app?: string;
+  /** The pod label `version`, if set. */
+  readonly version?: string;
+  /** Every label of the pod template. */
+  readonly podLabels: { [key: string]: string };
+  /** The pods' own injection choice (label, else the deprecated annotation). */
+  readonly sidecarInjection: SidecarInjection;
+  /** Every port of the pod's containers. */
+  readonly ports: ResolvedContainerPort[];
+}
+
+/**
+ * A workload handed to a construct of this library: a MeshDeployment or MeshStatefulSet, any cdk8s-plus workload or
+ * Pod, or a plain ApiObject (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod). It is checked by
+ * the same rules as MeshDeployment, on the object as it will be synthesized.
+ */
+export class MeshWorkload {
+  /** A cdk8s-plus workload or Pod, including MeshDeployment and MeshStatefulSet. */
+  public static fromWorkload(workload: plus.AbstractPod): MeshWorkload {
+    return new MeshWorkload(ApiObject.of(workload));
+  }
+
+  /** A workload ApiObject (e.g. imported with `cdk8s import` or `Include`). */
+  public static fromApiObject(apiObject: ApiObject): MeshWorkload {
+    if (podTemplateOf({ kind: apiObject.kind }) === undefined) {
+      throw configError(apiObject, {
+        field: 'kind',
+        value: apiObject.kind,
+        problem: 'has no pod template',
+        fix: 'pass a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod',
+      });
+    }
+    return new MeshWorkload(apiObject);
+  }
+
+  /** The kind of the workload. */
+  public readonly kind: string;
+  /** The workload's name. */
+  public readonly name: string;
+  /** The workload's namespace, or undefined when it has none. */
+  public readonly namespace?: string;
+
+  private readonly apiObject: ApiObject;
+
+  private constructor(apiObject: ApiObject) {
+    this.apiObject = apiObject;
+    this.kind = apiObject.kind;
+    this.name = apiObject.name;
+    this.namespace = apiObject.metadata.namespace;
+  }
+
+  /** The workload as it will be synthesized. Call it at synth time (in a validation or a Lazy), after every mutation. */
+  public resolve(): ResolvedMeshWorkload {
+    const { template } = podTemplateOf(this.apiObject.toJson())!;
+    const labels = { ...template.metadata?.labels };
+    const injection = podInjectionChoice(template.metadata);
+    return {
+      kind: this.kind,
+      name: this.name,
+      namespace: this.namespace ?? DEFAULT_NAMESPACE,
+      app: labels[APP_LABEL],
+      version: labels[VERSION_LABEL],
+      podLabels: labels,
+      sidecarInjection: injection === 'true' ? SidecarInjection.ENABLED
+        : injection === 'false' ? SidecarInjection.DISABLED : SidecarInjection.NAMESPACE_DEFAULT,
+      ports: (template.spec?.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => ({
+        containerName: c.name,
+        number: p.containerPort,
+        name: p.name,
+        protocol: servicePortProtocol({ name: p.name, protocol: p.protocol }),
+      }))),
+    };
+  }
+
+  /**
+   * What keeps the workload from being mesh-ready, one message per problem: missing `app`/`version` pod labels,
+   * unnamed or mis-named container ports, ports reserved by the sidecar, UID 1337, injection labels Istio ignores.
+   * Call it at synth time, e.g. from `node.addValidation()`.
+   */
+  public problems(): string[] {
+    return renderedProblems(this.apiObject, undefined);
+  }
+}
+
+function expectationsOf(workload: MeshDeployment | MeshStatefulSet): PodTemplateExpectations {
+  return {
+    app: workload.app,
+    version: workload.version,
+    injectLabel: workload.sidecarInjection === SidecarInjection.NAMESPACE_DEFAULT ? null : workload.sidecarInjection,
+  };
+}
+
+/** The props handed to cdk8s-plus: explicit name and namespace, `app`/`version` labels, the injection label. */
+function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(scope: Construct, id: string, props: T): T {
+  const injection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
+  const labels = { [APP_LABEL]: props.app, [VERSION_LABEL]: props.version };
+  const metadata: ApiObjectMetadata = {
+    ...props.metadata,
+    name: props.metadata?.name ?? defaultObjectName(id),
+    namespace: props.metadata?.namespace ?? namespaceOf(scope),
+    labels: { ...labels, ...props.metadata?.labels },
+  };
+  const podMetadata: ApiObjectMetadata = {
+    ...props.podMetadata,
+    labels: {
+      ...props.podMetadata?.labels,
+      ...labels,
+      ...(injection === SidecarInjection.NAMESPACE_DEFAULT ? {} : { [INJECT_KEY]: injection }),
+    },
+  };
+  return { ...props, metadata, podMetadata };
+}
+
+/** The construction-time checks of a mesh workload's own props (containers are checked as they are attached). */
+function checkMeshWorkload(workload: MeshDeployment | MeshStatefulSet, props: MeshWorkloadOptions & plus.WorkloadProps): void {
+  const problems: Problem[] = [];
+  const name = workload.metadata.name ?? '';
+  const nameProblem = objectNameProblem(name);
+  if (nameProblem) {
+    problems.push({ field: 'metadata.name', value: name, problem: nameProblem, fix: 'pass a valid metadata.name, or use a construct id that converts to one' });
+  }
+  const appProblem = appLabelProblem(props.app);
+  if (appProblem) problems.push({ field: 'app', value: props.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
+  const versionProblem = versionLabelProblem(props.version);
+  if (versionProblem) {
+    problems.push({ field: 'version', value: props.version, problem: versionProblem, fix: 'use letters, digits and "-" only, e.g. "v1" or "v1-2"' });
+  }
+  for (const key of [APP_LABEL, VERSION_LABEL]) {
+    const value = props.podMetadata?.labels?.[key];
+    if (value !== undefined) {
+      problems.push({
+        field: `podMetadata.labels.${key}`,
+        value,
+        problem: `is set by the ${key} prop`,
+        fix: `remove it from podMetadata and pass ${key}: "${value}"`,
+      });
+    }
+  }
+  for (const where of ['labels', 'annotations'] as const) {
+    const value = props.podMetadata?.[where]?.[INJECT_KEY];
+    if (value !== undefined) {
+      problems.push({
+        field: `podMetadata.${where}["${INJECT_KEY}"]`,
+        value,
+        problem: 'hides the workload\'s injection choice in pod metadata',
+        fix: `remove it and pass sidecarInjection: SidecarInjection.${value === 'false' ? 'DISABLED' : 'ENABLED'}`,
+      });
+    }
+  }
+  addFinding(problems, 'securityContext.user', proxyUidFinding(workload.securityContext.user));
+  if (workload.hostNetwork && workload.sidecarInjection === SidecarInjection.ENABLED) {
+    problems.push({
+      field: 'hostNetwork',
+      value: true,
+      problem: 'is set with sidecarInjection ENABLED, and Istio never injects hostNetwork pods',
+      fix: 'drop hostNetwork, or pass sidecarInjection: SidecarInjection.DISABLED',
+    });
+  }
+  throwIfProblems(workload, problems);
+}
+
+/** The attach-time check of a container, together with the containers already attached (port names are pod-wide). */
+function checkContainer(workload: MeshDeployment | MeshStatefulSet, cont: plus.Container): void {
+  const wire = (c: plus.Container) => ({
+    name: c.name,
+    ports: c.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol })),
+    securityContext: { runAsUser: c.securityContext.user },
+  });
+  const problems = containersProblems([...workload.containers, cont].map(wire), '')
+    .map(p => ({ ...p, field: p.field.replace('.securityContext.runAsUser', '.securityContext.user') }));
+  throwIfProblems(workload, problems);
+}
+
+/** The problems of a workload as it will be synthesized; objects that fail to render report that themselves. */
+function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined): string[] {
+  const apiObject = scope instanceof ApiObject ? scope : ApiObject.of(scope);
+  let manifest: any;
+  try {
+    manifest = apiObject.toJson();
+  } catch {
+    return [];
+  }
+  const found = podTemplateOf(manifest);
+  if (!found) return [];
+  const prefix = expect ? found.field : `${apiObject.kind} ${apiObject.metadata.namespace ?? DEFAULT_NAMESPACE}/${apiObject.name} ${found.field}`;
+  return podTemplateProblems(found.template, prefix, expect).map(describeProblem);
+}
+
+function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {
+  if (finding) problems.push({ field, ...finding });
+}
