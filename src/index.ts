@@ -10,3 +10,6 @@ export * from './request-authentication';
 export * from './mesh-service';
 export * from './mesh-workload';
 export * from './service-backend';
+export * from './gateway';
+export * from './destination-rule';
+export * from './traffic-policy';
