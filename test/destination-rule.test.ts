@@ -1,9 +1,9 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import { allOf, oneOf, synth } from './util';
 import { DestinationRule, DestinationRuleProps } from '../src/destination-rule';
 import {
   ClientTlsMode, ConsistentHash, H2UpgradePolicy, HashFunction, LoadBalancerAlgorithm, TrafficPolicy,
 } from '../src/traffic-policy';
-import { allOf, oneOf, synth } from './util';
 
 /** A DestinationRule for `reviews` with the given policy; returns the thunk that builds it. */
 function withPolicy(trafficPolicy: TrafficPolicy): () => void {

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
+import { oneOf, synth } from './util';
 import { Gateway, GatewayServer, GatewayTlsMode, TlsProtocolVersion } from '../src/gateway';
 import { Protocol } from '../src/protocol';
-import { oneOf, synth } from './util';
 
 const HTTP_80: GatewayServer = { port: { number: 80, name: 'http', protocol: Protocol.HTTP }, hosts: ['shop.example.com'] };
 
