@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.5.0',
     // schemas of the Kubernetes kinds we emit (Service, Deployment, Namespace, Secret), for conformance tests
     'kubernetes-models@^5.1.0',
+    // examples import 'cdk8s-istio' exactly as users do; in this repo that name maps to src/
+    'tsconfig-paths@^4.2.0',
     // Node 20 is the runtime here; projen's default tag for TypeScript 5.9 does not exist
     '@types/node@^20',
   ],
@@ -48,6 +50,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       coverageReporters: ['text-summary', 'lcov'],
       // Checks every object any test synthesizes against Istio's CRD schemas and CEL rules.
       setupFilesAfterEnv: ['<rootDir>/test/setup/conformance.ts'],
+      // examples/ and the README import the package by name, as users do
+      moduleNameMapper: { '^cdk8s-istio$': '<rootDir>/src' },
     },
   },
 
