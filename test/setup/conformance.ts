@@ -1,2 +1,41 @@
-// Placeholder: replaced by the conformance hook (validates every synthesized object against the CRDs).
-export {};
+/**
+ * Jest setup (setupFilesAfterEnv): every object any test of this file synthesizes is validated once, after all its
+ * tests, against Istio's, Gateway API's and cert-manager's CRDs (schema + CEL) and Kubernetes' rules.
+ *
+ * Synthesis goes through `Chart.prototype.toJson` (`Testing.synth`, `App.synth`, `App.synthYaml` all call it), so
+ * that is where objects are collected. A non-conformant object fails the test file with a list of its problems and
+ * the tests that produced it. Tests that synthesize invalid output on purpose call `exemptFromConformance(reason)`.
+ */
+import { Chart } from 'cdk8s';
+import { collector, conformanceStats, firstTimeInProcess, sharedAvailable, sharedDir, validateManifest } from '../util/conformance';
+
+const PATCHED = Symbol.for('cdk8s-istio.conformance.toJson');
+
+const proto = Chart.prototype as any;
+if (!proto[PATCHED]) {
+  const original = proto.toJson;
+  proto.toJson = function toJson(this: Chart, ...args: any[]) {
+    const result = original.apply(this, args);
+    if (Array.isArray(result)) collector.record(result, expect.getState().currentTestName ?? '<outside a test>');
+    return result;
+  };
+  proto[PATCHED] = true;
+}
+
+afterAll(() => {
+  if (collector.size === 0) return;
+  if (!sharedAvailable()) {
+    // Once per worker process, not once per test file: the notice is the same every time.
+    if (firstTimeInProcess('shared-missing-notice')) {
+      process.stderr.write(`conformance checks skipped: ../shared not found (looked in ${sharedDir()}; set CDK8S_ISTIO_SHARED)\n`);
+    }
+    return;
+  }
+  const start = Date.now();
+  const report = collector.report(validateManifest);
+  if (process.env.CDK8S_ISTIO_CONFORMANCE_TIMING) {
+    process.stderr.write(`conformance: ${collector.size} objects in ${Date.now() - start} ms `
+      + `${JSON.stringify(conformanceStats)} (${expect.getState().testPath})\n`);
+  }
+  if (report) throw new Error(report);
+});
