@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { configError, describeProblem, Problem } from './private/errors';
 import { Finding, portNamingFix, reservedPortFinding, servicePortProtocol, undeterminedProtocolFinding, WirePort } from './private/mesh-rules';
@@ -90,7 +91,7 @@ export class ServiceBackend {
   /** A core v1 Service ApiObject (e.g. imported with `cdk8s import` or `Include`). */
   public static fromApiObject(apiObject: ApiObject, options: ServiceBackendOptions = {}): ServiceBackend {
     if (apiObject.kind !== 'Service' || apiObject.apiVersion !== 'v1') {
-      throw configError(apiObject, {
+      throw configError(ownerOf(apiObject), {
         field: 'kind',
         value: `${apiObject.apiVersion}/${apiObject.kind}`,
         problem: 'must be a core v1 Service',
@@ -243,11 +244,16 @@ function routeKindFor(protocol: Protocol): string {
   return ROUTABLE[BackendRouteKind.HTTP].includes(protocol) ? 'http' : ROUTABLE[BackendRouteKind.TLS].includes(protocol) ? 'tls or tcp' : 'tcp';
 }
 
-function checkPort(scope: ApiObject | undefined, port: number, field: string): void {
+function checkPort(service: ApiObject | undefined, port: number, field: string): void {
   const problem = portProblem(port) ?? reservedPortFinding(port)?.problem;
   if (!problem) return;
   const p = { field, value: port, problem, fix: 'use a port number from 1 to 65535 that the sidecar does not reserve' };
-  throw scope ? configError(scope, p) : new Error(describeProblem(p));
+  throw service ? configError(ownerOf(service), p) : new Error(describeProblem(p));
+}
+
+/** The construct users know an ApiObject by: its L2 owner when it is one's `Resource` child. */
+function ownerOf(apiObject: ApiObject): IConstruct {
+  return apiObject.node.id === 'Resource' && apiObject.node.scope ? apiObject.node.scope : apiObject;
 }
 
 function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {

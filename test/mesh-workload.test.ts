@@ -61,11 +61,15 @@ describe('MeshDeployment manifests', () => {
 
     // WHEN
     new MeshDeployment(chart, 'Sleep', {
-      app: 'sleep', version: 'v1', sidecarInjection: SidecarInjection.ENABLED,
+      app: 'sleep',
+      version: 'v1',
+      sidecarInjection: SidecarInjection.ENABLED,
       containers: [{ image: 'curlimages/curl:8.8.0', command: ['sleep', 'infinity'] }],
     });
     const busybox = new MeshDeployment(chart, 'Busybox', {
-      app: 'busybox', version: 'v1', sidecarInjection: SidecarInjection.DISABLED,
+      app: 'busybox',
+      version: 'v1',
+      sidecarInjection: SidecarInjection.DISABLED,
       containers: [{ image: 'busybox:1.36', command: ['sleep', 'infinity'] }],
     });
 
