@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { meshObjects } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { IstioResource } from './resource';
@@ -458,21 +458,22 @@ export class AuthorizationPolicy extends IstioResource {
 
   private checkProvider(): void {
     if (this.action === AuthorizationAction.CUSTOM && (this.provider === undefined || this.provider.length === 0)) {
-      throwIfProblems(this, [{
+      throw configError(this, {
         field: 'provider',
         value: this.provider,
         problem: 'is required with action CUSTOM',
         fix: 'name the external authorizer, as declared in the mesh config\'s extensionProviders',
         symptom: 'istiod rejects the policy ("`provider.name` must not be empty")',
-      }]);
+      });
     }
     if (this.action !== AuthorizationAction.CUSTOM && this.provider !== undefined) {
-      throwIfProblems(this, [{
+      throw configError(this, {
         field: 'provider',
         value: this.provider,
         problem: `is only allowed with action CUSTOM (the action is ${this.action})`,
         fix: 'set action: AuthorizationAction.CUSTOM to delegate to the external authorizer, or remove provider',
-      }]);
+        symptom: 'istiod rejects the policy ("`provider` must not be with non CUSTOM action")',
+      });
     }
   }
 

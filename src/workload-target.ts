@@ -4,6 +4,8 @@ import { IstioResource, IstioResourceProps } from './resource';
 
 /** Istio accepts at most this many `targetRefs` (CRD `maxItems`). */
 const MAX_TARGET_REFS = 16;
+/** The label Istio puts on the pods it deploys for a Gateway API Gateway. */
+const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /**
  * Options for a policy target reference.
@@ -165,6 +167,17 @@ export class PolicyTargets {
 
   constructor(policy: IstioResource, selector: { [key: string]: string } | undefined) {
     checkPolicySelector(policy, selector);
+    const gatewayName = selector?.[GATEWAY_NAME_LABEL];
+    if (gatewayName !== undefined) {
+      // IST0166 IneffectiveSelector: Istio ignores selectors for the pods of Gateway API gateways.
+      throw configError(policy, {
+        field: 'selector',
+        value: selector,
+        problem: `selects the pods of a Gateway API gateway (label ${GATEWAY_NAME_LABEL}), which Istio ignores for selectors`,
+        fix: `replace selector with targetRefs: [PolicyTargetReference.gateway('${gatewayName}')]`,
+        symptom: `the ${policy.kind} has no effect on the gateway (istioctl analyze: IST0166 IneffectiveSelector)`,
+      });
+    }
     this.policy = policy;
     this.selector = selector === undefined ? undefined : { ...selector };
   }

@@ -292,6 +292,11 @@ describe('AuthorizationPolicy errors', () => {
     })).toThrow(/targetRefs\[0\]: is set together with selector.*Fix: remove selector to attach the policy to the Gateway.*only one of targetRefs or selector/);
   });
 
+  test('selector on the pods of a Gateway API gateway (IST0166)', () => {
+    expect(() => new AuthorizationPolicy(chart(), 'Policy', { selector: { 'gateway.networking.k8s.io/gateway-name': 'public' } }))
+      .toThrow(/selector: selects the pods of a Gateway API gateway.*Fix: replace selector with targetRefs: \[PolicyTargetReference\.gateway\('public'\)\].*IST0166/);
+  });
+
   test('targetRef in another namespace', () => {
     expect(() => new AuthorizationPolicy(chart('shop'), 'Policy', {
       targetRefs: [PolicyTargetReference.gateway('public', { namespace: 'istio-ingress' })],
