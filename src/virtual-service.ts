@@ -314,7 +314,11 @@ export class VirtualService extends IstioResource {
         }
         const hostNs = entry.slice(0, slash) === '.' ? gateway.namespace : entry.slice(0, slash);
         const host = entry.slice(slash + 1);
-        (hostNs === '*' || hostNs === this.effectiveNamespace ? visible : elsewhere).push(hostNs === '*' ? host : `${hostNs}/${host}`);
+        if (hostNs === '*' || hostNs === this.effectiveNamespace) {
+          visible.push(host);
+        } else {
+          elsewhere.push(`${hostNs}/${host}`);
+        }
       }
     }
     const ours = this._hosts.map(h => expandHost(h, this.effectiveNamespace));
