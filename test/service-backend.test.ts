@@ -85,10 +85,14 @@ describe('ServiceBackend resolution', () => {
     expect([backend.resolve().port, backend.resolve().protocol]).toEqual([9080, Protocol.HTTP2]);
   });
 
-  test('an imported Service ApiObject: appProtocol wins, well-known ports are TCP, no namespace means default', () => {
+  test('an imported Service ApiObject: appProtocol wins, grpc-web prefix, well-known ports are TCP, no namespace means default', () => {
     // GIVEN
     const chart = Testing.chart();
-    const mysql = importedService(chart, 'mysql', [{ name: 'db', port: 3306 }, { name: 'metrics', port: 9104, appProtocol: 'http' }]);
+    const mysql = importedService(chart, 'mysql', [
+      { name: 'db', port: 3306 },
+      { name: 'metrics', port: 9104, appProtocol: 'http' },
+      { name: 'grpc-web-admin', port: 8081 },
+    ]);
 
     // WHEN
     const backend = ServiceBackend.fromApiObject(mysql, { port: 3306 });
@@ -102,6 +106,7 @@ describe('ServiceBackend resolution', () => {
       ports: [
         { port: 3306, name: 'db', appProtocol: undefined, protocol: Protocol.TCP },
         { port: 9104, name: 'metrics', appProtocol: 'http', protocol: Protocol.HTTP },
+        { port: 8081, name: 'grpc-web-admin', appProtocol: undefined, protocol: Protocol.GRPC_WEB },
       ],
     });
     expect(backend.problemsFor(BackendRouteKind.TCP)).toEqual([]);

@@ -221,8 +221,10 @@ export function appLabelProblem(app: string): string | undefined {
 /** A version label value: a label value that is also a DNS label, since it becomes a DestinationRule subset name. */
 export function versionLabelProblem(version: string): string | undefined {
   if (version.length === 0) return 'must not be empty';
-  return labelsProblem({ [VERSION_LABEL]: version })
-    ?? (dnsLabelProblem(version) ? `${dnsLabelProblem(version)}, because it becomes a DestinationRule subset name` : undefined);
+  const labelProblem = labelsProblem({ [VERSION_LABEL]: version });
+  if (labelProblem) return labelProblem;
+  const subsetProblem = dnsLabelProblem(version);
+  return subsetProblem ? `${subsetProblem}, because it becomes a DestinationRule subset name` : undefined;
 }
 
 /** The `sidecar.istio.io/inject` label: the injector only honours "true" and "false". */
@@ -292,8 +294,9 @@ export function podTemplateProblems(template: any, field: string, expect?: PodTe
     if (value === undefined) {
       add(`metadata.labels.${key}`, {
         problem: 'is missing',
-        fix: `label the pod template ${key}: <value>; Istio takes the workload's ${key === APP_LABEL ? 'service name' : 'version'} `
-          + 'from it and DestinationRule subsets select on it',
+        fix: `label the pod template ${key}: <value>; ${key === APP_LABEL
+          ? 'MeshServices select on it and Istio takes the workload\'s service name from it'
+          : 'Istio takes the workload\'s version from it and DestinationRule subsets select on it'}`,
       });
     } else if (expected !== undefined && value !== expected) {
       add(`metadata.labels.${key}`, {
