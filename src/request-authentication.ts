@@ -267,7 +267,7 @@ function jwtRuleProblems(rule: JwtRule, field: string): Problem[] {
   });
   if (rule.timeout !== undefined) {
     const problem = durationProblem(rule.timeout);
-    if (problem) add('timeout', rule.timeout.toMilliseconds({ integral: false }), problem, 'use a timeout of at least Duration.millis(1)');
+    if (problem) add('timeout', `${rule.timeout.toMilliseconds({ integral: false })}ms`, problem, 'use a timeout of at least Duration.millis(1)');
   }
   return problems;
 }

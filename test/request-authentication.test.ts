@@ -160,6 +160,6 @@ describe('RequestAuthentication errors', () => {
 
   test('timeout below 1ms', () => {
     expect(() => addRule({ issuer: ISSUER, jwksUri: JWKS_URI, timeout: Duration.millis(0) }))
-      .toThrow(/jwtRules\[0\]\.timeout: must be at least 1ms \(got 0\).*Fix: use a timeout of at least Duration\.millis\(1\)/);
+      .toThrow(/jwtRules\[0\]\.timeout: must be at least 1ms \(got "0ms"\).*Fix: use a timeout of at least Duration\.millis\(1\)/);
   });
 });
