@@ -6,6 +6,7 @@ import {
   collector,
   ConformanceCollector,
   conformanceValidator,
+  noticeSharedMissing,
   parseGoDuration,
   parseGoRequestUri,
   re2,
@@ -17,7 +18,7 @@ import {
 } from './util/conformance';
 
 const available = sharedAvailable();
-if (!available) process.stderr.write(`conformance checks skipped: ../shared not found (looked in ${sharedDir()})\n`);
+if (!available) noticeSharedMissing();
 const describeWithShared = available ? describe : describe.skip;
 
 const BOOKINFO = path.join(sharedDir(), 'istio', 'samples', 'bookinfo');

@@ -7,7 +7,7 @@
  * the tests that produced it. Tests that synthesize invalid output on purpose call `exemptFromConformance(reason)`.
  */
 import { Chart } from 'cdk8s';
-import { collector, conformanceStats, firstTimeInProcess, sharedAvailable, sharedDir, validateManifest } from '../util/conformance';
+import { collector, conformanceStats, noticeSharedMissing, sharedAvailable, validateManifest } from '../util/conformance';
 
 const PATCHED = Symbol.for('cdk8s-istio.conformance.toJson');
 
@@ -25,10 +25,7 @@ if (!proto[PATCHED]) {
 afterAll(() => {
   if (collector.size === 0) return;
   if (!sharedAvailable()) {
-    // Once per worker process, not once per test file: the notice is the same every time.
-    if (firstTimeInProcess('shared-missing-notice')) {
-      process.stderr.write(`conformance checks skipped: ../shared not found (looked in ${sharedDir()}; set CDK8S_ISTIO_SHARED)\n`);
-    }
+    noticeSharedMissing();
     return;
   }
   const start = Date.now();

@@ -19,13 +19,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import Ajv, { _, ErrorObject, ValidateFunction } from 'ajv';
-import * as ajvEqual from 'ajv/dist/runtime/equal';
-import * as ajvUcs2length from 'ajv/dist/runtime/ucs2length';
-import * as ajvUri from 'ajv/dist/runtime/uri';
-import * as ajvValidationError from 'ajv/dist/runtime/validation_error';
-import standaloneCode from 'ajv/dist/standalone';
-import { parseAllDocuments } from 'yaml';
+import type { default as Ajv, ErrorObject, FormatDefinition, ValidateFunction } from 'ajv';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -38,6 +32,24 @@ export const CRD_SOURCES = [
 
 /** API groups that belong to this library: their objects are not checked (no CRD describes them). */
 const OWN_GROUP_SUFFIX = 'cdk8s-istio.dev';
+
+/* eslint-disable @typescript-eslint/no-require-imports --
+ * ajv and yaml are loaded on first use: importing them costs ~150 ms per test file, and most test files only need
+ * the cached validators (or nothing at all). */
+const lazy = {
+  ajv: (): typeof import('ajv') => require('ajv'),
+  standalone: (): typeof import('ajv/dist/standalone') => require('ajv/dist/standalone'),
+  yaml: (): typeof import('yaml') => require('yaml'),
+};
+
+/** What generated standalone validators may require (see loadStandaloneValidator). */
+const AJV_RUNTIME: Record<string, () => unknown> = {
+  'ajv/dist/runtime/equal': () => require('ajv/dist/runtime/equal'),
+  'ajv/dist/runtime/ucs2length': () => require('ajv/dist/runtime/ucs2length'),
+  'ajv/dist/runtime/uri': () => require('ajv/dist/runtime/uri'),
+  'ajv/dist/runtime/validation_error': () => require('ajv/dist/runtime/validation_error'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Bumped whenever the cache layout changes, so stale caches are never read. */
 const CACHE_FORMAT = 1;
@@ -110,6 +122,13 @@ export function firstTimeInProcess(key: string): boolean {
   return true;
 }
 
+/** Prints, once per process, that conformance checks are skipped because the shared directory is missing. */
+export function noticeSharedMissing(): void {
+  if (firstTimeInProcess('shared-missing-notice')) {
+    process.stderr.write(`conformance checks skipped: ../shared not found (looked in ${sharedDir()}; set CDK8S_ISTIO_SHARED)\n`);
+  }
+}
+
 /** A deep copy of plain JSON built in the main realm (for kubernetes-models' validators). */
 function toMainRealmJson(value: unknown): any {
   return mainRealm().JSON.parse(JSON.stringify(value));
@@ -156,7 +175,7 @@ function sourceCacheDir(absPath: string): string {
 /** Parses a CRD bundle and writes its index and schemas to a fresh cache directory (atomically, by rename). */
 function buildSourceCache(source: string, absPath: string, dir: string): void {
   conformanceStats.cacheHit = false;
-  const docs = parseAllDocuments(fs.readFileSync(absPath, 'utf8')).map(d => d.toJSON()).filter(Boolean);
+  const docs = lazy.yaml().parseAllDocuments(fs.readFileSync(absPath, 'utf8')).map(d => d.toJSON()).filter(Boolean);
   fs.mkdirSync(cacheRoot(), { recursive: true });
   const tmp = fs.mkdtempSync(`${dir}.tmp-`);
   const kinds: CrdKind[] = [];
@@ -199,7 +218,7 @@ export class CrdCatalog {
   private readonly dirs = new Map<string, string>();
   private readonly schemas = new Map<string, any>();
 
-  constructor(private readonly shared: string) {
+  constructor(shared: string) {
     const start = Date.now();
     for (const source of CRD_SOURCES) {
       const absPath = path.join(shared, source);
@@ -273,7 +292,7 @@ const NUMBER_FORMATS: Record<string, (n: number) => boolean> = {
 };
 
 /** The formats as ajv format definitions (also what cached standalone validators require as their formats). */
-const AJV_FORMATS: Record<string, { type: 'string' | 'number'; validate: (x: any) => boolean }> = {
+const AJV_FORMATS: Record<string, FormatDefinition<string> | FormatDefinition<number>> = {
   ...Object.fromEntries(Object.entries(STRING_FORMATS).map(([k, validate]) => [k, { type: 'string' as const, validate }])),
   ...Object.fromEntries(Object.entries(NUMBER_FORMATS).map(([k, validate]) => [k, { type: 'number' as const, validate }])),
 };
@@ -1172,13 +1191,10 @@ const RUNTIME_RE2 = 'cdk8s-istio-conformance/re2';
 const RUNTIME_FORMATS = 'cdk8s-istio-conformance/formats';
 
 /** What the generated code may require. */
-const STANDALONE_RUNTIME: Record<string, unknown> = {
-  'ajv/dist/runtime/equal': ajvEqual,
-  'ajv/dist/runtime/ucs2length': ajvUcs2length,
-  'ajv/dist/runtime/uri': ajvUri,
-  'ajv/dist/runtime/validation_error': ajvValidationError,
-  [RUNTIME_RE2]: { re2 },
-  [RUNTIME_FORMATS]: AJV_FORMATS,
+const STANDALONE_RUNTIME: Record<string, () => unknown> = {
+  ...AJV_RUNTIME,
+  [RUNTIME_RE2]: () => ({ re2 }),
+  [RUNTIME_FORMATS]: () => AJV_FORMATS,
 };
 
 let codeKey: string | undefined;
@@ -1203,11 +1219,18 @@ function writeAtomically(file: string, content: string): void {
   fs.renameSync(tmp, file);
 }
 
+/** Deletes validators generated by other versions of this file (a reader that loses the race just recompiles). */
+function pruneStaleValidators(dir: string): void {
+  for (const f of fs.readdirSync(dir)) {
+    if (f.endsWith('.js') && !f.endsWith(`-${validatorCodeKey()}.js`)) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
 function loadStandaloneValidator(code: string): ValidateFunction {
   const mod: { exports: any } = { exports: {} };
   const requireRuntime = (id: string): unknown => {
     if (!(id in STANDALONE_RUNTIME)) throw new Error(`conformance: generated validator requires unknown module ${id}`);
-    return STANDALONE_RUNTIME[id];
+    return STANDALONE_RUNTIME[id]();
   };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('require', 'module', 'exports', code)(requireRuntime, mod, mod.exports);
@@ -1234,7 +1257,8 @@ export class ConformanceValidator {
     if (!this.ajvInstance) {
       // CRD patterns are Go (RE2) regular expressions.
       const regExp = Object.assign((pattern: string) => re2(pattern), { code: `require(${JSON.stringify(RUNTIME_RE2)}).re2` });
-      this.ajvInstance = new Ajv({
+      const { default: AjvClass, _ } = lazy.ajv();
+      this.ajvInstance = new AjvClass({
         allErrors: true,
         strict: false,
         useDefaults: true,
@@ -1321,8 +1345,9 @@ export class ConformanceValidator {
         code = fs.readFileSync(file, 'utf8');
       } catch {
         const start = Date.now();
-        code = standaloneCode(this.ajv, this.ajv.compile(rootAjvSchema(schema)));
+        code = lazy.standalone().default(this.ajv, this.ajv.compile(rootAjvSchema(schema)));
         writeAtomically(file, code);
+        pruneStaleValidators(path.dirname(file));
         conformanceStats.ajvCompileMs += Date.now() - start;
       }
       const start = Date.now();
