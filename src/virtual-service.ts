@@ -263,9 +263,32 @@ export class VirtualService extends IstioResource {
     problems.push(...unreachableRouteProblems('http', spec.http ?? []));
     problems.push(...unreachableRouteProblems('tcp', spec.tcp ?? []));
     problems.push(...unreachableRouteProblems('tls', spec.tls ?? []));
+    problems.push(...this.delegateReferenceProblems());
     problems.push(...this.gatewayReferenceProblems());
     problems.push(...this.destinationReferenceProblems());
     problems.push(...this.conflictingMeshHostProblems());
+    return problems;
+  }
+
+  /** A `delegate` that names a VirtualService of the app must name a delegate one (without hosts). */
+  private delegateReferenceProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const virtualServices = meshObjects(this, 'VirtualService', GROUP);
+    this.http.forEach((r, i) => {
+      if (!r.delegate) return;
+      const ns = r.delegate.namespace ?? this.effectiveNamespace;
+      const target = virtualServices.find(v => v.name === r.delegate!.name && v.namespace === ns);
+      if (target && ((target.manifest.spec?.hosts ?? []) as string[]).length > 0) {
+        problems.push({
+          field: `http[${i}].delegate`,
+          value: r.delegate,
+          problem: `names VirtualService ${ns}/${target.name} (${target.path}), which has hosts; only a VirtualService without hosts `
+            + 'can be a delegate',
+          fix: 'remove the hosts of that VirtualService, or route to its destinations instead of delegating',
+          symptom: 'Istio ignores the delegation and requests matching this route get 404 NR route_not_found',
+        });
+      }
+    });
     return problems;
   }
 

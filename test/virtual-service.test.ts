@@ -326,6 +326,19 @@ describe('API', () => {
     expect(route.mirrorPercentage).toBeUndefined();
   });
 
+  test('withoutHeaders accepts Istio\'s regex "*" presence marker, which is no RE2 expression', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new VirtualService(chart, 'Reviews', {
+      hosts: ['reviews'],
+      http: [{ match: [{ withoutHeaders: { 'x-canary': StringMatch.regex('*') } }], route: TO_REVIEWS }],
+    });
+    // THEN
+    expect(oneOf(synth(chart), 'VirtualService').spec.http[0].match).toEqual([{ withoutHeaders: { 'x-canary': { regex: '*' } } }]);
+    expect(withRoute({ match: [{ headers: { 'x-canary': StringMatch.regex('*') } }], route: TO_REVIEWS })).toThrow(/headers\["x-canary"\]\.regex/);
+  });
+
   test('a gateway shared from outside the app (no Gateway in its namespace here) is not reported', () => {
     // GIVEN
     const chart = bookinfoChart();
@@ -424,6 +437,7 @@ describe('local errors (thrown at construction or by addXxx)', () => {
     ['http[0].timeout', { route: TO_REVIEWS, timeout: Duration.millis(0) }],
     ['http[0].retries.perTryTimeout', { route: TO_REVIEWS, retries: { attempts: 2, perTryTimeout: Duration.millis(0.5) } }],
     ['http[0].fault.delay.fixedDelay', { route: TO_REVIEWS, fault: { delay: { fixedDelay: Duration.seconds(0) } } }],
+    ['http[0].corsPolicy.maxAge', { route: TO_REVIEWS, corsPolicy: { maxAge: Duration.millis(0) } }],
   ])('durations of at least 1ms: %s', (field, route) => {
     expect(withRoute(route)).toThrow(new RegExp(`${escapeRe(field)}: must be at least 1ms.*Fix: use e\\.g\\. Duration`));
   });
@@ -733,6 +747,18 @@ describe('synth-time errors', () => {
     expect(() => synth(chart))
       .toThrow(/http\[2\]\.match\[0\]\.uri: is covered by the earlier prefix "\/api" of http\[0\]\.match\[0\] and the same other conditions.*Fix: move this route above http\[0\]/);
     expect(() => synth(chart)).not.toThrow(/http\[1\]/);
+  });
+
+  test('a delegate that names a VirtualService with hosts', () => {
+    const chart = bookinfoChart();
+    new VirtualService(chart, 'Reviews', { hosts: ['reviews'], http: [{ route: TO_REVIEWS }] });
+    new VirtualService(chart, 'Bookinfo', {
+      hosts: ['bookinfo.example.com'],
+      gateways: ['istio-system/public-gateway'],
+      http: [{ match: [{ uri: StringMatch.prefix('/reviews') }], delegate: { name: 'reviews' } }, { route: [{ host: 'productpage' }] }],
+    });
+    expect(() => synth(chart))
+      .toThrow(/http\[0\]\.delegate: names VirtualService bookinfo\/reviews \(bookinfo\/Reviews\), which has hosts.*Fix: remove the hosts of that VirtualService.*404 NR/);
   });
 
   test('IST0101: a gateway missing from a namespace where the app defines Gateways', () => {
