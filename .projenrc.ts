@@ -67,6 +67,9 @@ for (const dep of ['eslint-import-resolver-typescript', 'ts-jest', '@types/jest'
 }
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7', 'ts-jest@^29.4.0', '@types/jest@^29.5.0');
 
+// README snippets the test suite writes out to type-check and run them
+project.gitignore.exclude('/test/.generated/');
+
 project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/');
 
 // Synthesize every example with the cdk8s CLI, the way a user runs `cdk8s synth`.
