@@ -529,7 +529,7 @@ function unreachableRouteProblems(kind: string, routes: any[]): Problem[] {
     const later = routes.slice(catchAll + 1).map((_r, i) => `${kind}[${catchAll + 1 + i}]`);
     problems.push({
       field: `${kind}[${catchAll}].match`,
-      problem: `is empty, so this route takes every request and the routes after it (${later.join(', ')}) are never used`,
+      problem: `is empty, so this route takes all traffic and the routes after it (${later.join(', ')}) are never used`,
       fix: `move this route to the end of ${kind}, or give it a match`,
       symptom: 'requests meant for the later routes silently go to this route\'s destinations (IST0130)',
     });
@@ -541,7 +541,8 @@ function unreachableRouteProblems(kind: string, routes: any[]): Problem[] {
     const found: Problem[] = [];
     matches.forEach((m, j) => {
       const at = `${kind}[${i}].match[${j}]`;
-      const { name: _name, uri, ...rest } = m;
+      // Names and stat prefixes only label a match; they do not change what it matches.
+      const { name: _name, statPrefix: _statPrefix, uri, ...rest } = m;
       const key = canonical({ ...rest, uri });
       const restKey = canonical(rest);
       const duplicate = seen.find(s => s.key === key && s.route !== i);

@@ -720,7 +720,7 @@ describe('synth-time errors', () => {
       http: [{ route: TO_REVIEWS }, { match: [{ uri: StringMatch.prefix('/v2') }], route: [{ host: 'reviews-v2' }] }],
     });
     expect(() => synth(chart))
-      .toThrow(/http\[0\]\.match: is empty, so this route takes every request and the routes after it \(http\[1\]\) are never used.*Fix: move this route to the end of http/);
+      .toThrow(/http\[0\]\.match: is empty, so this route takes all traffic and the routes after it \(http\[1\]\) are never used.*Fix: move this route to the end of http/);
   });
 
   test('IST0130/IST0131: a match identical to an earlier route\'s', () => {
@@ -741,7 +741,11 @@ describe('synth-time errors', () => {
         { match: [{ uri: StringMatch.prefix('/api'), method: StringMatch.exact('GET') }], route: [{ host: 'api' }] },
         // Different other conditions: reachable.
         { match: [{ uri: StringMatch.prefix('/api/admin'), method: StringMatch.exact('POST') }], route: [{ host: 'admin' }] },
-        { match: [{ uri: StringMatch.prefix('/api/v2'), method: StringMatch.exact('GET') }, { uri: StringMatch.prefix('/v2') }], route: [{ host: 'api-v2' }] },
+        // A stat prefix only labels the match: still covered.
+        {
+          match: [{ uri: StringMatch.prefix('/api/v2'), method: StringMatch.exact('GET'), statPrefix: 'api-v2' }, { uri: StringMatch.prefix('/v2') }],
+          route: [{ host: 'api-v2' }],
+        },
       ],
     });
     expect(() => synth(chart))
