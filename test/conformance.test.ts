@@ -1,11 +1,15 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
   collector,
   ConformanceCollector,
+  ConformanceValidator,
   conformanceValidator,
+  CRD_SOURCES,
+  KubernetesCel,
   noticeSharedMissing,
   parseGoDuration,
   parseGoRequestUri,
@@ -125,6 +129,18 @@ describeWithShared('Istio CRD schema', () => {
     expect(validateManifest(vs)).toEqual([
       'spec.http[0].match[0].uri: at most one of exact, prefix, regex may be set (got exact and prefix)',
     ]);
+  });
+
+  test('two entries of a list-type map with the same key are an error', () => {
+    // GIVEN
+    const se = serviceEntry({
+      hosts: ['api.example.com'],
+      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http', protocol: 'HTTP' }],
+      resolution: 'DNS',
+    });
+
+    // THEN
+    expect(validateManifest(se)).toEqual(['spec.ports[1]: duplicate entry: keys name equal those of [0] (got ["http"])']);
   });
 
   test('a status field is an error (controllers own it)', () => {
@@ -397,6 +413,81 @@ describeWithShared('metadata', () => {
       expect.stringMatching(/^metadata\.name: is required/),
       expect.stringMatching(/^metadata\.labels\["app"\]: value must be empty or alphanumerics/),
     ]);
+  });
+});
+
+describe('validator mechanics (on a synthetic CRD)', () => {
+  let dir: string;
+  let validator: ConformanceValidator;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-test-'));
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: {
+          'type': 'object',
+          'properties': { replicas: { type: 'integer' }, name: { type: 'string' } },
+          'x-kubernetes-validations': [
+            { rule: 'self.replicas <= 3', messageExpression: '\'replicas must be at most 3, got \' + string(self.replicas)', fieldPath: '.replicas' },
+            { rule: 'self.name.frobnicate()', message: 'never compiles' },
+            { rule: 'self.replicas == oldSelf.replicas', message: 'immutable' },
+          ],
+        },
+      },
+    };
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.test' },
+      spec: {
+        group: 'example.test',
+        names: { kind: 'Widget', plural: 'widgets' },
+        scope: 'Namespaced',
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema } },
+          { name: 'v1alpha1', served: false, storage: false, schema: { openAPIV3Schema: schema } },
+        ],
+      },
+    };
+    CRD_SOURCES.forEach((source, i) => {
+      fs.mkdirSync(path.dirname(path.join(dir, 'shared', source)), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'shared', source), i === 0 ? JSON.stringify(crd) : '');
+    });
+    validator = new ConformanceValidator(path.join(dir, 'shared'), path.join(dir, 'cache'));
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const widget = (spec: any, version = 'v1') => ({ apiVersion: `example.test/${version}`, kind: 'Widget', metadata: { name: 'w' }, spec });
+
+  test('a rule\'s messageExpression and fieldPath are reported; a rule that does not compile is an error with its text; transition rules are skipped', () => {
+    expect(validator.validate(widget({ replicas: 5, name: 'a' }))).toEqual([
+      'spec.replicas: replicas must be at most 3, got 5 (got 5) [CEL rule: self.replicas <= 3]',
+      expect.stringMatching(/^spec: CEL rule does not compile \(.*\) \[rule: self\.name\.frobnicate\(\)\]$/),
+    ]);
+  });
+
+  test('a version the CRD does not serve is an error', () => {
+    expect(validator.validate(widget({ replicas: 1 }, 'v1alpha1'))).toEqual(expect.arrayContaining([
+      'apiVersion: Widget v1alpha1 is not served by the CRD (got "example.test/v1alpha1")',
+    ]));
+  });
+
+  test('the parsed CRDs and the generated validator are cached on disk', () => {
+    expect(fs.readdirSync(path.join(dir, 'cache')).some(f => fs.existsSync(path.join(dir, 'cache', f, 'index.json')))).toBe(true);
+    expect(fs.readdirSync(path.join(dir, 'cache', 'validators')).filter(f => f.endsWith('.js'))).toHaveLength(1);
+  });
+
+  test('a rule that cannot be compiled fails the all-rules check with its text', () => {
+    expect(validator.compileAllRules().failures).toEqual([
+      expect.stringMatching(/^example\.test\/v1\/Widget\.properties\.spec: self\.name\.frobnicate\(\): /),
+      expect.stringMatching(/^example\.test\/v1alpha1\/Widget\.properties\.spec: self\.name\.frobnicate\(\): /),
+    ]);
+  });
+
+  test('an unknown function does not compile', () => {
+    expect(new KubernetesCel().compile('self.frobnicate()')).toBeInstanceOf(Error);
   });
 });
 

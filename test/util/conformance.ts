@@ -116,7 +116,9 @@ function mainRealm(): Realm {
 
 /** True the first time it is called with `key` in this process (test files of a jest worker share the main realm). */
 export function firstTimeInProcess(key: string): boolean {
-  const seen: Set<string> = mainRealm().globalThis[Symbol.for('cdk8s-istio.conformance.once')] ??= new Set<string>();
+  // Built in the main realm: an object of this test file's realm would keep the whole realm alive.
+  const main = mainRealm().globalThis;
+  const seen: Set<string> = main[Symbol.for('cdk8s-istio.conformance.once')] ??= new main.Set();
   if (seen.has(key)) return false;
   seen.add(key);
   return true;
@@ -159,24 +161,25 @@ interface SourceIndex {
   readonly kinds: CrdKind[];
 }
 
-function cacheRoot(): string {
+/** Where parsed CRDs and generated validators are cached (shared by jest workers and runs). */
+export function defaultCacheDir(): string {
   return path.join(os.tmpdir(), 'cdk8s-istio-conformance');
 }
 
-function sourceCacheDir(absPath: string): string {
+function sourceCacheDir(cacheDir: string, absPath: string): string {
   const stat = fs.statSync(absPath);
   const key = crypto.createHash('sha1')
     .update(`${CACHE_FORMAT}|${absPath}|${stat.size}|${stat.mtimeMs}`)
     .digest('hex')
     .slice(0, 20);
-  return path.join(cacheRoot(), key);
+  return path.join(cacheDir, key);
 }
 
 /** Parses a CRD bundle and writes its index and schemas to a fresh cache directory (atomically, by rename). */
 function buildSourceCache(source: string, absPath: string, dir: string): void {
   conformanceStats.cacheHit = false;
   const docs = lazy.yaml().parseAllDocuments(fs.readFileSync(absPath, 'utf8')).map(d => d.toJSON()).filter(Boolean);
-  fs.mkdirSync(cacheRoot(), { recursive: true });
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
   const tmp = fs.mkdtempSync(`${dir}.tmp-`);
   const kinds: CrdKind[] = [];
   for (const crd of docs) {
@@ -218,14 +221,14 @@ export class CrdCatalog {
   private readonly dirs = new Map<string, string>();
   private readonly schemas = new Map<string, any>();
 
-  constructor(shared: string) {
+  constructor(shared: string, cacheDir: string) {
     const start = Date.now();
     for (const source of CRD_SOURCES) {
       const absPath = path.join(shared, source);
       if (!fs.existsSync(absPath)) {
         throw new Error(`conformance: ${absPath} not found; the shared directory ${shared} is incomplete`);
       }
-      const dir = sourceCacheDir(absPath);
+      const dir = sourceCacheDir(cacheDir, absPath);
       if (!fs.existsSync(path.join(dir, 'index.json'))) buildSourceCache(source, absPath, dir);
       const index: SourceIndex = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
       for (const k of index.kinds) {
@@ -321,14 +324,9 @@ function toAjvSchema(node: any, structural: boolean): any {
   const format = node.format;
   if (format && (STRING_FORMATS[format] || NUMBER_FORMATS[format])) out.format = format;
   if (node['x-kubernetes-int-or-string']) {
+    // Structural schemas spell int-or-string as this anyOf, or only as the extension.
     delete out.type;
-    const intOrString = [{ type: 'integer' }, { type: 'string' }];
-    if (out.anyOf) {
-      out.allOf = [...(out.allOf ?? []), { anyOf: out.anyOf }, { anyOf: intOrString }];
-      delete out.anyOf;
-    } else {
-      out.anyOf = intOrString;
-    }
+    out.anyOf ??= [{ type: 'integer' }, { type: 'string' }];
   }
   if (node.nullable) {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
@@ -668,7 +666,7 @@ export class KubernetesCel {
         const fn = this.env.parse(rewritten);
         compiled = { evaluate: (self: unknown) => fn({ self }) };
       } catch (e: any) {
-        compiled = new Error(String(e?.message ?? e));
+        compiled = new Error(String(e?.message ?? e).split('\n')[0]); // drop cel-js's source excerpt
       }
       this.compiled.set(rule, compiled);
     }
@@ -877,6 +875,8 @@ function ajvErrorMessages(errors: ErrorObject[], data: any, schema: () => any): 
   const kept = errors.filter(e => !combinators.some(c => e.schemaPath.startsWith(c)));
   const messages: string[] = [];
   const paths: string[] = [];
+  let root: any;
+  const branchesAt = (schemaPath: string): any[] => schemaAt(root ??= schema(), schemaPath) ?? [];
   for (const e of kept) {
     const segments = pointerSegments(e.instancePath);
     const value = valueAt(data, segments);
@@ -897,7 +897,7 @@ function ajvErrorMessages(errors: ErrorObject[], data: any, schema: () => any): 
         messages.push(err(at, `must be one of ${JSON.stringify((e.params as any).allowedValues)}`, value));
         break;
       case 'oneOf': {
-        const names = oneOfFieldNames(schemaAt(schema(), e.schemaPath) ?? []);
+        const names = oneOfFieldNames(branchesAt(e.schemaPath));
         if (names) {
           const set = names.filter(n => value && typeof value === 'object' && n in value);
           messages.push(err(at, `at most one of ${names.join(', ')} may be set (got ${set.join(' and ')})`));
@@ -911,6 +911,11 @@ function ajvErrorMessages(errors: ErrorObject[], data: any, schema: () => any): 
     }
   }
   return { messages, paths };
+}
+
+/** `.spec.ports[0]` or `.labels['app']` (a rule's fieldPath) as path segments. */
+function fieldPathSegments(fieldPath: string): Array<string | number> {
+  return (fieldPath.match(/[^.[\]]+/g) ?? []).map(s => (/^\d+$/.test(s) ? Number(s) : s.replace(/^['"]|['"]$/g, '')));
 }
 
 function ruleText(rule: string): string {
@@ -939,6 +944,7 @@ function walk(value: any, schema: any, segments: Array<string | number>, ctx: Wa
       if (/\boldSelf\b/.test(r.rule)) continue;
       const compiled = ctx.cel.compile(r.rule);
       const where = !r.fieldPath ? at : at === '<root>' ? r.fieldPath.replace(/^\./, '') : `${at}${r.fieldPath}`;
+      const shown = r.fieldPath ? valueAt(value, fieldPathSegments(r.fieldPath)) : value;
       if (compiled instanceof Error) {
         ctx.errors.push(err(where, `CEL rule does not compile (${compiled.message}) [rule: ${ruleText(r.rule)}]`));
         continue;
@@ -964,7 +970,7 @@ function walk(value: any, schema: any, segments: Array<string | number>, ctx: Wa
         }
       }
       const evaluation = failure ? `; evaluation error: ${failure}` : '';
-      ctx.errors.push(`${err(where, message, value)} [CEL rule: ${ruleText(r.rule)}${evaluation}]`);
+      ctx.errors.push(`${err(where, message, shown)} [CEL rule: ${ruleText(r.rule)}${evaluation}]`);
     }
   }
   if (Array.isArray(value)) {
@@ -972,9 +978,10 @@ function walk(value: any, schema: any, segments: Array<string | number>, ctx: Wa
       const keys: string[] = schema['x-kubernetes-list-map-keys'] ?? [];
       const seen = new Map<string, number>();
       value.forEach((item, i) => {
-        const key = JSON.stringify(keys.map(k => item?.[k] ?? schema.items?.properties?.[k]?.default ?? null));
+        const values = keys.map(k => item?.[k] ?? schema.items?.properties?.[k]?.default ?? null);
+        const key = JSON.stringify(values);
         if (seen.has(key)) {
-          ctx.errors.push(err(jsonPath([...segments, i]), `duplicate entry: keys ${keys.join(', ')} equal those of [${seen.get(key)}]`, key));
+          ctx.errors.push(err(jsonPath([...segments, i]), `duplicate entry: keys ${keys.join(', ')} equal those of [${seen.get(key)}]`, values));
         } else {
           seen.set(key, i);
         }
@@ -1087,7 +1094,7 @@ function servicePortErrors(spec: any): string[] {
   return errors;
 }
 
-function podSpecErrors(at: string, spec: any, requireImage: boolean): string[] {
+function podSpecErrors(at: string, spec: any): string[] {
   const errors: string[] = [];
   const containerNames = new Set<string>();
   for (const field of ['initContainers', 'containers']) {
@@ -1099,7 +1106,7 @@ function podSpecErrors(at: string, spec: any, requireImage: boolean): string[] {
       if (nameProblem) errors.push(err(`${cat}.name`, nameProblem, c?.name));
       if (containerNames.has(c?.name)) errors.push(err(`${cat}.name`, 'duplicate container name', c?.name));
       containerNames.add(c?.name);
-      if (requireImage && (typeof c?.image !== 'string' || c.image.trim() === '')) errors.push(err(`${cat}.image`, 'is required'));
+      if (typeof c?.image !== 'string' || c.image.trim() === '') errors.push(err(`${cat}.image`, 'is required'));
       const portNames = new Set<string>();
       (Array.isArray(c?.ports) ? c.ports : []).forEach((p: any, j: number) => {
         const pat = `${cat}.ports[${j}]`;
@@ -1127,7 +1134,7 @@ function workloadErrors(spec: any): string[] {
       errors.push(err('spec.template.metadata.labels', `selector does not match template labels: ${k}=${v} is missing`, templateLabels));
     }
   }
-  errors.push(...podSpecErrors('spec.template.spec', spec?.template?.spec, true));
+  errors.push(...podSpecErrors('spec.template.spec', spec?.template?.spec));
   return errors;
 }
 
@@ -1162,7 +1169,7 @@ function kubernetesRuleErrors(obj: any): string[] {
     case 'Deployment':
     case 'StatefulSet':
     case 'DaemonSet': return workloadErrors(obj.spec);
-    case 'Pod': return podSpecErrors('spec', obj.spec, true);
+    case 'Pod': return podSpecErrors('spec', obj.spec);
     case 'Secret':
     case 'ConfigMap': return dataKeyErrors(obj);
     default: return [];
@@ -1248,8 +1255,8 @@ export class ConformanceValidator {
   private readonly validators = new Map<string, ValidateFunction>();
   private celEngine?: KubernetesCel;
 
-  constructor(shared: string = sharedDir()) {
-    this.catalog = new CrdCatalog(shared);
+  constructor(shared: string = sharedDir(), private readonly cacheDir: string = defaultCacheDir()) {
+    this.catalog = new CrdCatalog(shared, cacheDir);
   }
 
   /** ajv, set up to emit standalone code (compiling a big CRD schema takes 100s of ms; loading its code, ~10 ms). */
@@ -1339,7 +1346,7 @@ export class ConformanceValidator {
   private validatorFor(crd: CrdKind, schema: any): ValidateFunction {
     let validate = this.validators.get(crd.schemaFile);
     if (!validate) {
-      const file = path.join(cacheRoot(), 'validators', `${crd.schemaFile.replace(/\.json$/, '')}-${validatorCodeKey()}.js`);
+      const file = path.join(this.cacheDir, 'validators', `${crd.schemaFile.replace(/\.json$/, '')}-${validatorCodeKey()}.js`);
       let code: string | undefined;
       try {
         code = fs.readFileSync(file, 'utf8');
@@ -1377,7 +1384,6 @@ export class ConformanceValidator {
 
   /** Compiles every CEL rule (and messageExpression) of every CRD; lists the ones that fail. */
   public compileAllRules(): { rules: number; distinct: number; transitionRules: number; failures: string[] } {
-    const seenSchemas = new Set<string>();
     const texts = new Set<string>();
     const failures: string[] = [];
     let rules = 0;
@@ -1397,20 +1403,15 @@ export class ConformanceValidator {
         }
         for (const expr of [r.rule, r.messageExpression].filter((x): x is string => typeof x === 'string')) {
           const compiled = this.cel.compile(expr);
-          if (compiled instanceof Error) failures.push(`${where}: ${ruleText(expr)}: ${compiled.message.split('\n')[0]}`);
+          if (compiled instanceof Error) failures.push(`${where}: ${ruleText(expr)}: ${compiled.message}`);
         }
       }
       for (const [k, v] of Object.entries(node)) {
         if (k !== 'x-kubernetes-validations') visit(v, `${where}.${k}`);
       }
     };
-    for (const k of this.catalog.allKinds()) {
-      // Count every version's rules (the API server compiles each), but compile a shared schema once.
-      const key = `${k.source}/${k.schemaFile}/${k.group}/${k.version}/${k.kind}`;
-      if (seenSchemas.has(key)) continue;
-      seenSchemas.add(key);
-      visit(this.catalog.schema(k), `${k.group}/${k.version}/${k.kind}`);
-    }
+    // Every version's rules count (the API server compiles each); compile() caches by text.
+    for (const k of this.catalog.allKinds()) visit(this.catalog.schema(k), `${k.group}/${k.version}/${k.kind}`);
     return { rules, distinct: texts.size, transitionRules, failures: [...new Set(failures)] };
   }
 }
