@@ -539,7 +539,8 @@ export enum ClientTlsMode {
  * Client-side TLS settings.
  *
  * SIMPLE and MUTUAL must verify the server: give `caCertificates` or a `credentialName` (whose Secret holds the CA),
- * or opt out explicitly with `insecureSkipVerify: true`.
+ * choose the proxy's system CA bundle with `trustSystemCaBundle: true`, or opt out explicitly with
+ * `insecureSkipVerify: true`.
  *
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
  */
@@ -596,4 +597,15 @@ export interface ClientTlsSettings {
    * @default false
    */
   readonly insecureSkipVerify?: boolean;
+
+  /**
+   * Verify the server against the proxy's system CA bundle instead of `caCertificates`: what Istio 1.20+ proxies
+   * do when no CA is given and `VERIFY_CERTIFICATE_AT_CLIENT` is on (its default), e.g. for public APIs.
+   * Nothing is rendered for it; it states the choice, so that a SIMPLE/MUTUAL setting without a CA is never an
+   * accident (analyzer IST0128/IST0129 flags it, and older proxies or `VERIFY_CERTIFICATE_AT_CLIENT=false` do not
+   * verify at all).
+   *
+   * @default false
+   */
+  readonly trustSystemCaBundle?: boolean;
 }

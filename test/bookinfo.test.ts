@@ -310,11 +310,9 @@ describeWithSamples('Bookinfo samples, re-expressed with the L2 API', () => {
   });
 
   describe('egress', () => {
-    // The sample originates TLS (mode SIMPLE) without caCertificates. The DestinationRule L2 refuses that unless
-    // the user says how the server is verified (IST0129, made an error), so the typed API cannot say it; the
-    // exact sample sets the port-level TLS through the escape hatch, and the test checks that refusal too, so it
-    // fails (and this workaround can go) when the L2 accepts the sample's form.
-    test('egress-rule-google-apis.yaml: ServiceEntry and port rewrite typed, port-level TLS through addSpecOverride', () => {
+    // The sample originates TLS (mode SIMPLE) without caCertificates, relying on the proxy's system CA bundle.
+    // The DestinationRule L2 makes that choice explicit (trustSystemCaBundle) instead of accepting it silently (IST0129).
+    test('egress-rule-google-apis.yaml: ServiceEntry, port rewrite and TLS origination with the system CA bundle', () => {
       expectSample('egress-rule-google-apis.yaml', scope => {
         new ServiceEntry(scope, 'Googleapis', {
           hosts: ['www.googleapis.com'],
@@ -333,8 +331,8 @@ describeWithSamples('Bookinfo samples, re-expressed with the L2 API', () => {
           trafficPolicy: { loadBalancer: { simple: LoadBalancerAlgorithm.ROUND_ROBIN } },
         });
         expect(() => originateTls.addPortPolicy(443, { tls: { mode: ClientTlsMode.SIMPLE } }))
-          .toThrow(/portPolicies\[port 443\]\.policy\.tls\.caCertificates: is required for mode SIMPLE.*insecureSkipVerify: true/);
-        originateTls.addSpecOverride('trafficPolicy.portLevelSettings', [{ port: { number: 443 }, tls: { mode: 'SIMPLE' } }]);
+          .toThrow(/portPolicies\[port 443\]\.policy\.tls\.caCertificates: is required for mode SIMPLE.*trustSystemCaBundle: true/);
+        originateTls.addPortPolicy(443, { tls: { mode: ClientTlsMode.SIMPLE, trustSystemCaBundle: true } });
       });
     });
   });

@@ -387,7 +387,21 @@ describe('local errors', () => {
 
   test('TLS: SIMPLE without a CA is refused unless insecureSkipVerify is explicit (IST0128)', () => {
     expect(withPolicy({ tls: { mode: ClientTlsMode.SIMPLE, sni: 'api.example.com' } }))
-      .toThrow(/trafficPolicy\.tls\.caCertificates: is required for mode SIMPLE: without it \(or a credentialName\) the server certificate is not verified \(IST0128\/IST0129\)\. Fix: set caCertificates.*insecureSkipVerify: true/);
+      .toThrow(/trafficPolicy\.tls\.caCertificates: is required for mode SIMPLE: without it \(or a credentialName\) nothing says how the server certificate is verified \(IST0128\/IST0129\)\. Fix: set caCertificates.*trustSystemCaBundle: true.*insecureSkipVerify: true.*In the cluster: the proxy verifies the server only if VERIFY_CERTIFICATE_AT_CLIENT is on/);
+  });
+
+  test('TLS: trustSystemCaBundle states the choice of the system CA bundle and renders nothing', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new DestinationRule(chart, 'Api', { host: 'api.example.com', trafficPolicy: { tls: { mode: ClientTlsMode.SIMPLE, trustSystemCaBundle: true } } });
+    // THEN
+    expect(Testing.synth(chart)[0].spec.trafficPolicy.tls).toEqual({ mode: 'SIMPLE' });
+  });
+
+  test('TLS: trustSystemCaBundle with caCertificates is refused', () => {
+    expect(withPolicy({ tls: { mode: ClientTlsMode.SIMPLE, trustSystemCaBundle: true, caCertificates: '/c/ca.pem' } }))
+      .toThrow(/trafficPolicy\.tls\.trustSystemCaBundle: contradicts caCertificates, which choose another way to verify the server \(got true\)\. Fix: keep one of/);
   });
 
   test('TLS: port-level MUTUAL without a CA is refused (IST0129)', () => {

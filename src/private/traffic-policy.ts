@@ -344,11 +344,11 @@ function clientTlsProblems(tls: ClientTlsSettings, f: string): Problem[] {
   // Fields the mode does not read: Istio accepts and ignores them, which hides mistakes.
   const unused: string[] = [];
   if (mode === ClientTlsMode.DISABLE) {
-    for (const key of ['credentialName', ...CERT_FILE_FIELDS, 'sni', 'subjectAltNames', 'insecureSkipVerify'] as const) {
+    for (const key of ['credentialName', ...CERT_FILE_FIELDS, 'sni', 'subjectAltNames', 'insecureSkipVerify', 'trustSystemCaBundle'] as const) {
       if (tls[key] !== undefined) unused.push(key);
     }
   } else if (mode === ClientTlsMode.ISTIO_MUTUAL) {
-    for (const key of ['credentialName', ...CERT_FILE_FIELDS, 'insecureSkipVerify'] as const) {
+    for (const key of ['credentialName', ...CERT_FILE_FIELDS, 'insecureSkipVerify', 'trustSystemCaBundle'] as const) {
       if (tls[key] !== undefined) unused.push(key);
     }
   } else if (mode === ClientTlsMode.SIMPLE) {
@@ -403,13 +403,24 @@ function clientTlsProblems(tls: ClientTlsSettings, f: string): Problem[] {
           symptom: 'the webhook rejects the object',
         });
       }
+    } else if (tls.trustSystemCaBundle === true) {
+      const contradicting = (['caCertificates', 'credentialName', 'insecureSkipVerify'] as const).filter(k => tls[k] !== undefined) as string[];
+      if (contradicting.length > 0) {
+        problems.push({
+          field: `${f}.trustSystemCaBundle`,
+          value: true,
+          problem: `contradicts ${contradicting.join(', ')}, which choose another way to verify the server`,
+          fix: 'keep one of caCertificates, credentialName, trustSystemCaBundle',
+        });
+      }
     } else if (tls.caCertificates === undefined && tls.credentialName === undefined) {
       problems.push({
         field: `${f}.caCertificates`,
-        problem: `is required for mode ${mode}: without it (or a credentialName) the server certificate is not verified (IST0128/IST0129)`,
-        fix: 'set caCertificates (or credentialName, a Secret with ca.crt) to verify the server; '
-          + 'if you really want no verification, say so with insecureSkipVerify: true',
-        symptom: 'connections to the destination accept any certificate, so a man in the middle goes unnoticed',
+        problem: `is required for mode ${mode}: without it (or a credentialName) nothing says how the server certificate is verified (IST0128/IST0129)`,
+        fix: 'set caCertificates (or credentialName, a Secret with ca.crt); to rely on the proxy\'s system CA bundle say so with '
+          + 'trustSystemCaBundle: true; if you really want no verification, say so with insecureSkipVerify: true',
+        symptom: 'the proxy verifies the server only if VERIFY_CERTIFICATE_AT_CLIENT is on (Istio 1.20+ default); '
+          + 'otherwise any certificate is accepted and a man in the middle goes unnoticed',
       });
     }
   }
