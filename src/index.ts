@@ -23,3 +23,4 @@ export * from './cors-policy';
 export * from './http-route';
 export * from './l4-route';
 export * from './virtual-service';
+export * from './egress-through-gateway';

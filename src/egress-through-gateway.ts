@@ -1,0 +1,676 @@
+import { Construct } from 'constructs';
+import { DestinationRule } from './destination-rule';
+import { Gateway, GatewayServer, GatewayTlsMode } from './gateway';
+import { HttpRouteOptions } from './http-route';
+import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
+import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { hostCovers, meshObjects } from './private/mesh-model';
+import { defaultObjectName } from './private/names';
+import {
+  dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, labelsProblem, portProblem, reservedProxyPortProblem,
+  wildcardHostProblem,
+} from './private/rules';
+import { trafficPolicyProblems } from './private/traffic-policy';
+import { Protocol } from './protocol';
+import { IstioResource } from './resource';
+import { gatewayRefProblems } from './route-match';
+import { ServiceEntry, ServiceEntryPort, ServiceEntryResolution } from './service-entry';
+import { ClientTlsMode, ClientTlsSettings, LoadBalancerSettings } from './traffic-policy';
+import { VirtualService } from './virtual-service';
+
+/**
+ * The egress gateway workload the traffic leaves through: its pods (for the Gateway's `selector`), the Service in
+ * front of them (the first hop's destination) and its namespace.
+ */
+export interface EgressGatewayWorkload {
+  /**
+   * The labels of the egress gateway pods. The Gateway selects them, and the DestinationRule subset of the first
+   * hop selects the same pods.
+   *
+   * @default { istio: 'egressgateway' }
+   */
+  readonly selector?: { [key: string]: string };
+
+  /**
+   * The name of the Service in front of the egress gateway pods.
+   *
+   * @default 'istio-egressgateway'
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The namespace of the egress gateway (its Service, its pods, and the Secret that `tlsOrigination.tls.credentialName`
+   * names).
+   *
+   * @default 'istio-system'
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * An endpoint of the external service, when the host name itself should not be resolved: an IP address (resolution
+ * STATIC or DNS) or another host name (resolution DNS), with the port it listens on.
+ */
+export interface EgressEndpoint {
+  /** The endpoint's IP address or host name, without port or scheme. */
+  readonly address: string;
+
+  /**
+   * The port the endpoint listens on, when it differs from the port the traffic is sent to (`port`, or
+   * `tlsOrigination.port` with TLS origination).
+   *
+   * @default - the same port
+   */
+  readonly port?: number;
+}
+
+/**
+ * TLS origination: the application speaks plain HTTP, and the proxy that leaves the mesh (the egress gateway, or
+ * in direct mode each client's sidecar) opens a TLS connection to the external host.
+ */
+export interface TlsOrigination {
+  /**
+   * The TLS settings towards the external host: mode SIMPLE or MUTUAL, and how the server certificate is verified
+   * (`caCertificates` or `credentialName`; `insecureSkipVerify: true` to opt out explicitly). Through the egress
+   * gateway, `credentialName` names a Secret in the egress gateway's namespace, and file paths are in the egress
+   * gateway's container. In direct mode only the file fields work (sidecars ignore `credentialName` here).
+   *
+   * Through the egress gateway `sni` defaults to the host; in direct mode Istio sets it from each request's Host
+   * header, as in Istio's sidecar TLS origination sample.
+   */
+  readonly tls: ClientTlsSettings;
+
+  /**
+   * The external host's TLS port.
+   *
+   * @default 443
+   */
+  readonly port?: number;
+
+  /**
+   * How the originating proxy balances over the external host's addresses.
+   *
+   * @default - Istio's default (LEAST_REQUEST)
+   */
+  readonly loadBalancer?: LoadBalancerSettings;
+}
+
+/**
+ * Props of an EgressThroughGateway.
+ */
+export interface EgressThroughGatewayProps {
+  /**
+   * The external host, a fully qualified name such as `edition.cnn.com`. A leading `*.` wildcard is only allowed in
+   * direct mode, where the client sidecar connects to the address the application resolved (resolution NONE or
+   * DYNAMIC_DNS, or DNS with endpoints).
+   */
+  readonly host: string;
+
+  /**
+   * The protocol the application speaks: HTTP, HTTP2 or GRPC (routed by HTTP routes), HTTPS or TLS (passed through
+   * unterminated, routed by SNI), or TCP.
+   *
+   * @default Protocol.HTTP
+   */
+  readonly protocol?: Protocol;
+
+  /**
+   * The port the application connects to on the external host.
+   *
+   * @default - 80 for HTTP, HTTP2 and GRPC; 443 for HTTPS and TLS; required for TCP
+   */
+  readonly port?: number;
+
+  /**
+   * Let the proxy that leaves the mesh originate TLS to the external host (the application speaks HTTP).
+   *
+   * @default - no TLS origination: the traffic leaves the mesh as the application sent it
+   */
+  readonly tlsOrigination?: TlsOrigination;
+
+  /**
+   * How the external host's addresses are found. Through the egress gateway it cannot be NONE (the gateway would
+   * forward to the address the client dialled, which is the gateway itself).
+   *
+   * @default ServiceEntryResolution.DNS
+   */
+  readonly resolution?: ServiceEntryResolution;
+
+  /**
+   * Endpoints of the external service (IP addresses with resolution STATIC; IPs or host names with DNS), e.g.
+   * `{ address: '192.168.0.163', port: 4154 }`.
+   *
+   * @default - the host itself (resolution DNS)
+   */
+  readonly endpoints?: EgressEndpoint[];
+
+  /**
+   * Virtual IPs or CIDR blocks of the external service (the ServiceEntry's `addresses`). CIDR blocks need resolution
+   * NONE or STATIC.
+   *
+   * @default - none (Istio allocates an address for resolution other than NONE)
+   */
+  readonly addresses?: string[];
+
+  /**
+   * Direct mode: only register the host (a ServiceEntry, plus the port rewrite and DestinationRule of a TLS
+   * origination); the traffic leaves from each client sidecar instead of the egress gateway.
+   *
+   * @default false
+   */
+  readonly direct?: boolean;
+
+  /**
+   * The egress gateway workload.
+   *
+   * @default - Istio's default egress gateway: pods labelled `istio: egressgateway`, Service
+   * `istio-egressgateway.istio-system.svc.cluster.local`
+   */
+  readonly egressGateway?: EgressGatewayWorkload;
+
+  /**
+   * An existing Istio Gateway to bind the second hop to, as `namespace/name` (e.g. a Gateway's `gatewayRef`). It must
+   * select the egress gateway pods and serve the host on `gatewayPort`.
+   *
+   * @default - a Gateway named `<name>-egress` is created
+   */
+  readonly gatewayRef?: string;
+
+  /**
+   * The egress gateway port the traffic enters on. The egress gateway's Service must expose it.
+   *
+   * @default - 443 with `gatewayMutualTls`; otherwise 80 for HTTP (also with TLS origination), 443 for HTTPS and TLS,
+   * and `port` for TCP
+   */
+  readonly gatewayPort?: number;
+
+  /**
+   * Sidecars talk to the egress gateway over Istio mutual TLS: the Gateway server terminates ISTIO_MUTUAL on
+   * `gatewayPort` and the DestinationRule subset originates it, with the host as SNI.
+   *
+   * @default false
+   */
+  readonly gatewayMutualTls?: boolean;
+
+  /**
+   * The name of the DestinationRule subset of the egress gateway that the first hop routes to.
+   *
+   * @default - `name`
+   */
+  readonly subsetName?: string;
+
+  /**
+   * The base of every object's name: ServiceEntry `<name>`, Gateway `<name>-egress`, DestinationRule
+   * `egressgateway-for-<name>`, VirtualService `<name>-through-egress` (direct mode: `rewrite-port-for-<name>`),
+   * TLS origination DestinationRule `originate-tls-for-<name>`. A lower-case DNS label of at most 56 characters.
+   *
+   * @default - the construct id in kebab case (`Cnn` becomes `cnn`)
+   */
+  readonly name?: string;
+}
+
+/**
+ * Routes the mesh's traffic for an external host through Istio's egress gateway, as Istio's egress gateway tasks
+ * describe it: a ServiceEntry for the host, a Gateway on the egress gateway, a DestinationRule with a subset for the
+ * egress gateway's Service, and a VirtualService with two hops (sidecars → egress gateway, egress gateway →
+ * external host), all consistent by construction. Optionally with TLS origination at the egress gateway and Istio
+ * mTLS between the sidecars and the egress gateway.
+ *
+ * In direct mode (`direct: true`) it only registers the host, so that it is reachable from a REGISTRY_ONLY namespace.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway-tls-origination/
+ *
+ * @example
+ * new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
+ */
+export class EgressThroughGateway extends Construct {
+  /** The external host. */
+  public readonly host: string;
+  /** The ServiceEntry that registers the host. */
+  public readonly serviceEntry: ServiceEntry;
+  /** The Gateway on the egress gateway; undefined in direct mode and with `gatewayRef`. */
+  public readonly gateway?: Gateway;
+  /** The DestinationRule for the egress gateway's Service, with the first hop's subset; undefined in direct mode. */
+  public readonly gatewayDestinationRule?: DestinationRule;
+  /**
+   * The routes: the two hops through the egress gateway, or in direct mode the port rewrite of a TLS origination;
+   * undefined in direct mode without TLS origination.
+   */
+  public readonly virtualService?: IstioResource;
+  /** The DestinationRule that originates TLS to the external host; undefined without `tlsOrigination`. */
+  public readonly tlsOriginationRule?: DestinationRule;
+  /** The Service host of the egress gateway (`<serviceName>.<namespace>.svc.cluster.local`); undefined in direct mode. */
+  public readonly gatewayServiceHost?: string;
+
+  private readonly direct: boolean;
+  private readonly gatewayNamespace: string;
+
+  public constructor(scope: Construct, id: string, props: EgressThroughGatewayProps) {
+    super(scope, id);
+    const base = props.name ?? defaultObjectName(id);
+    const protocol = props.protocol ?? Protocol.HTTP;
+    const resolution = props.resolution ?? ServiceEntryResolution.DNS;
+    const origination = props.tlsOrigination;
+    this.direct = props.direct ?? false;
+    this.host = props.host;
+    const gw = props.egressGateway ?? {};
+    this.gatewayNamespace = gw.namespace ?? 'istio-system';
+
+    throwIfProblems(this, [
+      ...nameProblems(base, props.name !== undefined),
+      ...hostProblems(props, this.direct, resolution),
+      ...portProblems(props, protocol),
+      ...resolutionProblems(props, this.direct, resolution),
+      ...(this.direct ? directModeProblems(props) : gatewayProblems(props, gw)),
+    ]);
+    const port = props.port ?? defaultPort(protocol)!;
+    if (origination) throwIfProblems(this, originationProblems(origination, protocol, port, this.direct, this.gatewayNamespace));
+
+    // Without TLS origination the traffic leaves on the port the application uses; with it, on the TLS port.
+    const appPort: ServiceEntryPort = { number: port, name: protocol.toLowerCase(), protocol };
+    const tlsPort: ServiceEntryPort | undefined = origination
+      ? { number: origination.port ?? 443, name: 'https', protocol: Protocol.HTTPS }
+      : undefined;
+    const exitPort = tlsPort ?? appPort;
+
+    this.serviceEntry = new ServiceEntry(this, 'ServiceEntry', {
+      metadata: { name: base },
+      hosts: [props.host],
+      addresses: props.addresses,
+      ports: tlsPort ? [appPort, tlsPort] : [appPort],
+      resolution,
+      endpoints: props.endpoints?.map(e => ({
+        address: e.address,
+        ports: e.port === undefined ? undefined : { [exitPort.name]: e.port },
+      })),
+    });
+
+    if (this.direct) {
+      if (tlsPort) {
+        this.virtualService = new VirtualService(this, 'VirtualService', {
+          metadata: { name: `rewrite-port-for-${base}` },
+          hosts: [props.host],
+          http: [{ match: [{ port }], route: [{ host: props.host, port: tlsPort.number }] }],
+        });
+      }
+    } else {
+      const mutual = props.gatewayMutualTls ?? false;
+      const gatewayPort = props.gatewayPort ?? (mutual ? 443 : defaultGatewayPort(protocol, port));
+      const selector = { ...(gw.selector ?? { istio: 'egressgateway' }) };
+      const subset = props.subsetName ?? base;
+      this.gatewayServiceHost = `${gw.serviceName ?? 'istio-egressgateway'}.${this.gatewayNamespace}.svc.cluster.local`;
+
+      let gatewayRef = props.gatewayRef;
+      if (gatewayRef === undefined) {
+        this.gateway = new Gateway(this, 'Gateway', {
+          metadata: { name: `${base}-egress` },
+          selector,
+          servers: [gatewayServer(protocol, mutual, gatewayPort, props.host)],
+        });
+        // Without a namespace the objects land in kubectl's current namespace; a bare name resolves in the
+        // VirtualService's namespace, which is then the Gateway's too ("default/<name>" might not be).
+        gatewayRef = this.gateway.namespace === undefined ? this.gateway.name : this.gateway.gatewayRef;
+      }
+
+      this.gatewayDestinationRule = new DestinationRule(this, 'GatewayDestinationRule', {
+        metadata: { name: `egressgateway-for-${base}` },
+        host: this.gatewayServiceHost,
+        subsets: [{
+          name: subset,
+          labels: selector,
+          // The SNI lets the gateway's ISTIO_MUTUAL server pick the server for this host.
+          trafficPolicy: mutual ? { tls: { mode: ClientTlsMode.ISTIO_MUTUAL, sni: props.host } } : undefined,
+        }],
+      });
+
+      const toGateway = { host: this.gatewayServiceHost, subset, port: gatewayPort };
+      const toExternal = { host: props.host, port: exitPort.number };
+      const fromMesh = { gateways: [MESH], port };
+      const fromGateway = { gateways: [gatewayRef], port: gatewayPort };
+      this.virtualService = new VirtualService(this, 'VirtualService', {
+        metadata: { name: `${base}-through-egress` },
+        hosts: [props.host],
+        gateways: [gatewayRef, MESH],
+        ...routesFor(protocol, mutual, props.host, fromMesh, toGateway, fromGateway, toExternal),
+      });
+    }
+
+    if (origination) {
+      const tls = this.direct ? origination.tls : { ...origination.tls, sni: origination.tls.sni ?? props.host };
+      this.tlsOriginationRule = new DestinationRule(this, 'TlsOrigination', {
+        metadata: { name: `originate-tls-for-${base}` },
+        host: props.host,
+        trafficPolicy: origination.loadBalancer ? { loadBalancer: origination.loadBalancer } : undefined,
+        portPolicies: [{ port: exitPort.number, policy: { tls } }],
+      });
+    }
+
+    this.node.addValidation({ validate: () => this.sidecarVisibilityProblems().map(describeProblem) });
+  }
+
+  /**
+   * A namespace-wide Sidecar with egress listeners hides every host it does not list from the namespace's sidecars:
+   * the external host (whose VirtualService then does not apply) and the egress gateway's Service (the first hop's
+   * destination).
+   */
+  private sidecarVisibilityProblems(): Problem[] {
+    const ns = this.serviceEntry.effectiveNamespace;
+    const targets: Array<{ field: string; namespace: string; host: string; symptom: string }> = [
+      {
+        field: 'host',
+        namespace: ns,
+        host: this.host,
+        symptom: this.direct
+          ? 'with REGISTRY_ONLY the requests get 502 (BlackHoleCluster)'
+          : 'with REGISTRY_ONLY the requests get 502 (BlackHoleCluster); with ALLOW_ANY they leave directly, bypassing the egress gateway',
+      },
+    ];
+    if (this.gatewayServiceHost !== undefined) {
+      targets.push({
+        field: 'egressGateway',
+        namespace: this.gatewayNamespace,
+        host: this.gatewayServiceHost,
+        symptom: 'the first hop has no cluster to go to, so requests fail with 503 (NC cluster_not_found)',
+      });
+    }
+    const problems: Problem[] = [];
+    const sidecars = meshObjects(this, 'Sidecar', 'networking.istio.io')
+      .filter(s => s.namespace === ns && s.manifest.spec?.workloadSelector === undefined && s.manifest.spec?.egress !== undefined);
+    for (const sidecar of sidecars) {
+      const entries: string[] = (sidecar.manifest.spec.egress as any[]).flatMap(l => l.hosts ?? []);
+      for (const t of targets) {
+        const visible = entries.some(entry => {
+          const [entryNs, name] = entry.split('/');
+          const nsMatches = entryNs === '*' || entryNs === t.namespace || (entryNs === '.' && t.namespace === ns);
+          return nsMatches && hostCovers(name, t.host);
+        });
+        if (visible) continue;
+        problems.push({
+          field: t.field,
+          value: `${t.namespace}/${t.host}`,
+          problem: `is not visible to the workloads of namespace "${ns}": Sidecar ${sidecar.path} limits their egress to ${JSON.stringify(entries)}`,
+          fix: `add "${t.namespace === ns ? '.' : t.namespace}/${t.host}" (or "${t.namespace === ns ? '.' : t.namespace}/*") to that Sidecar's egress hosts`,
+          symptom: t.symptom,
+        });
+      }
+    }
+    return problems;
+  }
+}
+
+const MESH = 'mesh';
+const HTTP_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
+const TLS_PROTOCOLS: readonly Protocol[] = [Protocol.HTTPS, Protocol.TLS];
+const MAX_BASE_LENGTH = 63 - '-egress'.length;
+
+function defaultPort(protocol: Protocol): number | undefined {
+  if (HTTP_PROTOCOLS.includes(protocol)) return 80;
+  if (TLS_PROTOCOLS.includes(protocol)) return 443;
+  return undefined;
+}
+
+function defaultGatewayPort(protocol: Protocol, port: number): number {
+  if (HTTP_PROTOCOLS.includes(protocol)) return 80;
+  if (TLS_PROTOCOLS.includes(protocol)) return 443;
+  return port;
+}
+
+function nameProblems(base: string, given: boolean): Problem[] {
+  const problem = k8sLabelNameProblem(base) ?? (base.length > MAX_BASE_LENGTH ? `is longer than ${MAX_BASE_LENGTH} characters` : undefined);
+  if (!problem) return [];
+  return [{
+    field: 'name',
+    value: base,
+    problem: `${problem}; it becomes the Gateway name "${base}-egress", a DNS label, and the other objects' names`,
+    fix: given ? 'pass a short lower-case name such as "cnn"' : 'pass name, e.g. "cnn", or use a shorter construct id',
+  }];
+}
+
+function hostProblems(props: EgressThroughGatewayProps, direct: boolean, resolution: ServiceEntryResolution): Problem[] {
+  const host = props.host;
+  if (ipOrCidrProblem(host) === undefined) {
+    return [{
+      field: 'host',
+      value: host,
+      problem: 'is an IP address; the external service needs a host name (routes, SNI and certificates refer to it)',
+      fix: 'name the service (e.g. "myapp.local") and give the IP as an endpoint: endpoints: [{ address: "192.168.0.163" }]',
+    }];
+  }
+  const wildcard = host.startsWith('*');
+  const syntax = host === '*' ? 'matches every host' : wildcard ? wildcardHostProblem(host) : (fqdnProblem(host) ?? (host.includes('.') ? undefined : 'is a short name'));
+  if (syntax) {
+    return [{
+      field: 'host',
+      value: host,
+      problem: `${syntax}; the external host must be a fully qualified domain name`,
+      fix: 'write the full name, e.g. "api.example.com"',
+      symptom: host.includes('.') ? undefined : 'Istio expands short names to "<name>.<namespace>.svc.cluster.local", so routes would miss the host',
+    }];
+  }
+  if (!wildcard) return [];
+  if (!direct) {
+    return [{
+      field: 'host',
+      value: host,
+      problem: 'is a wildcard, and the egress gateway can only forward to one concrete host',
+      fix: 'list a concrete host (one EgressThroughGateway per host), or use direct: true with resolution NONE',
+    }];
+  }
+  if (props.tlsOrigination) {
+    return [{
+      field: 'host',
+      value: host,
+      problem: 'is a wildcard, and TLS origination needs one concrete host for the SNI and the certificate check',
+      fix: 'originate TLS for a concrete host, or let the application speak TLS (protocol TLS)',
+    }];
+  }
+  const dns = resolution === ServiceEntryResolution.DNS || resolution === ServiceEntryResolution.DNS_ROUND_ROBIN;
+  if (dns && (props.endpoints ?? []).length === 0) {
+    return [{
+      field: 'host',
+      value: host,
+      problem: `is a wildcard, and resolution ${resolution} without endpoints resolves the host name itself`,
+      fix: 'use resolution NONE (or DYNAMIC_DNS for HTTP and TLS), or give endpoints',
+      symptom: 'istiod rejects the ServiceEntry ("hosts must be FQDN if no endpoints are provided")',
+    }];
+  }
+  return [];
+}
+
+function portProblems(props: EgressThroughGatewayProps, protocol: Protocol): Problem[] {
+  if (!HTTP_PROTOCOLS.includes(protocol) && !TLS_PROTOCOLS.includes(protocol) && protocol !== Protocol.TCP) {
+    return [{
+      field: 'protocol',
+      value: protocol,
+      problem: 'is not supported through the egress gateway',
+      fix: 'use HTTP, HTTP2, GRPC, HTTPS, TLS, or TCP for other protocols over TCP (MongoDB, MySQL, Redis)',
+    }];
+  }
+  if (props.port === undefined) {
+    if (protocol !== Protocol.TCP) return [];
+    return [{ field: 'port', problem: 'is required for protocol TCP', fix: 'give the port the application connects to, e.g. 5432' }];
+  }
+  const problem = portProblem(props.port);
+  return problem ? [{ field: 'port', value: props.port, problem, fix: 'give the port the application connects to on the external host' }] : [];
+}
+
+function resolutionProblems(props: EgressThroughGatewayProps, direct: boolean, resolution: ServiceEntryResolution): Problem[] {
+  if (!direct && resolution === ServiceEntryResolution.NONE) {
+    return [{
+      field: 'resolution',
+      value: resolution,
+      problem: 'is NONE, so the egress gateway would forward to the address the client dialled, which is the egress gateway itself',
+      fix: 'use resolution DNS (the default), or STATIC with endpoints; or use direct: true',
+      symptom: 'connections loop back to the egress gateway and fail',
+    }];
+  }
+  if (resolution === ServiceEntryResolution.STATIC && (props.endpoints ?? []).length === 0) {
+    return [{
+      field: 'endpoints',
+      value: [],
+      problem: 'is empty while resolution is STATIC, which takes the addresses of the service from its endpoints only',
+      fix: 'list the IP addresses as endpoints, e.g. endpoints: [{ address: "10.1.2.3" }], or use resolution DNS',
+      symptom: 'the host has no endpoints, so every request fails with 503 (UH no_healthy_upstream)',
+    }];
+  }
+  return [];
+}
+
+const GATEWAY_ONLY_OPTIONS = ['egressGateway', 'gatewayRef', 'gatewayPort', 'gatewayMutualTls', 'subsetName'] as const;
+
+function directModeProblems(props: EgressThroughGatewayProps): Problem[] {
+  const set = GATEWAY_ONLY_OPTIONS.filter(k => props[k] !== undefined);
+  const problems: Problem[] = [];
+  if (set.length > 0) {
+    problems.push({
+      field: set[0],
+      value: set,
+      problem: 'only applies through the egress gateway, and direct is true',
+      fix: `remove ${set.join(', ')}, or remove direct to route through the egress gateway`,
+    });
+  }
+  if (props.tlsOrigination?.tls.credentialName !== undefined) {
+    problems.push({
+      field: 'tlsOrigination.tls.credentialName',
+      value: props.tlsOrigination.tls.credentialName,
+      problem: 'is ignored by sidecars, which originate the TLS in direct mode (they read credentialName only from a DestinationRule with a workloadSelector)',
+      fix: 'give caCertificates (and clientCertificate/privateKey for MUTUAL) as files mounted in the sidecars, or route through the egress gateway',
+      symptom: 'the sidecars verify nothing and present no client certificate',
+    });
+  }
+  return problems;
+}
+
+function gatewayProblems(props: EgressThroughGatewayProps, gw: EgressGatewayWorkload): Problem[] {
+  const problems: Problem[] = [];
+  if (gw.selector !== undefined) {
+    const problem = Object.keys(gw.selector).length === 0 ? 'is empty, so it would select every gateway workload' : labelsProblem(gw.selector);
+    if (problem) {
+      problems.push({
+        field: 'egressGateway.selector',
+        value: gw.selector,
+        problem,
+        fix: 'give the labels of the egress gateway pods, e.g. { istio: "egressgateway" }',
+      });
+    }
+  }
+  for (const key of ['serviceName', 'namespace'] as const) {
+    const value = gw[key];
+    const problem = value === undefined ? undefined : k8sLabelNameProblem(value);
+    if (problem) {
+      problems.push({ field: `egressGateway.${key}`, value, problem, fix: `give the egress gateway's ${key === 'namespace' ? 'namespace' : 'Service name'}` });
+    }
+  }
+  if (props.gatewayRef !== undefined) {
+    const ref = props.gatewayRef;
+    if (ref === MESH) {
+      problems.push({ field: 'gatewayRef', value: ref, problem: 'is "mesh", which is not a Gateway', fix: 'name the egress Gateway as "<namespace>/<name>"' });
+    } else if (!ref.includes('/') && !ref.includes('.')) {
+      problems.push({
+        field: 'gatewayRef',
+        value: ref,
+        problem: 'has no namespace; it must be "<namespace>/<gateway name>"',
+        fix: `write "<namespace>/${ref}", e.g. "istio-system/${ref}", or pass gateway.gatewayRef`,
+        symptom: 'a bare name is looked up in the VirtualService\'s namespace, where the Gateway may not exist (IST0101)',
+      });
+    } else {
+      problems.push(...gatewayRefProblems('gatewayRef', ref));
+    }
+  }
+  if (props.gatewayPort !== undefined) {
+    const problem = portProblem(props.gatewayPort) ?? reservedProxyPortProblem(props.gatewayPort);
+    if (problem) {
+      problems.push({
+        field: 'gatewayPort',
+        value: props.gatewayPort,
+        problem,
+        fix: 'use a port the egress gateway Service exposes, e.g. 80 or 443',
+      });
+    }
+  }
+  if (props.subsetName !== undefined) {
+    const problem = dnsLabelProblem(props.subsetName);
+    if (problem) problems.push({ field: 'subsetName', value: props.subsetName, problem, fix: 'use a name like "cnn"' });
+  }
+  return problems;
+}
+
+function originationProblems(o: TlsOrigination, protocol: Protocol, port: number, direct: boolean, gatewayNamespace: string): Problem[] {
+  const problems: Problem[] = [];
+  if (protocol !== Protocol.HTTP) {
+    problems.push({
+      field: 'tlsOrigination',
+      value: protocol,
+      problem: `needs an application that speaks plain HTTP (protocol is ${protocol})`,
+      fix: TLS_PROTOCOLS.includes(protocol)
+        ? 'remove tlsOrigination: the application already speaks TLS, which passes through unchanged'
+        : 'use protocol HTTP, or remove tlsOrigination',
+      symptom: TLS_PROTOCOLS.includes(protocol) ? 'TLS inside TLS, which the external host cannot read' : undefined,
+    });
+  }
+  if (o.tls.mode !== ClientTlsMode.SIMPLE && o.tls.mode !== ClientTlsMode.MUTUAL) {
+    problems.push({
+      field: 'tlsOrigination.tls.mode',
+      value: o.tls.mode,
+      problem: 'must be SIMPLE or MUTUAL: the external host has no Istio identity (ISTIO_MUTUAL), and DISABLE originates nothing',
+      fix: 'use ClientTlsMode.SIMPLE, or MUTUAL to present a client certificate; or remove tlsOrigination',
+    });
+    return problems;
+  }
+  const tlsPort = o.port ?? 443;
+  const portIssue = portProblem(tlsPort) ?? (tlsPort === port ? `is the same as port (${port}), which carries the plain HTTP` : undefined);
+  if (portIssue) {
+    problems.push({ field: 'tlsOrigination.port', value: tlsPort, problem: portIssue, fix: 'give the external host\'s TLS port, usually 443' });
+  }
+  // The DestinationRule's own rules (IST0128 included), named as the user wrote them and said from this side.
+  const where = direct
+    ? 'each client sidecar originates this TLS, so certificate files are paths in the sidecar container, and credentialName is ignored'
+    : `the egress gateway originates this TLS, so certificate files are paths in its container and credentialName names a Secret in namespace "${gatewayNamespace}"`;
+  const policyProblems = trafficPolicyProblems(
+    { tls: o.tls, loadBalancer: o.loadBalancer },
+    { field: 'tlsOrigination', inheritsOutlierDetection: false },
+  );
+  problems.push(...policyProblems.map(p => (p.field.startsWith('tlsOrigination.tls') ? { ...p, fix: `${p.fix} (${where})` } : p)));
+  return problems;
+}
+
+function gatewayServer(protocol: Protocol, mutual: boolean, port: number, host: string): GatewayServer {
+  if (mutual) {
+    // HTTP is routed after the gateway terminates the mTLS; anything else is forwarded as TCP.
+    const serverProtocol = HTTP_PROTOCOLS.includes(protocol) ? Protocol.HTTPS : Protocol.TLS;
+    return { port: { number: port, protocol: serverProtocol }, hosts: [host], tls: { mode: GatewayTlsMode.ISTIO_MUTUAL } };
+  }
+  if (TLS_PROTOCOLS.includes(protocol)) {
+    return { port: { number: port, protocol: Protocol.TLS }, hosts: [host], tls: { mode: GatewayTlsMode.PASSTHROUGH } };
+  }
+  return { port: { number: port, protocol }, hosts: [host] };
+}
+
+interface Hop {
+  readonly gateways: string[];
+  readonly port: number;
+}
+
+interface Target {
+  readonly host: string;
+  readonly subset?: string;
+  readonly port: number;
+}
+
+/**
+ * The two hops, in the route kind each side sees: HTTP routes for HTTP; TLS routes (by SNI) for passed-through TLS;
+ * TCP routes for TCP and for whatever leaves a gateway that terminated the sidecars' mTLS.
+ */
+function routesFor(protocol: Protocol, mutual: boolean, host: string, fromMesh: Hop, toGateway: Target, fromGateway: Hop, toExternal: Target):
+{ http?: HttpRouteOptions[]; tcp?: TcpRouteOptions[]; tls?: TlsRouteOptions[] } {
+  if (HTTP_PROTOCOLS.includes(protocol)) {
+    return { http: [{ match: [fromMesh], route: [toGateway] }, { match: [fromGateway], route: [toExternal] }] };
+  }
+  const second: TcpRouteOptions = { match: [fromGateway], route: [toExternal] };
+  if (TLS_PROTOCOLS.includes(protocol)) {
+    const first: TlsRouteOptions = { match: [{ ...fromMesh, sniHosts: [host] }], route: [toGateway] };
+    return mutual ? { tls: [first], tcp: [second] } : { tls: [first, { match: [{ ...fromGateway, sniHosts: [host] }], route: [toExternal] }] };
+  }
+  return { tcp: [{ match: [fromMesh], route: [toGateway] }, second] };
+}
