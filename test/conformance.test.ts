@@ -547,7 +547,8 @@ describeWithShared('collection of synthesized objects', () => {
     // GIVEN
     const local = new ConformanceCollector();
     const broken = virtualService({ timeout: 'abc', rout: [] });
-    local.record([broken, service([{ name: 'http', port: 80 }])], 'IngressRoute renders a timeout');
+    local.record([broken, service([{ name: 'http', port: 80 }])], 'IngressRoute renders a timeout',
+      o => (o.kind === 'VirtualService' ? 'bookinfo/Reviews/Resource' : undefined));
     local.record([broken], 'IngressRoute renders again');
 
     // WHEN
@@ -555,7 +556,7 @@ describeWithShared('collection of synthesized objects', () => {
 
     // THEN
     expect(report).toMatch(/^1 synthesized object\(s\) do not conform/);
-    expect(report).toMatch(/networking\.istio\.io\/v1 VirtualService bookinfo\/reviews \(synthesized by "IngressRoute renders a timeout", "IngressRoute renders again"\)/);
+    expect(report).toMatch(/networking\.istio\.io\/v1 VirtualService bookinfo\/reviews at bookinfo\/Reviews\/Resource \(synthesized by "IngressRoute renders a timeout", "IngressRoute renders again"\)/);
     expect(report).toMatchSnapshot();
   });
 

@@ -6,7 +6,7 @@
  * that is where objects are collected. A non-conformant object fails the test file with a list of its problems and
  * the tests that produced it. Tests that synthesize invalid output on purpose call `exemptFromConformance(reason)`.
  */
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { collector, conformanceStats, noticeSharedMissing, sharedAvailable, validateManifest } from '../util/conformance';
 
 const PATCHED = Symbol.for('cdk8s-istio.conformance.toJson');
@@ -16,10 +16,22 @@ if (!proto[PATCHED]) {
   const original = proto.toJson;
   proto.toJson = function toJson(this: Chart, ...args: any[]) {
     const result = original.apply(this, args);
-    if (Array.isArray(result)) collector.record(result, expect.getState().currentTestName ?? '<outside a test>');
+    if (Array.isArray(result)) {
+      // Construct paths, so a report points at the construct that made the object.
+      const paths = new Map<string, string>();
+      for (const c of this.node.findAll()) {
+        if (ApiObject.isApiObject(c)) paths.set(objectKey(c.apiVersion, c.kind, c.metadata.namespace, c.name), c.node.path);
+      }
+      const pathOf = (o: any) => paths.get(objectKey(o?.apiVersion, o?.kind, o?.metadata?.namespace, o?.metadata?.name));
+      collector.record(result, expect.getState().currentTestName ?? '<outside a test>', pathOf);
+    }
     return result;
   };
   proto[PATCHED] = true;
+}
+
+function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return `${apiVersion}|${kind}|${namespace ?? ''}|${name}`;
 }
 
 afterAll(() => {

@@ -1451,6 +1451,7 @@ export function conformanceValidator(): ConformanceValidator {
 interface Collected {
   readonly object: any;
   readonly tests: Set<string>;
+  readonly constructPaths: Set<string>;
 }
 
 /** Collects the objects a test file synthesizes and reports the non-conformant ones once. */
@@ -1458,17 +1459,19 @@ export class ConformanceCollector {
   private readonly objects = new Map<string, Collected>();
   private readonly exempt = new Map<string, string>();
 
-  /** Records synthesized objects (identical objects are validated once). */
-  public record(objects: any[], testName: string): void {
+  /** Records synthesized objects (identical objects are validated once), with the construct path of each if known. */
+  public record(objects: any[], testName: string, constructPathOf: (o: any) => string | undefined = () => undefined): void {
     for (const object of objects) {
       const json = JSON.stringify(object);
       if (json === undefined) continue;
       let entry = this.objects.get(json);
       if (!entry) {
-        entry = { object: JSON.parse(json), tests: new Set() };
+        entry = { object: JSON.parse(json), tests: new Set(), constructPaths: new Set() };
         this.objects.set(json, entry);
       }
       entry.tests.add(testName);
+      const constructPath = constructPathOf(object);
+      if (constructPath) entry.constructPaths.add(constructPath);
     }
   }
 
@@ -1485,19 +1488,22 @@ export class ConformanceCollector {
   /** A readable report of every non-conformant object, or undefined when all conform. */
   public report(validate: (o: any) => string[] = validateManifest): string | undefined {
     const sections: string[] = [];
-    for (const { object, tests } of this.objects.values()) {
+    for (const { object, tests, constructPaths } of this.objects.values()) {
       const checkedIn = [...tests].filter(t => !this.exempt.has(t));
       if (checkedIn.length === 0) continue;
       const errors = validate(object);
       if (errors.length === 0) continue;
       const shown = checkedIn.slice(0, 3).map(t => JSON.stringify(t)).join(', ');
       const more = checkedIn.length > 3 ? ` and ${checkedIn.length - 3} more` : '';
-      sections.push(`${object?.apiVersion} ${describeObject(object)} (synthesized by ${shown}${more}):\n`
+      const at = constructPaths.size > 0 ? ` at ${[...constructPaths].join(', ')}` : '';
+      sections.push(`${object?.apiVersion} ${describeObject(object)}${at} (synthesized by ${shown}${more}):\n`
         + errors.map(e => `    - ${e}`).join('\n'));
     }
     if (sections.length === 0) return undefined;
     return `${sections.length} synthesized object(s) do not conform to the Istio / Gateway API / cert-manager CRDs `
-      + `or Kubernetes rules:\n\n${sections.join('\n\n')}`;
+      + 'or Kubernetes rules (the API server would reject or silently prune them). Fix the construct that renders them; '
+      + 'a test that synthesizes invalid output on purpose calls exemptFromConformance(reason).'
+      + `\n\n${sections.join('\n\n')}`;
   }
 }
 
