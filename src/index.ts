@@ -24,3 +24,4 @@ export * from './http-route';
 export * from './l4-route';
 export * from './virtual-service';
 export * from './egress-through-gateway';
+export * from './mesh-namespace';

@@ -1,0 +1,716 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as plus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  AuthorizationPolicy,
+  AuthorizationRule,
+  AuthorizationRuleFromIngressGatewayOptions,
+  AuthorizationRuleOptions,
+  AuthorizationRules,
+} from './authorization-policy';
+import { MtlsMode, PeerAuthentication } from './peer-authentication';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { meshObjects } from './private/mesh-model';
+import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
+import { defaultObjectName } from './private/names';
+import { k8sLabelNameProblem, labelsProblem } from './private/rules';
+import { isNamespaceScope, markNamespaceScope } from './private/scope';
+import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
+
+/** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
+const INJECTION_LABEL = 'istio-injection';
+/** Namespace label that injects through a control-plane revision (or revision tag). */
+const REVISION_LABEL = 'istio.io/rev';
+/** Namespace (and pod) label of the ambient data plane. */
+const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+/** Namespace label naming the waypoint that serves the namespace's services. */
+const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
+/** Namespace label naming the namespace of that waypoint. */
+const USE_WAYPOINT_NAMESPACE_LABEL = 'istio.io/use-waypoint-namespace';
+/** Gateway label choosing which traffic a waypoint handles; `istioctl waypoint generate` sets it to `service`. */
+const WAYPOINT_FOR_LABEL = 'istio.io/waypoint-for';
+/** The port and protocol every waypoint listens on (HBONE tunnel). */
+const HBONE_PORT = 15008;
+
+/** Labels only the enrollment may set, with what to do instead. */
+const ENROLLMENT_LABELS: { [key: string]: string } = {
+  [INJECTION_LABEL]: 'pass enrollment: MeshEnrollment.sidecarInjection() or MeshEnrollment.disabled()',
+  [REVISION_LABEL]: 'pass enrollment: MeshEnrollment.revision("<revision>")',
+  [DATAPLANE_MODE_LABEL]: 'pass enrollment: MeshEnrollment.ambient()',
+  [USE_WAYPOINT_LABEL]: 'pass enrollment: MeshEnrollment.ambient({ waypoint: true })',
+  [USE_WAYPOINT_NAMESPACE_LABEL]: 'pass enrollment: MeshEnrollment.ambient({ waypoint: true }) to run a waypoint in this namespace',
+  [INJECT_KEY]: 'remove it: it is a pod label, and on a Namespace it does nothing; choose the namespace\'s mode with enrollment, '
+    + 'and a workload\'s with MeshDeployment\'s sidecarInjection',
+};
+
+/** Kubernetes reserves `kube-` namespaces; `istio-system` is Istio's root namespace, where policies become mesh-wide. */
+const RESERVED_NAMESPACE = /^(kube-.*|istio-system)$/;
+
+/** Kinds that have no namespace: objects of these kinds inside a MeshNamespace are not expected to land in it. */
+const CLUSTER_SCOPED_KINDS = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass',
+  'StorageClass', 'IngressClass', 'PersistentVolume', 'GatewayClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
+
+/** Kinds with a pod template, whose injection choice the namespace's enrollment may ignore. */
+const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+
+/**
+ * How the workloads of a namespace join the mesh.
+ */
+export enum MeshEnrollmentMode {
+  /** Sidecars are injected into every pod (`istio-injection: enabled`). */
+  SIDECAR_INJECTION = 'sidecar-injection',
+  /** Sidecars are injected by one control-plane revision (`istio.io/rev: <revision>`). */
+  REVISION = 'revision',
+  /** Pods join the ambient data plane, without sidecars (`istio.io/dataplane-mode: ambient`). */
+  AMBIENT = 'ambient',
+  /** Nothing is injected, not even pods that ask for it (`istio-injection: disabled`). */
+  DISABLED = 'disabled',
+}
+
+/**
+ * Options of `MeshEnrollment.ambient()`.
+ */
+export interface AmbientEnrollmentOptions {
+  /**
+   * Whether to deploy a waypoint proxy for the namespace: a Gateway API `Gateway` of class `istio-waypoint`, which the
+   * namespace label `istio.io/use-waypoint` makes serve every service of the namespace. L7 features (HTTP routing,
+   * L7 authorization, HTTP telemetry) need one.
+   *
+   * @default - false, unless `waypointName` is set
+   */
+  readonly waypoint?: boolean;
+
+  /**
+   * The name of the waypoint `Gateway` (a DNS-1035 label: Istio names the waypoint's Deployment, Service and service
+   * account after it). Setting it deploys a waypoint.
+   *
+   * @default 'waypoint'
+   */
+  readonly waypointName?: string;
+}
+
+/**
+ * How a MeshNamespace's workloads join the mesh: exactly one of sidecar injection, a control-plane revision,
+ * ambient mode, or explicitly none. Each mode is one set of namespace labels, so the namespace can never carry two
+ * injection labels (istioctl analyze IST0123).
+ *
+ * @see https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/
+ * @see https://istio.io/latest/docs/ambient/usage/add-workloads/
+ */
+export class MeshEnrollment {
+  /** Sidecar injection by the default control plane: label `istio-injection: enabled`. */
+  public static sidecarInjection(): MeshEnrollment {
+    return new MeshEnrollment(MeshEnrollmentMode.SIDECAR_INJECTION, { [INJECTION_LABEL]: 'enabled' });
+  }
+
+  /**
+   * Sidecar injection by one control-plane revision (canary upgrades): label `istio.io/rev: <revision>`, and no
+   * `istio-injection` label, which would take precedence over it.
+   *
+   * @param revision the revision or revision tag, a DNS label such as `1-22-3` or `canary` (revisions use dashes, not dots)
+   */
+  public static revision(revision: string): MeshEnrollment {
+    return new MeshEnrollment(MeshEnrollmentMode.REVISION, { [REVISION_LABEL]: revision }, revision);
+  }
+
+  /** Ambient mode (ztunnel, no sidecars): label `istio.io/dataplane-mode: ambient`, optionally with a waypoint. */
+  public static ambient(options: AmbientEnrollmentOptions = {}): MeshEnrollment {
+    const wantsWaypoint = options.waypoint ?? options.waypointName !== undefined;
+    const waypointName = wantsWaypoint ? options.waypointName ?? 'waypoint' : undefined;
+    const labels: { [key: string]: string } = { [DATAPLANE_MODE_LABEL]: 'ambient' };
+    if (waypointName !== undefined) labels[USE_WAYPOINT_LABEL] = waypointName;
+    const enrollment = new MeshEnrollment(MeshEnrollmentMode.AMBIENT, labels, undefined, waypointName);
+    if (options.waypoint === false && options.waypointName !== undefined) enrollment.contradiction = options.waypointName;
+    return enrollment;
+  }
+
+  /**
+   * Out of the mesh: label `istio-injection: disabled`, which turns off every injector webhook for the namespace, so
+   * even pods labelled `sidecar.istio.io/inject: "true"` get no sidecar. No mesh policy applies to its workloads.
+   */
+  public static disabled(): MeshEnrollment {
+    return new MeshEnrollment(MeshEnrollmentMode.DISABLED, { [INJECTION_LABEL]: 'disabled' });
+  }
+
+  /** The mode. */
+  public readonly mode: MeshEnrollmentMode;
+
+  /** The control-plane revision, for `MeshEnrollmentMode.REVISION`. */
+  public readonly controlPlaneRevision?: string;
+
+  /** The name of the namespace's waypoint, for ambient mode with a waypoint. */
+  public readonly waypointName?: string;
+
+  private readonly _labels: { [key: string]: string };
+  /** A waypointName given together with `waypoint: false`. */
+  private contradiction?: string;
+
+  private constructor(mode: MeshEnrollmentMode, labels: { [key: string]: string }, revision?: string, waypointName?: string) {
+    this.mode = mode;
+    this._labels = labels;
+    this.controlPlaneRevision = revision;
+    this.waypointName = waypointName;
+  }
+
+  /** The namespace labels of this mode. Returns a copy. */
+  public get labels(): { [key: string]: string } {
+    return { ...this._labels };
+  }
+
+  /** Whether pods of the namespace get a sidecar unless they opt out. */
+  public get injectsSidecars(): boolean {
+    return this.mode === MeshEnrollmentMode.SIDECAR_INJECTION || this.mode === MeshEnrollmentMode.REVISION;
+  }
+
+  /**
+   * What is wrong with the options of this enrollment, if anything.
+   * @internal
+   */
+  public _problems(): Problem[] {
+    const problems: Problem[] = [];
+    if (this.controlPlaneRevision !== undefined) {
+      const problem = this.controlPlaneRevision.length === 0 ? 'must not be empty' : k8sLabelNameProblem(this.controlPlaneRevision);
+      if (problem) {
+        problems.push({
+          field: 'enrollment.revision',
+          value: this.controlPlaneRevision,
+          problem,
+          fix: `use the revision name as installed (istioctl install --revision), with dashes instead of dots, e.g. "${
+            this.controlPlaneRevision.replace(/[^a-z0-9-]+/gi, '-').toLowerCase() || '1-22-3'}"`,
+          symptom: 'no injector webhook matches the label, so pods start without a sidecar',
+        });
+      }
+    }
+    if (this.contradiction !== undefined) {
+      problems.push({
+        field: 'enrollment.waypointName',
+        value: this.contradiction,
+        problem: 'is set together with waypoint: false',
+        fix: 'remove waypoint: false to deploy the waypoint, or remove waypointName',
+      });
+    } else if (this.waypointName !== undefined) {
+      const problem = serviceNameProblem(this.waypointName);
+      if (problem) {
+        problems.push({
+          field: 'enrollment.waypointName',
+          value: this.waypointName,
+          problem: `${problem}, because Istio names the waypoint's Service after it`,
+          fix: 'use a name such as "waypoint"',
+        });
+      }
+    }
+    return problems;
+  }
+}
+
+/**
+ * Egress lockdown of a MeshNamespace.
+ */
+export interface EgressLockdownOptions {
+  /**
+   * Hosts the namespace's workloads may call besides their own namespace (`./*`) and `istio-system/*`, in Sidecar
+   * egress form `namespace/dnsName`: `backend/*` (every service of namespace backend),
+   * `./api.example.com` (a ServiceEntry host exported to this namespace), `*\/api.example.com`.
+   *
+   * @default - only `./*` and `istio-system/*`
+   */
+  readonly allowedHosts?: string[];
+}
+
+/**
+ * A per-port mutual-TLS mode for some workloads of a MeshNamespace. Istio only accepts port-level modes on a
+ * PeerAuthentication with a selector, so each override lives in a workload-level PeerAuthentication whose mode is
+ * otherwise inherited from the namespace's.
+ */
+export interface PortMtlsOverride {
+  /** Labels of the workloads that listen on the port, e.g. `{ app: 'reviews' }`. */
+  readonly selector: { [key: string]: string };
+
+  /** The port the workload listens on (the container port, i.e. the Service's targetPort). */
+  readonly port: number;
+
+  /** The mode on that port, e.g. `MtlsMode.DISABLE` for a port that a non-mesh client must reach in plain text. */
+  readonly mode: MtlsMode;
+
+  /**
+   * The name of the workload-level PeerAuthentication. Overrides with the same selector share it.
+   *
+   * @default - the selector's label values in kebab case, e.g. `reviews` for `{ app: 'reviews' }`
+   */
+  readonly name?: string;
+}
+
+/**
+ * Props of a MeshNamespace.
+ */
+export interface MeshNamespaceProps {
+  /** The namespace's name, a DNS-1123 label. */
+  readonly name: string;
+
+  /**
+   * How the namespace's workloads join the mesh.
+   *
+   * @default MeshEnrollment.sidecarInjection()
+   */
+  readonly enrollment?: MeshEnrollment;
+
+  /**
+   * Extra labels of the Namespace object. The enrollment labels (`istio-injection`, `istio.io/rev`,
+   * `istio.io/dataplane-mode`, `istio.io/use-waypoint`) are set by `enrollment` and refused here.
+   *
+   * @default - only the enrollment's labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the Namespace object.
+   *
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * The mutual-TLS mode of the namespace: a namespace-wide PeerAuthentication named `default`. STRICT refuses
+   * plain text; PERMISSIVE accepts both (for migrations); DISABLE (sidecar mode only) turns mTLS off. UNSET creates
+   * no PeerAuthentication, so the mesh-wide policy applies.
+   *
+   * @default MtlsMode.STRICT, or MtlsMode.UNSET when the enrollment is `MeshEnrollment.disabled()`
+   */
+  readonly mtls?: MtlsMode;
+
+  /**
+   * Per-port mutual-TLS modes for some workloads; more with `addPortMtlsOverride()`.
+   *
+   * @default - none
+   */
+  readonly portMtlsOverrides?: PortMtlsOverride[];
+
+  /**
+   * Locks egress down with the namespace's default Sidecar (named `default`): outbound traffic policy REGISTRY_ONLY,
+   * and only the services of this namespace, of `istio-system` and of `allowedHosts` are known to the workloads.
+   * Sidecar mode only (a Sidecar has no effect on ambient workloads).
+   *
+   * @default - no Sidecar: the mesh-wide outbound traffic policy applies and every service of the mesh is reachable
+   */
+  readonly egressLockdown?: EgressLockdownOptions;
+
+  /**
+   * Refuses every request to the namespace's workloads that no ALLOW policy lets through: an AuthorizationPolicy
+   * named `deny-all` (ALLOW, no rules). Open traffic with `allowFromNamespaces()`, `allowFromServiceAccounts()` and
+   * `allowFromIngressGateway()`, or your own ALLOW policies.
+   *
+   * @default false
+   */
+  readonly defaultDeny?: boolean;
+}
+
+/**
+ * A Kubernetes Namespace enrolled in the mesh, with its mesh policies.
+ *
+ * - The Namespace object carries exactly one enrollment mode (sidecar injection, a control-plane revision, ambient
+ *   with an optional waypoint, or disabled), and never a `metadata.namespace`, even in a Chart that has a namespace.
+ * - Mesh policy, one prop each: a namespace-wide PeerAuthentication (`mtls`, STRICT by default) with per-port
+ *   overrides, egress lockdown through the namespace's default Sidecar, and a default-deny AuthorizationPolicy with
+ *   helpers that allow traffic from namespaces, service accounts or the ingress gateway.
+ * - Constructs of this library created inside it (routes, services, workloads, Istio resources) land in the
+ *   namespace without repeating it. Plain cdk8s and cdk8s-plus objects created inside it must be given the namespace
+ *   (`metadata: { namespace: ns.namespaceName }`); synth reports those that are not.
+ *
+ * @example
+ * const ns = new MeshNamespace(chart, 'IstioInAction', { name: 'istioinaction' });
+ * new MeshDeployment(ns, 'Webapp', { app: 'webapp', version: 'v1', containers: [...] }); // lands in istioinaction
+ */
+export class MeshNamespace extends Construct {
+  /** The namespace's name. */
+  public readonly name: string;
+
+  /** The namespace's name (the same as `name`), for readability where other names are around. */
+  public readonly namespaceName: string;
+
+  /** The Namespace object. */
+  public readonly namespace: plus.Namespace;
+
+  /** How the namespace's workloads join the mesh. */
+  public readonly enrollment: MeshEnrollment;
+
+  /** The namespace's mutual-TLS mode; UNSET when the namespace has no PeerAuthentication of its own. */
+  public readonly mtlsMode: MtlsMode;
+
+  /** The namespace-wide PeerAuthentication, unless `mtls` is UNSET. */
+  public readonly peerAuthentication?: PeerAuthentication;
+
+  /** The namespace's default Sidecar, with `egressLockdown`. */
+  public readonly sidecar?: Sidecar;
+
+  /** The `deny-all` AuthorizationPolicy, with `defaultDeny`. */
+  public readonly denyAllPolicy?: AuthorizationPolicy;
+
+  /** The waypoint Gateway (`gateway.networking.k8s.io/v1`), in ambient mode with a waypoint. */
+  public readonly waypoint?: ApiObject;
+
+  private readonly portMtlsPolicies = new Map<string, { selectorKey: string; policy: PeerAuthentication }>();
+  private readonly allowPolicies = new Map<string, AuthorizationPolicy>();
+
+  constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.namespaceName = props.name;
+    this.enrollment = props.enrollment ?? MeshEnrollment.sidecarInjection();
+    const disabled = this.enrollment.mode === MeshEnrollmentMode.DISABLED;
+    this.mtlsMode = props.mtls ?? (disabled ? MtlsMode.UNSET : MtlsMode.STRICT);
+
+    this.checkPlacement(scope);
+    throwIfProblems(this, [
+      ...this.nameProblems(),
+      ...this.enrollment._problems(),
+      ...this.metadataProblems(props),
+    ]);
+    this.checkMtlsMode('mtls', props.mtls);
+    if (props.egressLockdown !== undefined) this.checkEgressLockdown();
+    if (props.defaultDeny === true) this.checkPolicyTakesEffect('defaultDeny', true);
+
+    markNamespaceScope(this, this.name);
+    this.namespace = new plus.Namespace(this, 'Namespace', {
+      metadata: {
+        name: this.name,
+        labels: { ...props.labels, ...this.enrollment.labels },
+        annotations: props.annotations,
+      },
+    });
+    // cdk8s stamps the chart's namespace on every object, a Namespace too; a Namespace is cluster-scoped.
+    const namespaceObject = ApiObject.of(this.namespace);
+    if (namespaceObject.metadata.namespace !== undefined) namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    if (this.enrollment.waypointName !== undefined) this.waypoint = this.createWaypoint(this.enrollment.waypointName);
+
+    if (this.mtlsMode !== MtlsMode.UNSET) {
+      // `default` is the name Istio's documentation gives the namespace-wide policy.
+      this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
+        metadata: { name: 'default' },
+        mtlsMode: this.mtlsMode,
+      });
+    }
+    for (const override of props.portMtlsOverrides ?? []) this.addPortMtlsOverride(override);
+
+    if (props.egressLockdown !== undefined) {
+      const hosts = [...new Set(['./*', 'istio-system/*', ...props.egressLockdown.allowedHosts ?? []])];
+      this.sidecar = new Sidecar(this, 'Sidecar', {
+        metadata: { name: 'default' },
+        outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
+        egress: [{ hosts }],
+      });
+    }
+    if (props.defaultDeny === true) this.denyAllPolicy = AuthorizationPolicy.denyAll(this, 'DenyAll');
+
+    this.node.addValidation({ validate: () => this.validateNamespace().map(describeProblem) });
+  }
+
+  /**
+   * Sets the mutual-TLS mode of one port of some workloads, e.g. DISABLE on a metrics port a non-mesh scraper reads
+   * in plain text. Creates (or extends) a workload-level PeerAuthentication with that selector, whose mode on the
+   * other ports is the namespace's.
+   *
+   * @returns the workload-level PeerAuthentication
+   */
+  public addPortMtlsOverride(override: PortMtlsOverride): PeerAuthentication {
+    this.checkMtlsMode(`addPortMtlsOverride(${override.port}).mode`, override.mode);
+    const selectorKey = JSON.stringify(Object.entries(override.selector ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+    const name = override.name ?? (defaultObjectName(Object.entries(override.selector ?? {})
+      .sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v).join('-')) || 'port-mtls');
+    const existing = this.portMtlsPolicies.get(name);
+    const reserved = this.peerAuthentication?.name === name;
+    if (reserved || (existing !== undefined && existing.selectorKey !== selectorKey)) {
+      throw configError(this, {
+        field: `addPortMtlsOverride(${override.port}).name`,
+        value: name,
+        problem: reserved
+          ? 'is the name of the namespace-wide PeerAuthentication'
+          : `is already the name of the PeerAuthentication for selector ${JSON.stringify(existing!.policy.selector)}`,
+        fix: 'pass another name for the workload-level PeerAuthentication',
+        symptom: 'one PeerAuthentication would overwrite the other when applied',
+      });
+    }
+    let policy = existing?.policy;
+    if (policy === undefined) {
+      policy = new PeerAuthentication(this, `PortMtls-${name}`, { metadata: { name }, selector: override.selector });
+      this.portMtlsPolicies.set(name, { selectorKey, policy });
+    }
+    policy.addPortMtls(override.port, override.mode);
+    return policy;
+  }
+
+  /**
+   * Allows requests from workloads in these namespaces (identified by their mTLS certificates). Needs `defaultDeny`.
+   * Every call adds a rule to the AuthorizationPolicy `allow-from-namespaces`.
+   *
+   * @returns the AuthorizationPolicy
+   */
+  public allowFromNamespaces(namespaces: string[], options: AuthorizationRuleOptions = {}): AuthorizationPolicy {
+    return this.addAllowRule('allowFromNamespaces()', 'AllowFromNamespaces', AuthorizationRules.fromNamespaces(namespaces, options));
+  }
+
+  /**
+   * Allows requests from workloads running as these service accounts, `<namespace>/<service account>` (identified by
+   * their mTLS certificates). Needs `defaultDeny`. Every call adds a rule to the AuthorizationPolicy
+   * `allow-from-service-accounts`.
+   *
+   * @returns the AuthorizationPolicy
+   */
+  public allowFromServiceAccounts(serviceAccounts: string[], options: AuthorizationRuleOptions = {}): AuthorizationPolicy {
+    return this.addAllowRule('allowFromServiceAccounts()', 'AllowFromServiceAccounts',
+      AuthorizationRules.fromServiceAccounts(serviceAccounts, options));
+  }
+
+  /**
+   * Allows requests that come through the ingress gateway, identified by its service account
+   * (`istio-system/istio-ingressgateway-service-account` by default, i.e. the principal
+   * `cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account`). Needs `defaultDeny`. Every call adds a
+   * rule to the AuthorizationPolicy `allow-from-ingress-gateway`.
+   *
+   * @returns the AuthorizationPolicy
+   */
+  public allowFromIngressGateway(options: AuthorizationRuleFromIngressGatewayOptions = {}): AuthorizationPolicy {
+    return this.addAllowRule('allowFromIngressGateway()', 'AllowFromIngressGateway', AuthorizationRules.fromIngressGateway(options));
+  }
+
+  private addAllowRule(method: string, id: string, rule: AuthorizationRule): AuthorizationPolicy {
+    if (this.denyAllPolicy === undefined) {
+      throw configError(this, {
+        field: method,
+        value: rule.from,
+        problem: 'needs defaultDeny: an ALLOW policy already refuses every request it does not match, so without defaultDeny '
+          + 'the namespace would become deny-by-default as a side effect',
+        fix: 'pass defaultDeny: true to the MeshNamespace, or create your own AuthorizationPolicy with a selector for the workloads to protect',
+      });
+    }
+    if (this.enrollment.waypointName !== undefined) {
+      // Traffic to a service reaches the pods through the waypoint, so the pods' ztunnel sees the waypoint's identity.
+      throw configError(this, {
+        field: method,
+        value: rule.from,
+        problem: `is enforced by ztunnel, which sees the identity of the waypoint "${this.enrollment.waypointName}" for traffic `
+          + 'sent to a service, not the original client\'s',
+        fix: `attach the rule to the waypoint with an AuthorizationPolicy with targetRefs: [PolicyTargetReference.gateway('${
+          this.enrollment.waypointName}')], and allow the waypoint's service account "${this.name}/${this.enrollment.waypointName}" `
+          + 'with an AuthorizationPolicy of your own',
+        symptom: 'service traffic from the allowed clients is still refused',
+      });
+    }
+    let policy = this.allowPolicies.get(id);
+    if (policy === undefined) {
+      policy = new AuthorizationPolicy(this, id, { rules: [rule] });
+      this.allowPolicies.set(id, policy);
+    } else {
+      policy.addRule(rule);
+    }
+    return policy;
+  }
+
+  private createWaypoint(name: string): ApiObject {
+    return new ApiObject(this, 'Waypoint', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name, namespace: this.name, labels: { [WAYPOINT_FOR_LABEL]: 'service' } },
+      spec: {
+        gatewayClassName: 'istio-waypoint',
+        listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' }],
+      },
+    });
+  }
+
+  /** A Namespace cannot live inside another namespace. */
+  private checkPlacement(scope: Construct): void {
+    const outer = scope.node.scopes.find(s => isNamespaceScope(s));
+    if (outer !== undefined) {
+      throw configError(this, {
+        field: 'scope',
+        value: outer.node.path,
+        problem: 'is inside another MeshNamespace; namespaces do not nest',
+        fix: 'create the MeshNamespace in the Chart, next to the other one',
+      });
+    }
+  }
+
+  private nameProblems(): Problem[] {
+    const problem = k8sLabelNameProblem(this.name);
+    if (problem) return [{ field: 'name', value: this.name, problem, fix: 'use lower-case letters, digits and "-", e.g. "istioinaction"' }];
+    if (RESERVED_NAMESPACE.test(this.name)) {
+      return [{
+        field: 'name',
+        value: this.name,
+        problem: this.name === 'istio-system'
+          ? 'is Istio\'s root namespace, where a namespace-wide PeerAuthentication or AuthorizationPolicy applies to the whole mesh'
+          : 'starts with "kube-", which Kubernetes reserves for its system namespaces',
+        fix: this.name === 'istio-system'
+          ? 'configure the control plane through its installation (istioctl, Helm values), and mesh-wide policies with '
+            + 'PeerAuthentication/AuthorizationPolicy objects in istio-system'
+          : 'choose another name',
+      }];
+    }
+    return [];
+  }
+
+  private metadataProblems(props: MeshNamespaceProps): Problem[] {
+    const problems: Problem[] = [];
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      const fix = ENROLLMENT_LABELS[key];
+      if (fix !== undefined) {
+        problems.push({
+          field: `labels["${key}"]`,
+          value,
+          problem: key === INJECT_KEY
+            ? 'is a pod label, not a namespace label'
+            : 'is an enrollment label; the namespace must carry exactly one enrollment mode (two injection labels: istioctl analyze IST0123)',
+          fix,
+        });
+      }
+    }
+    const labelProblem = labelsProblem(props.labels ?? {});
+    if (labelProblem) problems.push({ field: 'labels', value: props.labels, problem: labelProblem, fix: 'use valid Kubernetes label keys and values' });
+    for (const key of Object.keys(props.annotations ?? {})) {
+      const keyProblem = labelsProblem({ [key]: '' });
+      if (keyProblem) {
+        problems.push({ field: `annotations["${key}"]`, value: key, problem: keyProblem.replace('label', 'annotation'), fix: 'use a valid annotation key, e.g. "example.com/owner"' });
+      }
+    }
+    return problems;
+  }
+
+  /** A mode the enrollment cannot honour: any policy in a disabled namespace, DISABLE in ambient mode. */
+  private checkMtlsMode(field: string, mode: MtlsMode | undefined): void {
+    if (mode === undefined || mode === MtlsMode.UNSET) return;
+    this.checkPolicyTakesEffect(field, mode);
+    if (this.enrollment.mode === MeshEnrollmentMode.AMBIENT && mode === MtlsMode.DISABLE) {
+      throw configError(this, {
+        field,
+        value: mode,
+        problem: 'is not supported in ambient mode: ztunnel always tunnels through mutual TLS (HBONE)',
+        fix: 'use MtlsMode.PERMISSIVE to also accept plain text from clients outside the mesh, or keep the workload out of ambient '
+          + 'with the pod label istio.io/dataplane-mode: none',
+        symptom: 'Istio ignores the DISABLE policy',
+      });
+    }
+  }
+
+  /** With enrollment disabled no pod has a proxy, so a mesh policy would only look like protection. */
+  private checkPolicyTakesEffect(field: string, value: unknown): void {
+    if (this.enrollment.mode !== MeshEnrollmentMode.DISABLED) return;
+    throw configError(this, {
+      field,
+      value,
+      problem: 'has no effect in a namespace whose enrollment is disabled: no pod of it gets a proxy to enforce it',
+      fix: `enroll the namespace (MeshEnrollment.sidecarInjection(), .revision() or .ambient()), or remove ${field.replace(/\(.*$/, '()')}`,
+      symptom: 'the policy is applied but nothing enforces it: traffic is neither encrypted nor restricted',
+    });
+  }
+
+  private checkEgressLockdown(): void {
+    this.checkPolicyTakesEffect('egressLockdown', {});
+    if (this.enrollment.mode === MeshEnrollmentMode.AMBIENT) {
+      throw configError(this, {
+        field: 'egressLockdown',
+        value: {},
+        problem: 'is a Sidecar, which has no effect on ambient workloads (istioctl analyze IST0167)',
+        fix: 'remove egressLockdown; in ambient mode route egress through an egress waypoint or gateway, or use sidecar enrollment',
+        symptom: 'outbound traffic is not restricted',
+      });
+    }
+  }
+
+  /** Rules that need the whole app: objects landing elsewhere, duplicate namespaces, choices the enrollment ignores. */
+  private validateNamespace(): Problem[] {
+    return [
+      ...this.strayObjectProblems(),
+      ...this.duplicateNamespaceProblems(),
+      ...this.ignoredInjectionProblems(),
+      ...this.ambientSidecarProblems(),
+    ];
+  }
+
+  /** cdk8s and cdk8s-plus objects do not know about MeshNamespace: they take the chart's namespace, or none. */
+  private strayObjectProblems(): Problem[] {
+    const own = ApiObject.of(this.namespace);
+    const problems: Problem[] = [];
+    for (const child of this.node.findAll()) {
+      if (!(child instanceof ApiObject) || child === own || CLUSTER_SCOPED_KINDS.includes(child.kind)) continue;
+      let namespace: string | undefined;
+      try {
+        namespace = child.toJson().metadata?.namespace;
+      } catch {
+        continue;
+      }
+      if (namespace === this.name) continue;
+      problems.push({
+        field: `${child.kind} "${child.name}" (${child.node.path}) metadata.namespace`,
+        value: namespace ?? '<none>',
+        problem: `is not "${this.name}", although the object is created inside MeshNamespace "${this.name}"`,
+        fix: `pass metadata: { namespace: "${this.name}" } (cdk8s and cdk8s-plus constructs take the chart's namespace, not the `
+          + 'MeshNamespace\'s), use the library\'s construct (MeshDeployment, MeshService), or create the object outside the MeshNamespace',
+        symptom: namespace === undefined
+          ? 'kubectl applies the object to its current namespace, out of reach of this namespace\'s mesh policies'
+          : `the object lands in namespace "${namespace}", out of reach of this namespace's mesh policies`,
+      });
+    }
+    return problems;
+  }
+
+  private duplicateNamespaceProblems(): Problem[] {
+    const own = ApiObject.of(this.namespace);
+    return meshObjects(this, 'Namespace', '')
+      .filter(o => o.name === this.name && o.apiObject !== own)
+      .map(o => ({
+        field: 'name',
+        value: this.name,
+        problem: `is also the name of the Namespace at ${o.path}`,
+        fix: 'create each namespace once, and put everything that belongs to it inside its MeshNamespace',
+        symptom: 'the two objects overwrite each other\'s labels, so the enrollment depends on the order they are applied in',
+      }));
+  }
+
+  /** Pod injection choices that this namespace's labels make the injector ignore. */
+  private ignoredInjectionProblems(): Problem[] {
+    const mode = this.enrollment.mode;
+    if (mode !== MeshEnrollmentMode.DISABLED && mode !== MeshEnrollmentMode.AMBIENT) return [];
+    const problems: Problem[] = [];
+    for (const kind of WORKLOAD_KINDS) {
+      for (const o of meshObjects(this, kind)) {
+        if (o.namespace !== this.name) continue;
+        const found = podTemplateOf(o.manifest);
+        if (found === undefined) continue;
+        const choice = podInjectionChoice(found.template.metadata);
+        const field = `${kind} "${o.name}" (${o.path}) ${found.field}metadata.labels["${INJECT_KEY}"]`;
+        if (mode === MeshEnrollmentMode.DISABLED && choice === 'true') {
+          problems.push({
+            field,
+            value: choice,
+            problem: `is ignored: namespace "${this.name}" is labelled istio-injection: disabled, which turns off every injector webhook`,
+            fix: 'enroll the namespace (MeshEnrollment.sidecarInjection()), or remove the opt-in (sidecarInjection: SidecarInjection.NAMESPACE_DEFAULT)',
+            symptom: 'the pod starts without a sidecar',
+          });
+        } else if (mode === MeshEnrollmentMode.AMBIENT && choice === 'false' && found.template.metadata?.labels?.[DATAPLANE_MODE_LABEL] !== 'none') {
+          problems.push({
+            field,
+            value: choice,
+            problem: `does not keep the pod out of the mesh: namespace "${this.name}" is ambient, and ztunnel captures pods without a sidecar`,
+            fix: `label the pod template ${DATAPLANE_MODE_LABEL}: none (podMetadata) to keep it out of ambient`,
+            symptom: 'the pod\'s traffic still goes through ztunnel and the namespace\'s policies',
+          });
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** IST0167: a selector-less Sidecar in an ambient namespace does nothing. */
+  private ambientSidecarProblems(): Problem[] {
+    if (this.enrollment.mode !== MeshEnrollmentMode.AMBIENT) return [];
+    return meshObjects(this, 'Sidecar', 'networking.istio.io')
+      .filter(o => o.namespace === this.name && o.manifest.spec?.workloadSelector === undefined)
+      .map(o => ({
+        field: `Sidecar "${o.name}" (${o.path})`,
+        problem: `is the default Sidecar of namespace "${this.name}", which is ambient: a Sidecar has no effect on ambient workloads (IST0167)`,
+        fix: 'remove the Sidecar, or use sidecar enrollment for the namespace',
+        symptom: 'the Sidecar\'s egress and ingress settings are silently ignored',
+      }));
+  }
+}
