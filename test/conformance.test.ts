@@ -285,6 +285,39 @@ describeWithShared('Gateway API and cert-manager CRDs', () => {
 });
 
 describeWithShared('Kubernetes kinds', () => {
+  test('valid objects of every Kubernetes kind the library emits conform', () => {
+    // GIVEN
+    const podSpec = {
+      containers: [{ name: 'reviews', image: 'docker.io/istio/examples-bookinfo-reviews-v1:1.20.3', ports: [{ name: 'http', containerPort: 9080 }] }],
+    };
+    const labels = { app: 'reviews', version: 'v1' };
+    const template = { metadata: { labels }, spec: podSpec };
+    const objects = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bookinfo', labels: { 'istio-injection': 'enabled' } } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bookinfo-reviews', namespace: 'bookinfo' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'bookinfo-cert', namespace: 'istio-system' },
+        type: 'kubernetes.io/tls',
+        data: { 'tls.crt': 'Y2VydA==', 'tls.key': 'a2V5' },
+      },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { 'mesh.yaml': 'x: 1' } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews', labels }, spec: podSpec },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'reviews-v1' }, spec: { selector: { matchLabels: labels }, template } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'ratings' },
+        spec: { serviceName: 'ratings', selector: { matchLabels: labels }, template },
+      },
+      { ...service([{ name: 'http', port: 9080, targetPort: 'http', appProtocol: 'http' }]), metadata: { name: 'reviews', namespace: 'bookinfo' } },
+    ];
+
+    // THEN
+    expect(validateManifests(objects)).toEqual([]);
+  });
+
   test('a Service port 70000 is out of range', () => {
     // GIVEN
     const svc = service([{ name: 'http', port: 70000, targetPort: 9080 }]);
@@ -461,7 +494,7 @@ describe('validator mechanics (on a synthetic CRD)', () => {
 
   const widget = (spec: any, version = 'v1') => ({ apiVersion: `example.test/${version}`, kind: 'Widget', metadata: { name: 'w' }, spec });
 
-  test('a rule\'s messageExpression and fieldPath are reported; a rule that does not compile is an error with its text; transition rules are skipped', () => {
+  test('messageExpression and fieldPath are reported, a rule that does not compile is an error, transition rules are skipped', () => {
     expect(validator.validate(widget({ replicas: 5, name: 'a' }))).toEqual([
       'spec.replicas: replicas must be at most 3, got 5 (got 5) [CEL rule: self.replicas <= 3]',
       expect.stringMatching(/^spec: CEL rule does not compile \(.*\) \[rule: self\.name\.frobnicate\(\)\]$/),
