@@ -296,7 +296,7 @@ export class EgressThroughGateway extends Construct {
       }
     } else {
       const mutual = props.gatewayMutualTls ?? false;
-      const gatewayPort = props.gatewayPort ?? (mutual ? 443 : defaultGatewayPort(protocol, port));
+      const gatewayPort = props.gatewayPort ?? (mutual ? 443 : defaultPort(protocol) ?? port);
       const selector = { ...(gw.selector ?? { istio: 'egressgateway' }) };
       const subset = props.subsetName ?? base;
       this.gatewayServiceHost = `${gw.serviceName ?? 'istio-egressgateway'}.${this.gatewayNamespace}.svc.cluster.local`;
@@ -404,16 +404,11 @@ const HTTP_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Prot
 const TLS_PROTOCOLS: readonly Protocol[] = [Protocol.HTTPS, Protocol.TLS];
 const MAX_BASE_LENGTH = 63 - '-egress'.length;
 
+/** The usual port of a protocol, both on the external host and on the egress gateway; TCP has none. */
 function defaultPort(protocol: Protocol): number | undefined {
   if (HTTP_PROTOCOLS.includes(protocol)) return 80;
   if (TLS_PROTOCOLS.includes(protocol)) return 443;
   return undefined;
-}
-
-function defaultGatewayPort(protocol: Protocol, port: number): number {
-  if (HTTP_PROTOCOLS.includes(protocol)) return 80;
-  if (TLS_PROTOCOLS.includes(protocol)) return 443;
-  return port;
 }
 
 function nameProblems(base: string, given: boolean): Problem[] {

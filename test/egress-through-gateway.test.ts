@@ -1,0 +1,588 @@
+import { Chart, Testing } from 'cdk8s';
+import { allOf, oneOf, synth } from './util';
+import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
+import { EgressThroughGateway, EgressThroughGatewayProps } from '../src/egress-through-gateway';
+import { Gateway } from '../src/gateway';
+import { Protocol } from '../src/protocol';
+import { ServiceEntryResolution } from '../src/service-entry';
+import { OutboundTrafficPolicyMode, Sidecar } from '../src/sidecar';
+import { ClientTlsMode, LoadBalancerAlgorithm } from '../src/traffic-policy';
+
+const EGRESS_GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
+const SYSTEM_CA = '/etc/ssl/certs/ca-certificates.crt';
+
+/** A chart in namespace `mynamespace`, as in the reference scenario. */
+function appChart(): Chart {
+  return new Chart(Testing.app(), 'egress', { namespace: 'mynamespace' });
+}
+
+/** Builds an EgressThroughGateway for edition.cnn.com with extra props; returns the thunk, for error tests. */
+function cnn(props: Partial<EgressThroughGatewayProps> = {}): () => EgressThroughGateway {
+  return () => new EgressThroughGateway(appChart(), 'Cnn', { host: 'edition.cnn.com', ...props });
+}
+
+/** The names of the synthesized objects, as `Kind/name`. */
+function objectNames(manifests: any[]): string[] {
+  return manifests.map(m => `${m.kind}/${m.metadata.name}`);
+}
+
+describe('manifests', () => {
+  test('HTTP through the egress gateway (Istio\'s egress gateway task for edition.cnn.com)', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(objectNames(manifests)).toEqual([
+      'ServiceEntry/cnn', 'Gateway/cnn-egress', 'DestinationRule/egressgateway-for-cnn', 'VirtualService/cnn-through-egress',
+    ]);
+    expect(oneOf(manifests, 'ServiceEntry').spec).toEqual({
+      hosts: ['edition.cnn.com'],
+      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+      resolution: 'DNS',
+    });
+    expect(oneOf(manifests, 'Gateway').spec).toEqual({
+      selector: { istio: 'egressgateway' },
+      servers: [{ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: ['edition.cnn.com'] }],
+    });
+    expect(oneOf(manifests, 'DestinationRule').spec).toEqual({
+      host: EGRESS_GATEWAY,
+      subsets: [{ name: 'cnn', labels: { istio: 'egressgateway' } }],
+    });
+    expect(oneOf(manifests, 'VirtualService').spec).toEqual({
+      hosts: ['edition.cnn.com'],
+      gateways: ['mynamespace/cnn-egress', 'mesh'],
+      http: [
+        {
+          match: [{ gateways: ['mesh'], port: 80 }],
+          route: [{ destination: { host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 80 } } }],
+        },
+        {
+          match: [{ gateways: ['mynamespace/cnn-egress'], port: 80 }],
+          route: [{ destination: { host: 'edition.cnn.com', port: { number: 80 } } }],
+        },
+      ],
+    });
+  });
+
+  test('HTTPS passed through: a TLS PASSTHROUGH server on 443 and TLS routes by SNI', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com', protocol: Protocol.TLS });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(oneOf(manifests, 'ServiceEntry').spec.ports).toEqual([{ number: 443, name: 'tls', protocol: 'TLS' }]);
+    expect(oneOf(manifests, 'Gateway').spec.servers).toEqual([{
+      port: { number: 443, name: 'tls-443', protocol: 'TLS' },
+      hosts: ['edition.cnn.com'],
+      tls: { mode: 'PASSTHROUGH' },
+    }]);
+    const vs = oneOf(manifests, 'VirtualService').spec;
+    expect(vs.http).toBeUndefined();
+    expect(vs.tls).toEqual([
+      {
+        match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }],
+        route: [{ destination: { host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 443 } } }],
+      },
+      {
+        match: [{ gateways: ['mynamespace/cnn-egress'], port: 443, sniHosts: ['edition.cnn.com'] }],
+        route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
+      },
+    ]);
+  });
+
+  test('TCP (a MongoDB host) on egress gateway port 7777', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Mongo', { host: 'my-mongo.example.com', protocol: Protocol.TCP, port: 27017, gatewayPort: 7777 });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(oneOf(manifests, 'ServiceEntry').spec.ports).toEqual([{ number: 27017, name: 'tcp', protocol: 'TCP' }]);
+    expect(oneOf(manifests, 'Gateway').spec.servers).toEqual([
+      { port: { number: 7777, name: 'tcp-7777', protocol: 'TCP' }, hosts: ['my-mongo.example.com'] },
+    ]);
+    expect(oneOf(manifests, 'VirtualService').spec.tcp).toEqual([
+      {
+        match: [{ gateways: ['mesh'], port: 27017 }],
+        route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mongo', port: { number: 7777 } } }],
+      },
+      {
+        match: [{ gateways: ['mynamespace/mongo-egress'], port: 7777 }],
+        route: [{ destination: { host: 'my-mongo.example.com', port: { number: 27017 } } }],
+      },
+    ]);
+  });
+
+  test('TLS origination SIMPLE at the egress gateway: HTTP on 80 in the mesh, HTTPS on 443 outside', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', {
+      host: 'edition.cnn.com',
+      tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE, caCertificates: SYSTEM_CA }, loadBalancer: { simple: LoadBalancerAlgorithm.ROUND_ROBIN } },
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(oneOf(manifests, 'ServiceEntry').spec.ports).toEqual([
+      { number: 80, name: 'http', protocol: 'HTTP' },
+      { number: 443, name: 'https', protocol: 'HTTPS' },
+    ]);
+    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-cnn').spec).toEqual({
+      host: 'edition.cnn.com',
+      trafficPolicy: {
+        loadBalancer: { simple: 'ROUND_ROBIN' },
+        portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', caCertificates: SYSTEM_CA, sni: 'edition.cnn.com' } }],
+      },
+    });
+    const http = oneOf(manifests, 'VirtualService').spec.http;
+    expect(http[0].route[0].destination).toEqual({ host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 80 } });
+    expect(http[1]).toEqual({
+      match: [{ gateways: ['mynamespace/cnn-egress'], port: 80 }],
+      route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
+    });
+  });
+
+  test('TLS origination MUTUAL with a client credential, and ISTIO_MUTUAL between sidecars and the egress gateway', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Nginx', {
+      host: 'my-nginx.example.com',
+      gatewayMutualTls: true,
+      tlsOrigination: { tls: { mode: ClientTlsMode.MUTUAL, credentialName: 'client-credential' } },
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(oneOf(manifests, 'Gateway').spec.servers).toEqual([{
+      port: { number: 443, name: 'https-443', protocol: 'HTTPS' },
+      hosts: ['my-nginx.example.com'],
+      tls: { mode: 'ISTIO_MUTUAL' },
+    }]);
+    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-nginx').spec.subsets).toEqual([{
+      name: 'nginx',
+      labels: { istio: 'egressgateway' },
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL', sni: 'my-nginx.example.com' } },
+    }]);
+    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-nginx').spec.trafficPolicy.portLevelSettings).toEqual([{
+      port: { number: 443 },
+      tls: { mode: 'MUTUAL', credentialName: 'client-credential', sni: 'my-nginx.example.com' },
+    }]);
+    expect(oneOf(manifests, 'VirtualService').spec.http).toEqual([
+      {
+        match: [{ gateways: ['mesh'], port: 80 }],
+        route: [{ destination: { host: EGRESS_GATEWAY, subset: 'nginx', port: { number: 443 } } }],
+      },
+      {
+        match: [{ gateways: ['mynamespace/nginx-egress'], port: 443 }],
+        route: [{ destination: { host: 'my-nginx.example.com', port: { number: 443 } } }],
+      },
+    ]);
+  });
+
+  test('reference scenario: myapp.local:80 resolved to the external IP 192.168.0.163, endpoint port 4154, from mynamespace', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Myapp', {
+      host: 'myapp.local',
+      port: 80,
+      resolution: ServiceEntryResolution.DNS,
+      endpoints: [{ address: '192.168.0.163', port: 4154 }],
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    for (const m of manifests) expect(m.metadata.namespace).toEqual('mynamespace');
+    expect(oneOf(manifests, 'ServiceEntry', 'myapp').spec).toEqual({
+      hosts: ['myapp.local'],
+      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+      resolution: 'DNS',
+      endpoints: [{ address: '192.168.0.163', ports: { http: 4154 } }],
+    });
+    expect(oneOf(manifests, 'Gateway', 'myapp-egress').spec.servers[0].hosts).toEqual(['myapp.local']);
+    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-myapp').spec.host).toEqual(EGRESS_GATEWAY);
+    expect(oneOf(manifests, 'VirtualService', 'myapp-through-egress').spec).toEqual({
+      hosts: ['myapp.local'],
+      gateways: ['mynamespace/myapp-egress', 'mesh'],
+      http: [
+        {
+          match: [{ gateways: ['mesh'], port: 80 }],
+          route: [{ destination: { host: EGRESS_GATEWAY, subset: 'myapp', port: { number: 80 } } }],
+        },
+        {
+          match: [{ gateways: ['mynamespace/myapp-egress'], port: 80 }],
+          route: [{ destination: { host: 'myapp.local', port: { number: 80 } } }],
+        },
+      ],
+    });
+  });
+
+  test('STATIC resolution: virtual address and IP endpoints', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Ledger', {
+      host: 'ledger.partner.example',
+      protocol: Protocol.TLS,
+      resolution: ServiceEntryResolution.STATIC,
+      addresses: ['240.240.0.10'],
+      endpoints: [{ address: '203.0.113.10' }, { address: '203.0.113.11', port: 8443 }],
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(oneOf(manifests, 'ServiceEntry').spec).toEqual({
+      hosts: ['ledger.partner.example'],
+      addresses: ['240.240.0.10'],
+      ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
+      resolution: 'STATIC',
+      endpoints: [{ address: '203.0.113.10' }, { address: '203.0.113.11', ports: { tls: 8443 } }],
+    });
+  });
+
+  test('direct mode: only the ServiceEntry, here for a wildcard with resolution NONE', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    const egress = new EgressThroughGateway(chart, 'Wikipedia', {
+      host: '*.wikipedia.org',
+      protocol: Protocol.TLS,
+      resolution: ServiceEntryResolution.NONE,
+      direct: true,
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(manifests).toEqual([{
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'wikipedia', namespace: 'mynamespace' },
+      spec: { hosts: ['*.wikipedia.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'NONE' },
+    }]);
+    expect(egress.gateway).toBeUndefined();
+    expect(egress.gatewayDestinationRule).toBeUndefined();
+    expect(egress.virtualService).toBeUndefined();
+    expect(egress.gatewayServiceHost).toBeUndefined();
+  });
+});
+
+describe('Istio samples', () => {
+  const available = samplesAvailable('EgressThroughGateway sample comparison');
+  const withSamples = available ? test : test.skip;
+
+  withSamples('bookinfo/egress-rule-google-apis.yaml is direct mode with TLS origination at the sidecars', () => {
+    // GIVEN
+    const chart = Testing.chart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Googleapis', {
+      host: 'www.googleapis.com',
+      direct: true,
+      tlsOrigination: {
+        // The sample relies on the proxy's system CA bundle without saying so (IST0128); here it is said.
+        tls: { mode: ClientTlsMode.SIMPLE, trustSystemCaBundle: true },
+        loadBalancer: { simple: LoadBalancerAlgorithm.ROUND_ROBIN },
+      },
+    });
+
+    // THEN
+    expectSemanticallyEqual(synth(chart), loadSample('bookinfo/egress-rule-google-apis.yaml'));
+  });
+});
+
+describe('behaviour', () => {
+  test('exposes the objects it made and the derived names', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    const egress = new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
+
+    // THEN
+    expect(egress.host).toEqual('edition.cnn.com');
+    expect(egress.serviceEntry.name).toEqual('cnn');
+    expect(egress.gateway?.name).toEqual('cnn-egress');
+    expect(egress.gatewayDestinationRule?.name).toEqual('egressgateway-for-cnn');
+    expect(egress.gatewayDestinationRule?.subsetNames).toEqual(['cnn']);
+    expect(egress.virtualService?.name).toEqual('cnn-through-egress');
+    expect(egress.tlsOriginationRule).toBeUndefined();
+    expect(egress.gatewayServiceHost).toEqual(EGRESS_GATEWAY);
+  });
+
+  test('name, subsetName and the egress gateway workload are configurable', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', {
+      host: 'edition.cnn.com',
+      name: 'news',
+      subsetName: 'news-v1',
+      egressGateway: { selector: { app: 'egress-gw' }, serviceName: 'egress-gw', namespace: 'egress' },
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(objectNames(manifests)).toEqual([
+      'ServiceEntry/news', 'Gateway/news-egress', 'DestinationRule/egressgateway-for-news', 'VirtualService/news-through-egress',
+    ]);
+    expect(oneOf(manifests, 'Gateway').spec.selector).toEqual({ app: 'egress-gw' });
+    expect(oneOf(manifests, 'DestinationRule').spec).toEqual({
+      host: 'egress-gw.egress.svc.cluster.local',
+      subsets: [{ name: 'news-v1', labels: { app: 'egress-gw' } }],
+    });
+    expect(oneOf(manifests, 'VirtualService').spec.http[0].route[0].destination)
+      .toEqual({ host: 'egress-gw.egress.svc.cluster.local', subset: 'news-v1', port: { number: 80 } });
+  });
+
+  test('without a namespace the VirtualService names its Gateway by bare name, which resolves in its own namespace', () => {
+    // GIVEN
+    const chart = Testing.chart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
+
+    // THEN
+    const vs = oneOf(synth(chart), 'VirtualService').spec;
+    expect(vs.gateways).toEqual(['cnn-egress', 'mesh']);
+    expect(vs.http[1].match[0].gateways).toEqual(['cnn-egress']);
+  });
+
+  test('gatewayRef binds the second hop to an existing Gateway instead of creating one', () => {
+    // GIVEN
+    const chart = appChart();
+    const shared = new Gateway(new Chart(chart.node.scope as any, 'system', { namespace: 'istio-system' }), 'SharedEgress', {
+      selector: { istio: 'egressgateway' },
+      servers: [{ port: { number: 80, protocol: Protocol.HTTP }, hosts: ['edition.cnn.com'] }],
+    });
+
+    // WHEN
+    const egress = new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com', gatewayRef: shared.gatewayRef });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(egress.gateway).toBeUndefined();
+    expect(allOf(manifests, 'Gateway')).toEqual([]);
+    const vs = oneOf(manifests, 'VirtualService').spec;
+    expect(vs.gateways).toEqual(['istio-system/shared-egress', 'mesh']);
+    expect(vs.http[1].match[0].gateways).toEqual(['istio-system/shared-egress']);
+  });
+
+  test('the VirtualService\'s cross-resource check catches a first hop whose subset the DestinationRule lost', () => {
+    // GIVEN
+    const chart = appChart();
+    const egress = new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
+
+    // WHEN
+    egress.gatewayDestinationRule!.addSpecOverride('subsets.0.name', 'renamed');
+
+    // THEN
+    expect(() => synth(chart)).toThrow(
+      /http\[0\]\.route\[0\]\.destination\.subset: is not among the subsets \["renamed"\].*Fix: add subset "cnn" to that DestinationRule.*IST0101/);
+  });
+
+  test('works with a REGISTRY_ONLY namespace: the ServiceEntry registers the host, the Sidecar lets both hops through', () => {
+    // GIVEN
+    const chart = appChart();
+    new Sidecar(chart, 'Default', {
+      metadata: { name: 'default' },
+      outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
+      egress: [{ hosts: ['./*', 'istio-system/*'] }],
+    });
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(objectNames(manifests)).toContain('ServiceEntry/cnn');
+    expect(oneOf(manifests, 'ServiceEntry').metadata.namespace).toEqual(oneOf(manifests, 'Sidecar').metadata.namespace);
+  });
+
+  test('direct mode works with a REGISTRY_ONLY namespace that lists the host', () => {
+    // GIVEN
+    const chart = appChart();
+    new Sidecar(chart, 'Default', {
+      outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
+      egress: [{ hosts: ['./www.googleapis.com'] }],
+    });
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Googleapis', { host: 'www.googleapis.com', protocol: Protocol.HTTPS, direct: true });
+
+    // THEN
+    expect(objectNames(synth(chart))).toEqual(['Sidecar/default', 'ServiceEntry/googleapis']);
+  });
+});
+
+describe('errors', () => {
+  test('name that does not fit in a Gateway name', () => {
+    expect(cnn({ name: 'a'.repeat(57) })).toThrow(/\[egress\/Cnn\] name: is longer than 56 characters; it becomes the Gateway name .*Fix: pass a short/);
+  });
+
+  test('host: an IP address', () => {
+    expect(() => new EgressThroughGateway(appChart(), 'Ip', { host: '192.168.0.163' }))
+      .toThrow(/host: is an IP address.*Fix: name the service .* endpoints: \[\{ address: "192.168.0.163" \}\]/);
+  });
+
+  test('host: a short name', () => {
+    expect(cnn({ host: 'cnn' })).toThrow(/host: is a short name; the external host must be a fully qualified domain name.*Fix: write the full name.*svc\.cluster\.local/);
+  });
+
+  test('host: a wildcard through the egress gateway', () => {
+    expect(cnn({ host: '*.cnn.com', protocol: Protocol.TLS }))
+      .toThrow(/host: is a wildcard, and the egress gateway can only forward to one concrete host.*Fix: list a concrete host.*direct: true with resolution NONE/);
+  });
+
+  test('host: a wildcard with resolution DNS and no endpoints', () => {
+    expect(cnn({ host: '*.cnn.com', protocol: Protocol.TLS, direct: true }))
+      .toThrow(/host: is a wildcard, and resolution DNS without endpoints resolves the host name itself.*Fix: use resolution NONE/);
+  });
+
+  test('host: a wildcard with TLS origination', () => {
+    expect(cnn({
+      host: '*.cnn.com', direct: true, resolution: ServiceEntryResolution.NONE, tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE, caCertificates: SYSTEM_CA } },
+    })).toThrow(/host: is a wildcard, and TLS origination needs one concrete host.*Fix: originate TLS for a concrete host/);
+  });
+
+  test('protocol: one the egress gateway does not route', () => {
+    expect(cnn({ protocol: Protocol.UDP, port: 53 })).toThrow(/protocol: is not supported through the egress gateway \(got "UDP"\).*Fix: use HTTP, HTTP2, GRPC, HTTPS, TLS, or TCP/);
+  });
+
+  test('port: out of range', () => {
+    expect(cnn({ port: 70000 })).toThrow(/port: must be an integer from 1 to 65535 \(got 70000\).*Fix: give the port the application connects to/);
+  });
+
+  test('port: missing for TCP', () => {
+    expect(cnn({ protocol: Protocol.TCP })).toThrow(/port: is required for protocol TCP.*Fix: give the port/);
+  });
+
+  test('resolution NONE through the egress gateway', () => {
+    expect(cnn({ resolution: ServiceEntryResolution.NONE }))
+      .toThrow(/resolution: is NONE, so the egress gateway would forward to .* itself.*Fix: use resolution DNS.*In the cluster: connections loop back/);
+  });
+
+  test('resolution STATIC without endpoints', () => {
+    expect(cnn({ resolution: ServiceEntryResolution.STATIC, addresses: ['240.240.0.1'] }))
+      .toThrow(/endpoints: is empty while resolution is STATIC.*Fix: list the IP addresses as endpoints.*503 \(UH/);
+  });
+
+  test('endpoints with resolution NONE (reported by the ServiceEntry)', () => {
+    expect(cnn({ direct: true, resolution: ServiceEntryResolution.NONE, endpoints: [{ address: '192.168.0.163' }] }))
+      .toThrow(/\[egress\/Cnn\/ServiceEntry\] endpoints\[0\]: is not allowed with resolution NONE.*Fix: set resolution STATIC/);
+  });
+
+  test('a CIDR block in addresses with resolution DNS (reported by the ServiceEntry)', () => {
+    expect(cnn({ addresses: ['10.0.0.0/24'] }))
+      .toThrow(/\[egress\/Cnn\/ServiceEntry\] addresses\[0\]: is a CIDR block, which resolution DNS does not accept.*Fix: give a single IP address/);
+  });
+
+  test('an endpoint port out of range (reported by the ServiceEntry)', () => {
+    expect(cnn({ endpoints: [{ address: '192.168.0.163', port: 0 }] }))
+      .toThrow(/\[egress\/Cnn\/ServiceEntry\] endpoints\[0\]\.ports\.http: must be an integer from 1 to 65535.*Fix: give the port this endpoint listens on/);
+  });
+
+  test('TCP with resolution NONE and no addresses (IST0134, reported by the ServiceEntry)', () => {
+    expect(cnn({ protocol: Protocol.TCP, port: 5432, direct: true, resolution: ServiceEntryResolution.NONE }))
+      .toThrow(/\[egress\/Cnn\/ServiceEntry\] ports\[0\]\.protocol: is TCP .*IST0134.*Fix: list the service's IPs or CIDR blocks in addresses/);
+  });
+
+  test('direct mode with options that only apply through the egress gateway', () => {
+    expect(cnn({ direct: true, gatewayPort: 8080, gatewayMutualTls: true }))
+      .toThrow(/gatewayPort: only applies through the egress gateway, and direct is true \(got \["gatewayPort","gatewayMutualTls"\]\).*Fix: remove gatewayPort, gatewayMutualTls/);
+  });
+
+  test('direct mode with a credentialName, which sidecars ignore here', () => {
+    expect(cnn({ direct: true, tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE, credentialName: 'cnn-ca' } } }))
+      .toThrow(/tlsOrigination\.tls\.credentialName: is ignored by sidecars.*Fix: give caCertificates .*or route through the egress gateway/);
+  });
+
+  test('egressGateway.selector: empty', () => {
+    expect(cnn({ egressGateway: { selector: {} } })).toThrow(/egressGateway\.selector: is empty, so it would select every gateway workload.*Fix: give the labels/);
+  });
+
+  test.each(['serviceName', 'namespace'])('egressGateway.%s: not a DNS label', (key) => {
+    expect(cnn({ egressGateway: { [key]: 'Istio_System' } }))
+      .toThrow(new RegExp(`egressGateway\\.${key}: must be a lower-case DNS-1123 label.*Fix: give the egress gateway's`));
+  });
+
+  test('gatewayRef: without namespace', () => {
+    expect(cnn({ gatewayRef: 'istio-egressgateway' }))
+      .toThrow(/gatewayRef: has no namespace; it must be "<namespace>\/<gateway name>".*Fix: write "<namespace>\/istio-egressgateway".*IST0101/);
+  });
+
+  test('gatewayRef: the legacy name.namespace form', () => {
+    expect(cnn({ gatewayRef: 'istio-egressgateway.istio-system' }))
+      .toThrow(/gatewayRef: uses the legacy "<name>.<namespace>" form.*Fix: write it as "istio-system\/istio-egressgateway"/);
+  });
+
+  test('gatewayRef: "mesh"', () => {
+    expect(cnn({ gatewayRef: 'mesh' })).toThrow(/gatewayRef: is "mesh", which is not a Gateway.*Fix: name the egress Gateway/);
+  });
+
+  test('gatewayPort: a port the proxy reserves', () => {
+    expect(cnn({ gatewayPort: 15001 })).toThrow(/gatewayPort: is reserved by the Istio proxy.*Fix: use a port the egress gateway Service exposes/);
+  });
+
+  test('subsetName: not a DNS label', () => {
+    expect(cnn({ subsetName: 'v1.0' })).toThrow(/subsetName: must be a DNS label.*\(got "v1.0"\).*Fix: use a name like "cnn"/);
+  });
+
+  test('tlsOrigination for an application that already speaks TLS', () => {
+    expect(cnn({ protocol: Protocol.HTTPS, tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE, caCertificates: SYSTEM_CA } } }))
+      .toThrow(/tlsOrigination: needs an application that speaks plain HTTP \(protocol is HTTPS\).*Fix: remove tlsOrigination.*TLS inside TLS/);
+  });
+
+  test('tlsOrigination.tls.mode: ISTIO_MUTUAL towards an external host', () => {
+    expect(cnn({ tlsOrigination: { tls: { mode: ClientTlsMode.ISTIO_MUTUAL } } }))
+      .toThrow(/tlsOrigination\.tls\.mode: must be SIMPLE or MUTUAL.*\(got "ISTIO_MUTUAL"\).*Fix: use ClientTlsMode\.SIMPLE/);
+  });
+
+  test('tlsOrigination.port: the same as the plain-HTTP port', () => {
+    expect(cnn({ tlsOrigination: { port: 80, tls: { mode: ClientTlsMode.SIMPLE, caCertificates: SYSTEM_CA } } }))
+      .toThrow(/tlsOrigination\.port: is the same as port \(80\).*Fix: give the external host's TLS port/);
+  });
+
+  test('tlsOrigination without server certificate verification (IST0128), said from the egress gateway\'s side', () => {
+    expect(cnn({ tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE } } }))
+      .toThrow(/tlsOrigination\.tls\.caCertificates: is required for mode SIMPLE.*IST0128.*Fix: .*insecureSkipVerify: true \(the egress gateway originates this TLS.*Secret in namespace "istio-system"\)/);
+  });
+
+  test('a namespace Sidecar that hides the egress gateway from the first hop', () => {
+    // GIVEN
+    const chart = appChart();
+    new Sidecar(chart, 'Default', { outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY, egress: [{ hosts: ['./*'] }] });
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
+
+    // THEN
+    expect(() => synth(chart)).toThrow(new RegExp('egressGateway: is not visible to the workloads of namespace "mynamespace": Sidecar egress/Default '
+      + 'limits their egress to \\["\\./\\*"\\] \\(got "istio-system/istio-egressgateway\\.istio-system\\.svc\\.cluster\\.local"\\)'
+      + '.*Fix: add "istio-system/istio-egressgateway.istio-system.svc.cluster.local".*503'));
+  });
+});
