@@ -366,7 +366,7 @@ export class MeshNamespace extends Construct {
       ...this.metadataProblems(props),
     ]);
     this.checkMtlsMode('mtls', props.mtls);
-    if (props.egressLockdown !== undefined) this.checkEgressLockdown();
+    if (props.egressLockdown !== undefined) this.checkEgressLockdown(props.egressLockdown);
     if (props.defaultDeny === true) this.checkPolicyTakesEffect('defaultDeny', true);
 
     markNamespaceScope(this, this.name);
@@ -414,9 +414,9 @@ export class MeshNamespace extends Construct {
    */
   public addPortMtlsOverride(override: PortMtlsOverride): PeerAuthentication {
     this.checkMtlsMode(`addPortMtlsOverride(${override.port}).mode`, override.mode);
-    const selectorKey = JSON.stringify(Object.entries(override.selector ?? {}).sort(([a], [b]) => a.localeCompare(b)));
-    const name = override.name ?? (defaultObjectName(Object.entries(override.selector ?? {})
-      .sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v).join('-')) || 'port-mtls');
+    const labels = Object.entries(override.selector ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const selectorKey = JSON.stringify(labels);
+    const name = override.name ?? (defaultObjectName(labels.map(([, v]) => v).join('-')) || 'port-mtls');
     const existing = this.portMtlsPolicies.get(name);
     const reserved = this.peerAuthentication?.name === name;
     if (reserved || (existing !== undefined && existing.selectorKey !== selectorKey)) {
@@ -604,12 +604,12 @@ export class MeshNamespace extends Construct {
     });
   }
 
-  private checkEgressLockdown(): void {
-    this.checkPolicyTakesEffect('egressLockdown', {});
+  private checkEgressLockdown(lockdown: EgressLockdownOptions): void {
+    this.checkPolicyTakesEffect('egressLockdown', lockdown);
     if (this.enrollment.mode === MeshEnrollmentMode.AMBIENT) {
       throw configError(this, {
         field: 'egressLockdown',
-        value: {},
+        value: lockdown,
         problem: 'is a Sidecar, which has no effect on ambient workloads (istioctl analyze IST0167)',
         fix: 'remove egressLockdown; in ambient mode route egress through an egress waypoint or gateway, or use sidecar enrollment',
         symptom: 'outbound traffic is not restricted',

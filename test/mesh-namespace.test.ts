@@ -410,7 +410,7 @@ describe('MeshNamespace errors', () => {
 
   test('egress lockdown in ambient mode (IST0167)', () => {
     expect(() => meshNamespace({ enrollment: MeshEnrollment.ambient(), egressLockdown: { allowedHosts: ['payments/*'] } }))
-      .toThrow(/egressLockdown: is a Sidecar, which has no effect on ambient workloads \(istioctl analyze IST0167\).*Fix: remove egressLockdown/);
+      .toThrow(/egressLockdown: is a Sidecar, which has no effect on ambient workloads \(istioctl analyze IST0167\) \(got \{"allowedHosts":\["payments\/\*"\]\}\).*Fix: remove egressLockdown/);
   });
 
   test('an egress host not in namespace/dnsName form', () => {
