@@ -1,0 +1,852 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as plus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { DestinationRule } from './destination-rule';
+import { HttpFault, httpFaultProblems } from './http-fault';
+import { HttpRetry, httpRetryProblems } from './http-retry';
+import { HttpRouteOptions } from './http-route';
+import { MeshService } from './mesh-service';
+import { MeshDeployment, MeshWorkload } from './mesh-workload';
+import { durationProblem } from './private/duration';
+import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { expandHost, meshObjects } from './private/mesh-model';
+import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
+import { defaultObjectName } from './private/names';
+import { percentProblem } from './private/rules';
+import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { trafficPolicyProblems } from './private/traffic-policy';
+import { Protocol } from './protocol';
+import { HttpRouteDestination } from './route-destination';
+import { HttpMatch, httpMatchProblems, l4MatchProblems, TcpMatch } from './route-match';
+import { BackendRouteKind, ServiceBackend } from './service-backend';
+import { StringMatch } from './string-match';
+import { TrafficPolicy } from './traffic-policy';
+import { VirtualService } from './virtual-service';
+
+const MESH = 'mesh';
+const HTTP_PROTOCOLS = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
+/** RFC 6265 cookie-octets: visible ASCII except space, `"`, `,`, `;` and `\`. */
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
+/** RFC 7230 token, the syntax of a cookie name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Options of a version whose Deployment the release creates.
+ */
+export interface CanaryWorkloadOptions {
+  /**
+   * Options of the version's container (env, resources, probes, ...). Its ports default to one port, the release's
+   * `targetPort`, named after the protocol (`http`, `grpc`, `tcp`...) so Istio reads the protocol from it.
+   *
+   * @default - cdk8s-plus's container defaults and one named port
+   */
+  readonly container?: plus.ContainerOpts;
+
+  /**
+   * The number of pods.
+   *
+   * @default 2 (cdk8s-plus's default)
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * Where the pods of a version come from: a Deployment the release creates from an image, or an existing Deployment
+ * handed in, whose pod labels `app` and `version` are checked at synth.
+ */
+export class CanaryWorkload {
+  /**
+   * The release creates a MeshDeployment `<service>-<version>` running `image`, labelled `app` and `version`.
+   *
+   * @param image the container image, e.g. `docker.io/istio/examples-bookinfo-reviews-v2:1.20.3`
+   */
+  public static fromImage(image: string, options: CanaryWorkloadOptions = {}): CanaryWorkload {
+    return new CanaryWorkload(image, options, undefined);
+  }
+
+  /**
+   * An existing cdk8s-plus Deployment (or MeshDeployment). Its pods must carry the label `version: <version name>`
+   * and every label the release's Service selects on (`app`).
+   */
+  public static fromDeployment(deployment: plus.Deployment): CanaryWorkload {
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment));
+  }
+
+  /**
+   * An existing workload ApiObject (e.g. a Deployment imported with `Include`), with the same label requirements as
+   * `fromDeployment()`.
+   */
+  public static fromApiObject(apiObject: ApiObject): CanaryWorkload {
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject));
+  }
+
+  /** @internal */
+  public readonly _image?: string;
+  /** @internal */
+  public readonly _options?: CanaryWorkloadOptions;
+  /** @internal */
+  public readonly _existing?: MeshWorkload;
+
+  private constructor(image: string | undefined, options: CanaryWorkloadOptions | undefined, existing: MeshWorkload | undefined) {
+    this._image = image;
+    this._options = options;
+    this._existing = existing;
+  }
+}
+
+/**
+ * One version of the released service.
+ */
+export interface CanaryVersion {
+  /**
+   * The version's name: the pods' `version` label and the DestinationRule subset name, so a DNS label such as `v1`
+   * or `v2-rc1` (not `v1.0`).
+   */
+  readonly name: string;
+
+  /** Where the version's pods come from. */
+  readonly workload: CanaryWorkload;
+
+  /**
+   * The percentage of the traffic this version gets from the weighted split: an integer from 0 to 100; the weights
+   * of all versions must add up to 100. A version with weight 0 keeps its subset, so rules, mirroring and a later
+   * weight change can reach it.
+   *
+   * @default - 0, unless no version has a weight and `canaryPercent` is not set: then the first version gets 100
+   */
+  readonly weight?: number;
+
+  /**
+   * A traffic policy for this version's subset only. Its fields replace the release-wide `trafficPolicy`'s.
+   *
+   * @default - the release-wide `trafficPolicy`
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+}
+
+/**
+ * Options of a rule that routes HTTP requests by any HTTP condition.
+ */
+export interface CanaryHttpRuleOptions {
+  /**
+   * A name for the route, shown in access logs and Envoy statistics.
+   *
+   * @default - unnamed
+   */
+  readonly name?: string;
+
+  /** The conditions; the rule applies when any of them holds. */
+  readonly match: HttpMatch[];
+
+  /**
+   * The version matching requests go to.
+   *
+   * @default - the weighted split
+   */
+  readonly version?: string;
+
+  /**
+   * Faults to inject into matching requests (delays, aborts), each with its percentage.
+   *
+   * @default - none
+   */
+  readonly fault?: HttpFault;
+}
+
+/**
+ * Options of a rule that routes TCP connections by connection attributes.
+ */
+export interface CanaryTcpRuleOptions {
+  /** The conditions; the rule applies when any of them holds. */
+  readonly match: TcpMatch[];
+
+  /** The version matching connections go to. */
+  readonly version: string;
+}
+
+/**
+ * A routing rule the release applies before its weighted split. Rules are tried in order; the first that matches
+ * decides, and requests no rule matches are split by weight.
+ */
+export class CanaryRule {
+  /**
+   * Requests whose header `name` matches `value` go to `version` (HTTP and gRPC services).
+   *
+   * @example
+   * CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2');
+   */
+  public static header(name: string, value: StringMatch, version: string): CanaryRule {
+    return new CanaryRule('header', { match: [{ headers: { [name]: value } }], version }, undefined);
+  }
+
+  /**
+   * Requests that carry cookie `name` with exactly `value` go to `version` (HTTP and gRPC services). Rendered as a
+   * regular expression on the `cookie` header, which is how Istio matches cookies.
+   *
+   * @example
+   * CanaryRule.cookie('canary', 'always', 'v2');
+   */
+  public static cookie(name: string, value: string, version: string): CanaryRule {
+    const regex = `^(.*?;\\s*)?(${escapeRe2(name)}=${escapeRe2(value)})(;.*)?$`;
+    return new CanaryRule('cookie', { match: [{ headers: { cookie: StringMatch.regex(regex) } }], version }, undefined, { name, value });
+  }
+
+  /**
+   * Calls from workloads whose pods carry `labels` go to `version` (any protocol; sidecar traffic only).
+   *
+   * @example
+   * // ratings v2 serves reviews v3 only
+   * CanaryRule.sourceLabels({ app: 'reviews', version: 'v3' }, 'v2');
+   */
+  public static sourceLabels(labels: { [key: string]: string }, version: string): CanaryRule {
+    return new CanaryRule('sourceLabels', { match: [{ sourceLabels: { ...labels } }], version }, { match: [{ sourceLabels: { ...labels } }], version });
+  }
+
+  /**
+   * Requests matching any HTTP conditions go to a version, or to the split, optionally with injected faults (HTTP and
+   * gRPC services).
+   *
+   * @example
+   * // 7s delay for user jason (Bookinfo's ratings test)
+   * CanaryRule.http({
+   *   match: [{ headers: { 'end-user': StringMatch.exact('jason') } }],
+   *   fault: { delay: { fixedDelay: Duration.seconds(7) } },
+   * });
+   */
+  public static http(options: CanaryHttpRuleOptions): CanaryRule {
+    return new CanaryRule('http', options, undefined);
+  }
+
+  /** Connections matching TCP conditions go to a version (TCP services). */
+  public static tcp(options: CanaryTcpRuleOptions): CanaryRule {
+    return new CanaryRule('tcp', undefined, options);
+  }
+
+  /** @internal */
+  public readonly _kind: string;
+  /** @internal */
+  public readonly _http?: CanaryHttpRuleOptions;
+  /** @internal */
+  public readonly _tcp?: CanaryTcpRuleOptions;
+  /** @internal */
+  public readonly _cookie?: { readonly name: string; readonly value: string };
+
+  private constructor(kind: string, http?: CanaryHttpRuleOptions, tcp?: CanaryTcpRuleOptions, cookie?: { name: string; value: string }) {
+    this._kind = kind;
+    this._http = http;
+    this._tcp = tcp;
+    this._cookie = cookie;
+  }
+}
+
+/**
+ * Shadow traffic: a copy of live requests sent to a version, whose responses are discarded.
+ */
+export interface CanaryMirror {
+  /** The version that receives the copies. */
+  readonly version: string;
+
+  /**
+   * The percentage of the requests the weighted split takes that are copied, 0 to 100.
+   *
+   * @default 100
+   */
+  readonly percentage?: number;
+}
+
+/**
+ * Props of a CanaryRelease.
+ */
+export interface CanaryReleaseProps {
+  /**
+   * The versions, two or more. Each becomes a DestinationRule subset selected by the pod label `version: <name>`.
+   */
+  readonly versions: CanaryVersion[];
+
+  /**
+   * The simple case for two versions: the second (the canary) gets this percentage, an integer from 0 to 100, and the
+   * first the rest. Not together with per-version weights.
+   *
+   * @default - the versions' own weights
+   */
+  readonly canaryPercent?: number;
+
+  /**
+   * The name of the Service the release creates; also the name and host of its VirtualService and DestinationRule,
+   * as in Istio's samples (`reviews`).
+   *
+   * @default - the construct id in kebab case (`Reviews` becomes `reviews`)
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The `app` label of every version's pods, which the Service selects on.
+   *
+   * @default - the Service name
+   */
+  readonly app?: string;
+
+  /**
+   * The protocol the service speaks. HTTP, HTTP2, GRPC and GRPC-WEB are routed with `http` routes; the others (TCP,
+   * TLS, MONGO, ...) with weighted `tcp` routes, which take no HTTP options. UDP is not routed by Istio.
+   *
+   * @default Protocol.HTTP
+   */
+  readonly protocol?: Protocol;
+
+  /**
+   * The port of the Service the release creates.
+   *
+   * @default 80
+   */
+  readonly port?: number;
+
+  /**
+   * The container port the Service sends to, and the port of the containers the release creates (also with a
+   * handed-in `service`).
+   *
+   * @default - the same as `port` (with a handed-in `service`: its port)
+   */
+  readonly targetPort?: number;
+
+  /**
+   * An existing Service to use instead of creating one, e.g. `ServiceBackend.fromMeshService(svc)` (with `{ port }`
+   * when it has several ports). It must be in the release's namespace and select every version's pods, so it must not
+   * select on `version`. Not together with `serviceName` or `port`.
+   *
+   * @default - the release creates a MeshService selecting on `app`
+   */
+  readonly service?: ServiceBackend;
+
+  /**
+   * Routing rules applied, in order, before the weighted split: header, cookie and caller pinning, fault injection.
+   *
+   * @default - none: every request is split by weight
+   */
+  readonly rules?: CanaryRule[];
+
+  /**
+   * Copy live traffic to a version (HTTP and gRPC services).
+   *
+   * @default - no mirroring
+   */
+  readonly mirror?: CanaryMirror;
+
+  /**
+   * The timeout of each request, including retries, on every route of the VirtualService (HTTP and gRPC services).
+   *
+   * @default - Istio's default (no timeout)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * The retry policy of every route of the VirtualService (HTTP and gRPC services).
+   *
+   * @default - Istio's default (2 attempts on connect failures and refused streams)
+   */
+  readonly retries?: HttpRetry;
+
+  /**
+   * The DestinationRule's policy for every version: circuit breaking (`connectionPool`, `outlierDetection`), load
+   * balancing and consistent-hash (sticky) sessions, client TLS. Per-version policies go in `versions[].trafficPolicy`.
+   *
+   * @default - Istio's defaults
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+}
+
+/**
+ * One service released in several versions, with everything that must agree kept in one place: a Deployment per
+ * version labelled `app` + `version` (created, or handed in and checked), one Service selecting on `app` (spanning
+ * every version), a DestinationRule with one subset per version, and a VirtualService that applies the rules in
+ * order and then splits the traffic by weight. A route to a subset nobody defines (503 NR) or a version label that
+ * matches no subset cannot be written.
+ *
+ * The routing objects are named after the Service and use its short name as host, as in Istio's samples; they live
+ * in the Service's namespace, so the short name is unambiguous.
+ *
+ * @example
+ * new CanaryRelease(chart, 'Reviews', {
+ *   port: 9080,
+ *   versions: [
+ *     { name: 'v1', workload: CanaryWorkload.fromImage('docker.io/istio/examples-bookinfo-reviews-v1:1.20.3') },
+ *     { name: 'v2', workload: CanaryWorkload.fromImage('docker.io/istio/examples-bookinfo-reviews-v2:1.20.3') },
+ *   ],
+ *   canaryPercent: 10,
+ *   rules: [CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2')],
+ * });
+ */
+export class CanaryRelease extends Construct {
+  /** The name of the Service, VirtualService and DestinationRule. */
+  public readonly serviceName: string;
+
+  /** The `app` label every version's pods carry. */
+  public readonly app: string;
+
+  /** The protocol the service speaks. */
+  public readonly protocol: Protocol;
+
+  /** The VirtualService that routes the service's traffic. */
+  public readonly virtualService: VirtualService;
+
+  /** The DestinationRule that defines one subset per version. */
+  public readonly destinationRule: DestinationRule;
+
+  /** The Service the release created, or undefined when one was handed in. */
+  public readonly service?: MeshService;
+
+  /**
+   * The release's Service as a route destination. A route to it from another VirtualService reaches every version's
+   * pods regardless of this release's weights and rules; to expose the release at a gateway, use `bindToGateway()`.
+   */
+  public readonly backend: ServiceBackend;
+
+  private readonly versionList: Array<CanaryVersion & { readonly weight: number }>;
+  private readonly createdDeployments: MeshDeployment[] = [];
+  private readonly host: string;
+  private readonly routeKind: BackendRouteKind;
+
+  public constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
+    super(scope, id);
+    this.protocol = props.protocol ?? Protocol.HTTP;
+    this.routeKind = HTTP_PROTOCOLS.includes(this.protocol) ? BackendRouteKind.HTTP : BackendRouteKind.TCP;
+    const namespace = namespaceOf(this) ?? DEFAULT_NAMESPACE;
+
+    const problems: Problem[] = [];
+    problems.push(...this.serviceProblems(props, namespace));
+    problems.push(...versionProblems(props.versions));
+    const weights = weightsOf(props, problems);
+    problems.push(...this.ruleProblems(props));
+    problems.push(...this.optionProblems(props));
+    throwIfProblems(this, problems);
+
+    this.versionList = props.versions.map((v, i) => ({ ...v, weight: weights[i] }));
+    this.serviceName = props.service ? props.service.host.split('.')[0] : props.serviceName ?? defaultObjectName(id);
+    this.app = props.app ?? this.serviceName;
+    this.host = this.serviceName;
+
+    const containerPort = props.targetPort ?? props.port ?? props.service?.resolve().port ?? 80;
+    for (const v of this.versionList) {
+      const image = v.workload._image;
+      if (image === undefined) continue;
+      const options = v.workload._options ?? {};
+      const portName = protocolPrefix(this.protocol);
+      this.createdDeployments.push(new MeshDeployment(this, `Deployment-${v.name}`, {
+        metadata: { name: `${this.serviceName}-${v.name}` },
+        app: this.app,
+        version: v.name,
+        replicas: options.replicas,
+        containers: [{
+          ...options.container,
+          image,
+          ports: options.container?.ports ?? (options.container?.portNumber === undefined
+            ? [{ number: containerPort, name: portName }]
+            : undefined),
+        }],
+      }));
+    }
+
+    if (props.service) {
+      this.backend = props.service;
+    } else {
+      this.service = new MeshService(this, 'Service', {
+        metadata: { name: this.serviceName },
+        app: this.app,
+        ports: [{ port: props.port ?? 80, protocol: this.protocol, targetPort: props.targetPort }],
+      });
+      this.backend = ServiceBackend.fromMeshService(this.service);
+    }
+
+    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+      metadata: { name: this.serviceName },
+      host: this.host,
+      trafficPolicy: props.trafficPolicy,
+      subsets: this.versionList.map(v => ({ name: v.name, labels: { [VERSION_LABEL]: v.name }, trafficPolicy: v.trafficPolicy })),
+    });
+
+    // A handed-in Service may have several ports; the route must then name the one chosen on the backend (IST0112).
+    const resolved = this.backend.resolve();
+    const port = resolved.ports.length > 1 ? resolved.port : undefined;
+    this.virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: this.serviceName }, hosts: [this.host] });
+    this.addRoutes(props, port);
+
+    this.node.addValidation({ validate: () => this.validateRelease() });
+  }
+
+  /** The version names, in the order given. */
+  public get versions(): string[] {
+    return this.versionList.map(v => v.name);
+  }
+
+  /** The weight of each version in the split, by version name (canaryPercent and defaults applied). */
+  public get weights(): { [version: string]: number } {
+    return Object.fromEntries(this.versionList.map(v => [v.name, v.weight]));
+  }
+
+  /** The Deployments the release created (versions made with `CanaryWorkload.fromImage()`). */
+  public get deployments(): MeshDeployment[] {
+    return [...this.createdDeployments];
+  }
+
+  /**
+   * Applies the release's routes to traffic entering through a gateway as well, so ingress traffic gets the same
+   * rules and split as mesh traffic without writing the routes twice. The VirtualService keeps applying to the mesh.
+   *
+   * @param gatewayRef the Gateway as `namespace/name`, e.g. `gateway.gatewayRef`
+   * @param hosts the host names the gateway serves for this service, e.g. `['bookinfo.example.com']`; none when the
+   * gateway serves the Service's own host name
+   */
+  public bindToGateway(gatewayRef: string, hosts: string[] = []): void {
+    if (this.virtualService.gateways.length === 0) this.virtualService.addGateway(MESH);
+    this.virtualService.addGateway(gatewayRef);
+    for (const host of hosts) this.virtualService.addHost(host);
+  }
+
+  /** Identity of the Service: created here, or handed in from the release's namespace. */
+  private serviceProblems(props: CanaryReleaseProps, namespace: string): Problem[] {
+    const problems: Problem[] = [];
+    if (this.protocol === Protocol.UDP) {
+      problems.push({ field: 'protocol', value: this.protocol, problem: 'is UDP, which Istio does not route', fix: 'release a TCP-based service' });
+    }
+    if (!props.service) return problems;
+    for (const key of ['serviceName', 'port'] as const) {
+      if (props[key] !== undefined) {
+        problems.push({
+          field: key,
+          value: props[key],
+          problem: 'is set together with service, and only describes a Service the release creates',
+          fix: `drop ${key}; choose the port of a handed-in Service with ServiceBackend.fromMeshService(service, { port }) or its siblings`,
+        });
+      }
+    }
+    if (props.service.namespace === undefined) {
+      problems.push({
+        field: 'service',
+        value: props.service.host,
+        problem: 'is not a Kubernetes Service, so it has no pods to split into versions',
+        fix: 'pass a Service (ServiceBackend.fromMeshService/fromService/fromApiObject), or leave service out to create one',
+      });
+    } else if (props.service.namespace !== namespace) {
+      problems.push({
+        field: 'service',
+        value: props.service.host,
+        problem: `is in namespace "${props.service.namespace}", but the release's VirtualService and DestinationRule are in "${namespace}"`,
+        fix: 'create the release in the Service\'s namespace',
+        symptom: 'clients outside the release\'s namespace do not see its DestinationRule and get 503 NR for its subsets',
+      });
+    } else {
+      const resolved = props.service.resolve();
+      if (resolved.ports.length > 1 && resolved.port === undefined) {
+        problems.push({
+          field: 'service',
+          value: resolved.ports.map(p => p.port),
+          problem: `has ${resolved.ports.length} ports and none was chosen, and Istio needs the port of a route to a multi-port Service (IST0112)`,
+          fix: `pass the port when making the backend, e.g. ServiceBackend.fromMeshService(service, { port: ${resolved.ports[0].port} })`,
+        });
+      }
+    }
+    return problems;
+  }
+
+  /** Rules: versions they name, conditions, faults, and whether the service's protocol can apply them. */
+  private ruleProblems(props: CanaryReleaseProps): Problem[] {
+    const problems: Problem[] = [];
+    const names = props.versions.map(v => v.name);
+    (props.rules ?? []).forEach((rule, i) => {
+      const field = `rules[${i}]`;
+      const http = this.routeKind === BackendRouteKind.HTTP;
+      if (rule._kind === 'tcp' && http) {
+        problems.push({
+          field,
+          value: 'CanaryRule.tcp()',
+          problem: `is a TCP rule, and protocol ${this.protocol} is routed with http routes`,
+          fix: 'use CanaryRule.http(), header(), cookie() or sourceLabels()',
+        });
+        return;
+      }
+      if (rule._kind !== 'tcp' && rule._kind !== 'sourceLabels' && !http) {
+        problems.push(this.l7OnTcp(field, `CanaryRule.${rule._kind}()`));
+        return;
+      }
+      const version = http ? rule._http!.version : rule._tcp!.version;
+      if (version !== undefined && !names.includes(version)) {
+        problems.push({
+          field: `${field}.version`,
+          value: version,
+          problem: `is not one of the release's versions (${names.join(', ')})`,
+          fix: 'route to a declared version, or add the version to versions (with weight 0 to keep it out of the split)',
+          symptom: 'requests matching the rule would fail with 503 NR (no such subset)',
+        });
+      }
+      if (rule._cookie) {
+        if (!TOKEN.test(rule._cookie.name)) {
+          problems.push({ field: `${field}.cookie.name`, value: rule._cookie.name, problem: 'is not a valid cookie name (an HTTP token)', fix: 'use letters, digits and "-", e.g. "canary"' });
+        }
+        if (!COOKIE_VALUE.test(rule._cookie.value)) {
+          problems.push({
+            field: `${field}.cookie.value`,
+            value: rule._cookie.value,
+            problem: 'is not a valid cookie value (visible ASCII without spaces, quotes, commas, semicolons or backslashes)',
+            fix: 'use a plain token such as "always"',
+          });
+        }
+        return;
+      }
+      if (http) {
+        rule._http!.match.forEach((m, j) => problems.push(...httpMatchProblems(`${field}.match[${j}]`, m)));
+        if (rule._http!.fault) problems.push(...httpFaultProblems(`${field}.fault`, rule._http!.fault));
+      } else {
+        rule._tcp!.match.forEach((m, j) => problems.push(...l4MatchProblems(`${field}.match[${j}]`, m)));
+      }
+    });
+    return problems;
+  }
+
+  /** Mirroring, timeout, retries and traffic policies; HTTP-only options are refused for TCP services. */
+  private optionProblems(props: CanaryReleaseProps): Problem[] {
+    const problems: Problem[] = [];
+    const tcp = this.routeKind === BackendRouteKind.TCP;
+    const names = props.versions.map(v => v.name);
+    if (props.mirror) {
+      if (tcp) problems.push(this.l7OnTcp('mirror', props.mirror.version));
+      if (!names.includes(props.mirror.version)) {
+        problems.push({
+          field: 'mirror.version',
+          value: props.mirror.version,
+          problem: `is not one of the release's versions (${names.join(', ')})`,
+          fix: 'mirror to a declared version (give it weight 0 to keep it out of the split)',
+        });
+      }
+      const percent = props.mirror.percentage;
+      const percentIssue = percent === undefined ? undefined : percentProblem(percent);
+      if (percentIssue) problems.push({ field: 'mirror.percentage', value: percent, problem: percentIssue, fix: 'use a percentage such as 10' });
+    }
+    if (props.timeout) {
+      if (tcp) problems.push(this.l7OnTcp('timeout', props.timeout.toHumanString()));
+      const problem = durationProblem(props.timeout);
+      if (problem) problems.push({ field: 'timeout', value: props.timeout.toHumanString(), problem, fix: 'use e.g. Duration.seconds(10)' });
+    }
+    if (props.retries) {
+      if (tcp) problems.push(this.l7OnTcp('retries', props.retries.attempts));
+      problems.push(...httpRetryProblems('retries', props.retries));
+    }
+    const topOutlier = props.trafficPolicy?.outlierDetection !== undefined;
+    const policies: Array<[string, TrafficPolicy | undefined, boolean]> = [
+      ['trafficPolicy', props.trafficPolicy, false],
+      ...props.versions.map((v, i) => [`versions[${i}].trafficPolicy`, v.trafficPolicy, topOutlier] as [string, TrafficPolicy | undefined, boolean]),
+    ];
+    for (const [field, policy, inheritsOutlierDetection] of policies) {
+      if (!policy) continue;
+      problems.push(...trafficPolicyProblems(policy, { field, inheritsOutlierDetection }));
+      if (!tcp) continue;
+      if (policy.connectionPool?.http) problems.push(this.l7OnTcp(`${field}.connectionPool.http`));
+      const hash = policy.loadBalancer?.consistentHash?._key;
+      if (hash && !hash.useSourceIp) problems.push(this.l7OnTcp(`${field}.loadBalancer.consistentHash`, Object.keys(hash)[0]));
+    }
+    return problems;
+  }
+
+  private l7OnTcp(field: string, value?: unknown): Problem {
+    return {
+      field,
+      value,
+      problem: `is an HTTP option, and protocol ${this.protocol} is routed as opaque TCP (weighted tcp routes: no header or cookie `
+        + 'matches, faults, mirroring, timeouts, retries, HTTP connection limits or header/cookie hashing)',
+      fix: `remove it, or set protocol to ${HTTP_PROTOCOLS.join(', ')} if the service speaks HTTP`,
+    };
+  }
+
+  /** The rules in order, then the weighted split; every HTTP route carries the timeout and retries. */
+  private addRoutes(props: CanaryReleaseProps, port: number | undefined): void {
+    const to = (version: string): HttpRouteDestination => ({ host: this.host, subset: version, port });
+    // Versions with weight 0 keep their subset but are left out of the route; a lone destination needs no weight.
+    const live = this.versionList.filter(v => v.weight > 0);
+    const split = live.map(v => ({ ...to(v.name), weight: live.length > 1 ? v.weight : undefined }));
+    if (this.routeKind === BackendRouteKind.TCP) {
+      for (const rule of props.rules ?? []) {
+        this.virtualService.addTcpRoute({ match: rule._tcp!.match, route: [to(rule._tcp!.version)] });
+      }
+      this.virtualService.addTcpRoute({ route: split });
+      return;
+    }
+    const common: HttpRouteOptions = { timeout: props.timeout, retries: props.retries };
+    for (const rule of props.rules ?? []) {
+      const r = rule._http!;
+      this.virtualService.addHttpRoute({ ...common, name: r.name, match: r.match, route: r.version ? [to(r.version)] : split, fault: r.fault });
+    }
+    const mirror = props.mirror && { ...to(props.mirror.version), percentage: props.mirror.percentage ?? 100 };
+    this.virtualService.addHttpRoute({ ...common, route: split, mirror });
+  }
+
+  /** What only the synthesized app can tell: the Service reaches every version, and nothing bypasses the split. */
+  private validateRelease(): string[] {
+    const problems: Problem[] = [];
+    const service = meshObjects(this, 'Service', '').find(s => `${s.name}.${s.namespace}.svc.cluster.local` === this.backend.host);
+    const selector: { [key: string]: string } = service?.manifest.spec?.selector ?? {};
+    if (VERSION_LABEL in selector) {
+      problems.push({
+        field: `service (Service ${service!.namespace}/${service!.name}) spec.selector.${VERSION_LABEL}`,
+        value: selector[VERSION_LABEL],
+        problem: 'pins one version, so the Service cannot reach the others',
+        fix: `select on ${Object.keys(selector).filter(k => k !== VERSION_LABEL).map(k => `"${k}"`).join(', ') || '"app"'} only`,
+        symptom: 'the subsets of the other versions have no endpoints: requests routed to them fail with 503 UH',
+      });
+    }
+    this.versionList.forEach((v, i) => problems.push(...this.workloadProblems(`versions[${i}]`, v, selector, service?.namespace)));
+    problems.push(...this.bypassProblems());
+    // The backend's own rules (port chosen, protocol fits the route kind) come as finished messages.
+    return [...this.backend.problemsFor(this.routeKind).map(m => `service: ${m}`), ...problems.map(describeProblem)];
+  }
+
+  /** A version's pods: in the Service's namespace, labelled `version: <name>`, carrying the Service selector's labels. */
+  private workloadProblems(field: string, v: CanaryVersion, selector: { [key: string]: string }, serviceNamespace?: string): Problem[] {
+    const existing = v.workload._existing;
+    if (!existing) return [];
+    let pods;
+    try {
+      pods = existing.resolve();
+    } catch {
+      return []; // a workload that cannot be rendered reports that itself
+    }
+    const where = `${field}.workload (${pods.kind} ${pods.namespace}/${pods.name})`;
+    const symptom = `subset "${v.name}" has no endpoints: requests routed to it fail with 503 UH (no healthy upstream)`;
+    const problems: Problem[] = [];
+    const version = pods.podLabels[VERSION_LABEL];
+    if (version !== v.name) {
+      problems.push({
+        field: `${where} spec.template.metadata.labels.${VERSION_LABEL}`,
+        value: version,
+        problem: version === undefined
+          ? `is missing, and subset "${v.name}" selects pods labelled ${VERSION_LABEL}: ${v.name}`
+          : `is not the version's name "${v.name}", which subset "${v.name}" selects on`,
+        fix: `label the pods ${VERSION_LABEL}: "${v.name}" (deployment.podMetadata.addLabel('${VERSION_LABEL}', '${v.name}')), or rename the version`,
+        symptom,
+      });
+    }
+    const missing = Object.entries(selector).filter(([key, value]) => key !== VERSION_LABEL && pods.podLabels[key] !== value);
+    if (missing.length > 0) {
+      const wanted = Object.fromEntries(missing);
+      problems.push({
+        field: `${where} spec.template.metadata.labels`,
+        value: Object.fromEntries(missing.map(([key]) => [key, pods.podLabels[key]])),
+        problem: `lacks the labels ${JSON.stringify(wanted)} that the release's Service selects on`,
+        fix: `label the pods ${missing.map(([key, value]) => `${key}: "${value}"`).join(', ')}`,
+        symptom: `the Service does not reach these pods, so ${symptom}`,
+      });
+    }
+    if (serviceNamespace !== undefined && pods.namespace !== serviceNamespace) {
+      problems.push({
+        field: `${where} metadata.namespace`,
+        value: pods.namespace,
+        problem: `is not the namespace of the release's Service ("${serviceNamespace}"), which only selects pods of its own namespace`,
+        fix: `deploy the version in namespace "${serviceNamespace}"`,
+        symptom,
+      });
+    }
+    return problems;
+  }
+
+  /**
+   * IST0140: a gateway-bound VirtualService that routes to this Service without a subset sends ingress traffic
+   * straight to the Service, so this release's rules and weights never apply to it.
+   */
+  private bypassProblems(): Problem[] {
+    const fqdn = expandHost(this.host, this.virtualService.effectiveNamespace);
+    const problems: Problem[] = [];
+    for (const other of meshObjects(this, 'VirtualService', 'networking.istio.io')) {
+      if (other.apiObject === this.virtualService.apiObject) continue;
+      const spec = other.manifest.spec ?? {};
+      if (!((spec.gateways ?? []) as string[]).some(g => g !== MESH)) continue;
+      ((spec.http ?? []) as any[]).forEach((route, i) => ((route.route ?? []) as any[]).forEach((d, j) => {
+        const dest = d.destination ?? {};
+        if (dest.subset !== undefined || expandHost(String(dest.host), other.namespace) !== fqdn) return;
+        problems.push({
+          field: `VirtualService ${other.namespace}/${other.name} (${other.path}) http[${i}].route[${j}].destination`,
+          value: dest.host,
+          problem: 'sends gateway traffic to the release\'s Service directly, bypassing the release\'s rules and weights',
+          fix: 'expose the release with release.bindToGateway(gatewayRef, hosts) instead of a separate route to its Service',
+          symptom: 'ingress requests reach every version in proportion to its pods, whatever the weights (IST0140)',
+        });
+      }));
+    }
+    return problems;
+  }
+}
+
+/** Version names: label values, subset names, each once; at least two versions. */
+function versionProblems(versions: CanaryVersion[]): Problem[] {
+  const problems: Problem[] = [];
+  if (versions.length < 2) {
+    problems.push({
+      field: 'versions',
+      value: versions.map(v => v.name),
+      problem: `has ${versions.length} version${versions.length === 1 ? '' : 's'}; a release splits traffic between two or more`,
+      fix: 'add the version to release next (with weight 0 until it should get traffic)',
+    });
+  }
+  versions.forEach((v, i) => {
+    const problem = versionLabelProblem(v.name);
+    if (problem) {
+      problems.push({ field: `versions[${i}].name`, value: v.name, problem, fix: 'use letters, digits and "-" only, e.g. "v2" or "v2-rc1"' });
+    }
+    const first = versions.findIndex(other => other.name === v.name);
+    if (first < i) {
+      problems.push({
+        field: `versions[${i}].name`,
+        value: v.name,
+        problem: `is also the name of versions[${first}]`,
+        fix: 'give every version its own name',
+        symptom: 'the webhook rejects the DestinationRule ("duplicate subset names")',
+      });
+    }
+  });
+  return problems;
+}
+
+/** The weight of each version: canaryPercent, the versions' weights, or everything to the first version. */
+function weightsOf(props: CanaryReleaseProps, problems: Problem[]): number[] {
+  const versions = props.versions;
+  const rangeProblem = (field: string, value: number): boolean => {
+    if (Number.isInteger(value) && value >= 0 && value <= 100) return false;
+    problems.push({ field, value, problem: 'must be an integer percentage from 0 to 100', fix: 'use a whole number such as 10' });
+    return true;
+  };
+  if (props.canaryPercent !== undefined) {
+    const given = versions.map(v => v.weight).filter(w => w !== undefined);
+    if (given.length > 0) {
+      problems.push({
+        field: 'canaryPercent',
+        value: props.canaryPercent,
+        problem: 'is set together with per-version weights',
+        fix: 'use canaryPercent for two versions, or a weight on each version, not both',
+      });
+    } else if (versions.length !== 2) {
+      problems.push({
+        field: 'canaryPercent',
+        value: props.canaryPercent,
+        problem: `needs exactly two versions (the stable one and the canary), and there are ${versions.length}`,
+        fix: 'give each version a weight instead',
+      });
+    }
+    if (rangeProblem('canaryPercent', props.canaryPercent)) return versions.map(() => 0);
+    return versions.map((_v, i) => (i === 0 ? 100 - props.canaryPercent! : i === 1 ? props.canaryPercent! : 0));
+  }
+  if (versions.every(v => v.weight === undefined)) return versions.map((_v, i) => (i === 0 ? 100 : 0));
+  const weights = versions.map(v => v.weight ?? 0);
+  const bad = versions.map((v, i) => v.weight !== undefined && rangeProblem(`versions[${i}].weight`, v.weight)).some(Boolean);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (!bad && sum !== 100) {
+    problems.push({
+      field: 'versions[].weight',
+      value: Object.fromEntries(versions.map((v, i) => [v.name, weights[i]])),
+      problem: `must add up to 100, and they add up to ${sum}`,
+      fix: `adjust the weights by ${100 - sum > 0 ? '+' : ''}${100 - sum} in total (a version without weight counts as 0)`,
+    });
+  }
+  return weights;
+}
+
+/** Escapes RE2 metacharacters, so a literal cookie name or value can sit inside a regular expression. */
+function escapeRe2(literal: string): string {
+  return literal.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
