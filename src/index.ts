@@ -25,3 +25,4 @@ export * from './l4-route';
 export * from './virtual-service';
 export * from './egress-through-gateway';
 export * from './mesh-namespace';
+export * from './canary-release';
