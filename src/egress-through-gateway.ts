@@ -12,7 +12,6 @@ import {
 } from './private/rules';
 import { trafficPolicyProblems } from './private/traffic-policy';
 import { Protocol } from './protocol';
-import { IstioResource } from './resource';
 import { gatewayRefProblems } from './route-match';
 import { ServiceEntry, ServiceEntryPort, ServiceEntryResolution } from './service-entry';
 import { ClientTlsMode, ClientTlsSettings, LoadBalancerSettings } from './traffic-policy';
@@ -237,7 +236,7 @@ export class EgressThroughGateway extends Construct {
    * The routes: the two hops through the egress gateway, or in direct mode the port rewrite of a TLS origination;
    * undefined in direct mode without TLS origination.
    */
-  public readonly virtualService?: IstioResource;
+  public readonly virtualService?: VirtualService;
   /** The DestinationRule that originates TLS to the external host; undefined without `tlsOrigination`. */
   public readonly tlsOriginationRule?: DestinationRule;
   /** The Service host of the egress gateway (`<serviceName>.<namespace>.svc.cluster.local`); undefined in direct mode. */
@@ -515,7 +514,7 @@ function resolutionProblems(props: EgressThroughGatewayProps, direct: boolean, r
 const GATEWAY_ONLY_OPTIONS = ['egressGateway', 'gatewayRef', 'gatewayPort', 'gatewayMutualTls', 'subsetName'] as const;
 
 function directModeProblems(props: EgressThroughGatewayProps): Problem[] {
-  const set = GATEWAY_ONLY_OPTIONS.filter(k => props[k] !== undefined);
+  const set = GATEWAY_ONLY_OPTIONS.filter(k => props[k] !== undefined && props[k] !== false);
   const problems: Problem[] = [];
   if (set.length > 0) {
     problems.push({

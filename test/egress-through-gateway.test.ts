@@ -197,6 +197,38 @@ describe('manifests', () => {
     ]);
   });
 
+  test('ISTIO_MUTUAL to the egress gateway for TLS and TCP: a TLS server terminates the mTLS, TCP routes go on', () => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com', protocol: Protocol.TLS, gatewayMutualTls: true });
+    new EgressThroughGateway(chart, 'Db', { host: 'db.example.com', protocol: Protocol.TCP, port: 5432, gatewayMutualTls: true });
+
+    // THEN
+    const manifests = synth(chart);
+    for (const [name, host] of [['cnn', 'edition.cnn.com'], ['db', 'db.example.com']]) {
+      expect(oneOf(manifests, 'Gateway', `${name}-egress`).spec.servers).toEqual([
+        { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: [host], tls: { mode: 'ISTIO_MUTUAL' } },
+      ]);
+      expect(oneOf(manifests, 'DestinationRule', `egressgateway-for-${name}`).spec.subsets[0].trafficPolicy)
+        .toEqual({ tls: { mode: 'ISTIO_MUTUAL', sni: host } });
+    }
+    const tls = oneOf(manifests, 'VirtualService', 'cnn-through-egress').spec;
+    expect(tls.tls).toEqual([{
+      match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }],
+      route: [{ destination: { host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 443 } } }],
+    }]);
+    expect(tls.tcp).toEqual([{
+      match: [{ gateways: ['mynamespace/cnn-egress'], port: 443 }],
+      route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
+    }]);
+    expect(oneOf(manifests, 'VirtualService', 'db-through-egress').spec.tcp).toEqual([
+      { match: [{ gateways: ['mesh'], port: 5432 }], route: [{ destination: { host: EGRESS_GATEWAY, subset: 'db', port: { number: 443 } } }] },
+      { match: [{ gateways: ['mynamespace/db-egress'], port: 443 }], route: [{ destination: { host: 'db.example.com', port: { number: 5432 } } }] },
+    ]);
+  });
+
   test('reference scenario: myapp.local:80 resolved to the external IP 192.168.0.163, endpoint port 4154, from mynamespace', () => {
     // GIVEN
     const chart = appChart();
