@@ -5,8 +5,8 @@ import { CanaryRelease, CanaryReleaseProps, CanaryRule, CanaryVersion, CanaryWor
 import { Gateway } from '../src/gateway';
 import { FaultAbort, GrpcStatus } from '../src/http-fault';
 import { RetryOn } from '../src/http-retry';
-import { MeshDeployment } from '../src/mesh-workload';
 import { MeshService } from '../src/mesh-service';
+import { MeshDeployment } from '../src/mesh-workload';
 import { Protocol } from '../src/protocol';
 import { ServiceBackend } from '../src/service-backend';
 import { StringMatch } from '../src/string-match';
