@@ -3,6 +3,7 @@ import { allOf, oneOf, synth } from './util';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { EgressThroughGateway, EgressThroughGatewayProps } from '../src/egress-through-gateway';
 import { Gateway } from '../src/gateway';
+import { MeshNamespace } from '../src/mesh-namespace';
 import { Protocol } from '../src/protocol';
 import { ServiceEntryResolution } from '../src/service-entry';
 import { OutboundTrafficPolicyMode, Sidecar } from '../src/sidecar';
@@ -19,6 +20,16 @@ function appChart(): Chart {
 /** Builds an EgressThroughGateway for edition.cnn.com with extra props; returns the thunk, for error tests. */
 function cnn(props: Partial<EgressThroughGatewayProps> = {}): () => EgressThroughGateway {
   return () => new EgressThroughGateway(appChart(), 'Cnn', { host: 'edition.cnn.com', ...props });
+}
+
+/** The message of the error `fn` throws. */
+function captureError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
 }
 
 /** The names of the synthesized objects, as `Kind/name`. */
@@ -453,6 +464,40 @@ describe('behaviour', () => {
     const manifests = synth(chart);
     expect(objectNames(manifests)).toContain('ServiceEntry/cnn');
     expect(oneOf(manifests, 'ServiceEntry').metadata.namespace).toEqual(oneOf(manifests, 'Sidecar').metadata.namespace);
+  });
+
+  test('inside a MeshNamespace with egress lockdown: the objects land in the namespace, whose Sidecar lets both hops through', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'app');
+    const ns = new MeshNamespace(chart, 'MyNamespace', { name: 'mynamespace', egressLockdown: {} });
+
+    // WHEN
+    const egress = new EgressThroughGateway(ns, 'Myapp', { host: 'myapp.local', endpoints: [{ address: '192.168.0.163', port: 4154 }] });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'Sidecar').spec).toEqual({ outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, egress: [{ hosts: ['./*', 'istio-system/*'] }] });
+    for (const resource of [egress.serviceEntry, egress.gateway!, egress.gatewayDestinationRule!, egress.virtualService!]) {
+      expect(resource.namespace).toEqual('mynamespace');
+    }
+    expect(oneOf(manifests, 'VirtualService').spec.gateways).toEqual(['mynamespace/myapp-egress', 'mesh']);
+  });
+
+  test('inside a MeshNamespace with egress lockdown, an egress gateway in another namespace must be among allowedHosts', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'app');
+    const locked = new MeshNamespace(chart, 'Locked', { name: 'locked', egressLockdown: {} });
+    const allowed = new MeshNamespace(chart, 'Allowed', { name: 'allowed', egressLockdown: { allowedHosts: ['egress/*'] } });
+    const gateway = { namespace: 'egress' };
+
+    // WHEN
+    new EgressThroughGateway(locked, 'Cnn', { host: 'edition.cnn.com', egressGateway: gateway });
+    new EgressThroughGateway(allowed, 'Bbc', { host: 'www.bbc.co.uk', egressGateway: gateway });
+
+    // THEN
+    const error = captureError(() => synth(chart));
+    expect(error).toMatch(/\[app\/Locked\/Cnn\] egressGateway: is not visible to the workloads of namespace "locked".*Fix: add "egress\/istio-egressgateway\.egress\.svc\.cluster\.local"/);
+    expect(error).not.toMatch(/Allowed/);
   });
 
   test('direct mode works with a REGISTRY_ONLY namespace that lists the host', () => {
