@@ -215,7 +215,8 @@ export interface EgressThroughGatewayProps {
  * external host), all consistent by construction. Optionally with TLS origination at the egress gateway and Istio
  * mTLS between the sidecars and the egress gateway.
  *
- * In direct mode (`direct: true`) it only registers the host, so that it is reachable from a REGISTRY_ONLY namespace.
+ * In direct mode (`direct: true`) it only registers the host, so that it is reachable from a REGISTRY_ONLY namespace
+ * (with TLS origination, plus the port rewrite and the DestinationRule with which each client sidecar originates it).
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
  * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway-tls-origination/

@@ -240,6 +240,24 @@ describe('manifests', () => {
     ]);
   });
 
+  test.each([Protocol.HTTP2, Protocol.GRPC])('%s is routed like HTTP, on an egress gateway server of the same protocol', (protocol) => {
+    // GIVEN
+    const chart = appChart();
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Api', { host: 'api.example.com', protocol });
+
+    // THEN
+    const manifests = synth(chart);
+    const name = protocol.toLowerCase();
+    expect(oneOf(manifests, 'ServiceEntry').spec.ports).toEqual([{ number: 80, name, protocol }]);
+    expect(oneOf(manifests, 'Gateway').spec.servers[0].port).toEqual({ number: 80, name: `${name}-80`, protocol });
+    expect(oneOf(manifests, 'VirtualService').spec.http.map((r: any) => r.match[0])).toEqual([
+      { gateways: ['mesh'], port: 80 },
+      { gateways: ['mynamespace/api-egress'], port: 80 },
+    ]);
+  });
+
   test('reference scenario: myapp.local:80 resolved to the external IP 192.168.0.163, endpoint port 4154, from mynamespace', () => {
     // GIVEN
     const chart = appChart();
