@@ -25,4 +25,8 @@ export * from './l4-route';
 export * from './virtual-service';
 export * from './egress-through-gateway';
 export * from './mesh-namespace';
+export * from './certificate';
+export * from './ingress-tls';
+export * from './ingress-gateway';
+export * from './ingress-route';
 export * from './canary-release';

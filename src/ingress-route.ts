@@ -1,0 +1,673 @@
+import { ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Certificate } from './certificate';
+import { Gateway, GatewayServer, GatewayTlsMode, TlsProtocolVersion } from './gateway';
+import { HttpRouteOptions } from './http-route';
+import { IIngressGateway, IngressGateway } from './ingress-gateway';
+import { IngressTls, IngressTlsMode } from './ingress-tls';
+import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { meshObjects } from './private/mesh-model';
+import { defaultObjectName } from './private/names';
+import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
+import { namespaceOf } from './private/scope';
+import { Protocol } from './protocol';
+import { RouteDestination } from './route-destination';
+import { TcpMatch } from './route-match';
+import { BackendRouteKind, ServiceBackend } from './service-backend';
+import { VirtualService } from './virtual-service';
+
+/**
+ * What an IngressRoute carries from clients to backends, which decides the gateway server it gets and the kind of
+ * VirtualService routes it takes.
+ */
+export enum IngressProtocol {
+  /** HTTP, HTTP/2 and gRPC (`addHttpRoute`). Served over HTTPS when `tls` is set. */
+  HTTP = 'HTTP',
+  /**
+   * TLS forwarded unterminated and routed by SNI (`addTlsRoute`): the backend holds the certificate. A gateway
+   * server of protocol TLS in mode PASSTHROUGH.
+   */
+  TLS_PASSTHROUGH = 'TLS_PASSTHROUGH',
+  /** Opaque TCP on one port (`addTcpRoute`). With `tls`, the gateway terminates TLS and forwards plain TCP. */
+  TCP = 'TCP',
+}
+
+/**
+ * An HTTP route of an IngressRoute: a VirtualService HTTP route (matches, rewrite, redirect, direct response,
+ * timeouts, retries, CORS, header changes), with a backend shortcut.
+ */
+export interface IngressHttpRoute extends HttpRouteOptions {
+  /**
+   * Send every matching request to this backend: the same as `route: [{ host, port }]`, and at synth the backend's
+   * port is checked (it exists, Istio knows its protocol and it is an HTTP-family one, IST0112/IST0118).
+   *
+   * @default - use `route`, `redirect`, `directResponse` or `delegate`
+   */
+  readonly backend?: ServiceBackend;
+}
+
+/**
+ * A TCP route of an IngressRoute.
+ */
+export interface IngressTcpRoute {
+  /**
+   * Conditions; the route applies when any of them holds. A match without `port` gets the route's port.
+   *
+   * @default - every connection on the route's port
+   */
+  readonly match?: TcpMatch[];
+
+  /**
+   * Send every connection to this backend (checked at synth like {@link IngressHttpRoute.backend}).
+   *
+   * @default - use `route`
+   */
+  readonly backend?: ServiceBackend;
+
+  /**
+   * Weighted destinations, when `backend` is not enough.
+   *
+   * @default - use `backend`
+   */
+  readonly route?: RouteDestination[];
+}
+
+/**
+ * A TLS passthrough route of an IngressRoute, chosen by the SNI name the client asks for.
+ */
+export interface IngressTlsRoute {
+  /**
+   * The SNI names this route takes; each must be one of the route's hosts or covered by one.
+   *
+   * @default - the route's hosts
+   */
+  readonly sniHosts?: string[];
+
+  /**
+   * Send every connection to this backend (checked at synth like {@link IngressHttpRoute.backend}).
+   *
+   * @default - use `route`
+   */
+  readonly backend?: ServiceBackend;
+
+  /**
+   * Weighted destinations, when `backend` is not enough.
+   *
+   * @default - use `backend`
+   */
+  readonly route?: RouteDestination[];
+}
+
+/**
+ * Props of an IngressRoute.
+ */
+export interface IngressRouteProps {
+  /**
+   * Metadata of the VirtualService. Its namespace is the route's namespace.
+   *
+   * @default - `name` is the construct id in kebab case; `namespace` is the enclosing MeshNamespace's, else the chart's
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The host names clients use: fully qualified names or `*.` wildcards. `*` alone is accepted for plain HTTP and TCP,
+   * and for HTTPS and TLS passthrough only with `allowAnyHost`. The gateway server and the VirtualService get
+   * exactly these hosts.
+   */
+  readonly hosts: string[];
+
+  /**
+   * Accept the host `*` on an HTTPS or TLS passthrough route, which then answers for every SNI name on its port.
+   *
+   * @default false
+   */
+  readonly allowAnyHost?: boolean;
+
+  /**
+   * What the route carries.
+   *
+   * @default IngressProtocol.HTTP
+   */
+  readonly protocol?: IngressProtocol;
+
+  /**
+   * The gateway port clients connect to. Required for TCP.
+   *
+   * @default - 443 for HTTPS and TLS passthrough, 80 for plain HTTP
+   */
+  readonly port?: number;
+
+  /**
+   * Terminate TLS at the gateway (HTTPS for HTTP routes, TLS for TCP routes), with a certificate from a Secret in the
+   * gateway workload's namespace.
+   *
+   * @default - no TLS termination
+   */
+  readonly tls?: IngressTls;
+
+  /**
+   * A gateway to attach to instead of creating one: an `IngressGateway` of this app (the route adds its servers to
+   * it), or `IngressGateway.fromGatewayRef('istio-system/public-gateway')` (the route only binds to it).
+   *
+   * @default - the route creates its own Gateway
+   */
+  readonly gateway?: IIngressGateway;
+
+  /**
+   * Metadata of the route's own Gateway (not with `gateway`).
+   *
+   * @default - `name` is `<route name>-gateway`; `namespace` is the route's namespace, next to the VirtualService
+   * (app teams rarely may write to the gateway's namespace; Istio reads TLS Secrets from the workload's namespace anyway)
+   */
+  readonly gatewayMetadata?: ApiObjectMetadata;
+
+  /**
+   * The labels of the gateway pods that serve the route's own Gateway (not with `gateway`).
+   *
+   * @default { istio: 'ingressgateway' }
+   */
+  readonly selector?: { [key: string]: string };
+
+  /**
+   * The namespace the gateway pods run in (not with `gateway`): TLS Secrets and Certificates are created there.
+   *
+   * @default 'istio-system'
+   */
+  readonly workloadNamespace?: string;
+
+  /**
+   * HTTP routes, tried in order. More can be added with `addHttpRoute()`.
+   *
+   * @default - none
+   */
+  readonly httpRoutes?: IngressHttpRoute[];
+
+  /**
+   * TCP routes, tried in order. More can be added with `addTcpRoute()`.
+   *
+   * @default - none
+   */
+  readonly tcpRoutes?: IngressTcpRoute[];
+
+  /**
+   * TLS passthrough routes. More can be added with `addTlsRoute()`.
+   *
+   * @default - none
+   */
+  readonly tlsRoutes?: IngressTlsRoute[];
+}
+
+const DEFAULT_SELECTOR = { istio: 'ingressgateway' };
+
+/**
+ * Exposes services through an Istio ingress gateway: a Gateway server (created, or added to a shared
+ * `IngressGateway`) and a VirtualService bound to it, which line up by construction: the VirtualService has exactly
+ * the server's hosts and refers to the Gateway as `namespace/name`, and TLS Secrets are placed in the namespace of
+ * the gateway workload, where Istio reads them.
+ *
+ * @example
+ * new IngressRoute(chart, 'Shop', {
+ *   hosts: ['shop.example.com'],
+ *   tls: { credential: TlsCredential.fromCertManager({ issuer: CertificateIssuer.clusterIssuer('letsencrypt') }) },
+ *   httpRoutes: [{ match: [{ uri: StringMatch.prefix('/') }], backend: ServiceBackend.fromMeshService(frontend) }],
+ * });
+ */
+export class IngressRoute extends Construct {
+  /** The VirtualService with the routes. */
+  public readonly virtualService: VirtualService;
+
+  /** The route's own Gateway; undefined when the route attaches to another one. */
+  public readonly gateway?: Gateway;
+
+  /** The Gateway the VirtualService is bound to, as `namespace/name`. */
+  public readonly gatewayRef: string;
+
+  /** What the route carries. */
+  public readonly protocol: IngressProtocol;
+
+  /** The gateway port the route serves; undefined when it attaches by reference without a port. */
+  public readonly port?: number;
+
+  /** The Secret with the server certificate (`credentialName`), in the gateway workload's namespace, when TLS is terminated. */
+  public readonly credentialName?: string;
+
+  /** The cert-manager Certificate the route created, if any. */
+  public readonly certificate?: Certificate;
+
+  private readonly _hosts: string[];
+  private readonly routeCount = { http: 0, tcp: 0, tls: 0 };
+  private readonly backends: Array<{ field: string; backend: ServiceBackend; kind: BackendRouteKind }> = [];
+  private readonly createdSecrets: Array<{ namespace: string; name: string }> = [];
+
+  constructor(scope: Construct, id: string, props: IngressRouteProps) {
+    super(scope, id);
+    this.protocol = props.protocol ?? IngressProtocol.HTTP;
+    this._hosts = [...props.hosts];
+    const name = props.metadata?.name ?? defaultObjectName(id);
+    const routeNamespace = props.metadata?.namespace ?? namespaceOf(this);
+    const shared = props.gateway instanceof IngressGateway ? props.gateway : undefined;
+    const referenced = props.gateway !== undefined && shared === undefined;
+    const tls = props.tls;
+
+    throwIfProblems(this, [
+      ...this.hostProblems(props),
+      ...this.portProblems(props, referenced),
+      ...this.tlsProblems(props, referenced),
+      ...gatewayChoiceProblems(props),
+    ]);
+
+    // Which gateway, and where its workload (and so the TLS Secret) lives.
+    const workloadNamespace = shared?.workloadNamespace ?? props.workloadNamespace ?? IngressGateway.DEFAULT_WORKLOAD_NAMESPACE;
+    if (!props.gateway) {
+      this.gateway = new Gateway(this, 'Gateway', {
+        metadata: {
+          ...props.gatewayMetadata,
+          name: props.gatewayMetadata?.name ?? `${name}-gateway`,
+          namespace: props.gatewayMetadata?.namespace ?? routeNamespace,
+        },
+        selector: props.selector ?? DEFAULT_SELECTOR,
+      });
+    }
+    this.gatewayRef = this.gateway?.gatewayRef ?? props.gateway!.gatewayRef;
+    this.port = props.port ?? (referenced ? undefined : defaultPort(this.protocol, tls));
+
+    if (tls) {
+      const mode = tls.mode ?? IngressTlsMode.SIMPLE;
+      const binding = tls.credential._bind(this, {
+        workloadNamespace,
+        defaultSecretName: `${name}-tls`,
+        hosts: this._hosts,
+        verifiesClients: mode !== IngressTlsMode.SIMPLE,
+        clientCaCertificate: tls.clientCaCertificate,
+        field: 'tls',
+      });
+      this.credentialName = binding.credentialName;
+      this.certificate = binding.certificate;
+      if (binding.createsSecret) this.createdSecrets.push({ namespace: workloadNamespace, name: binding.credentialName });
+      if (tls.clientCaCertificate !== undefined) this.createdSecrets.push({ namespace: workloadNamespace, name: `${binding.credentialName}-cacert` });
+    }
+
+    if (!referenced) {
+      // A shared gateway's hosts are limited to the route's namespace (when it has one), so no other team binds to them.
+      const serverHosts = shared && routeNamespace !== undefined ? this._hosts.map(h => `${routeNamespace}/${h}`) : this._hosts;
+      const servers = this.servers(serverHosts, props);
+      if (shared) {
+        shared._addRouteServers(this, name, servers);
+      } else {
+        for (const server of servers) this.gateway!.addServer(server);
+      }
+    }
+
+    this.virtualService = new VirtualService(this, 'VirtualService', {
+      metadata: { ...props.metadata, name, namespace: routeNamespace },
+      hosts: this._hosts,
+      gateways: [this.gatewayRef],
+    });
+
+    for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
+    for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);
+    for (const route of props.tlsRoutes ?? []) this.addTlsRoute(route);
+
+    this.node.addValidation({ validate: () => this.validateRoute() });
+  }
+
+  /** The hosts the route serves (a copy). */
+  public get hosts(): string[] {
+    return [...this._hosts];
+  }
+
+  /** Adds an HTTP route after the existing ones (the first match wins). Needs protocol HTTP. */
+  public addHttpRoute(route: IngressHttpRoute): void {
+    const field = `httpRoutes[${this.routeCount.http}]`;
+    this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
+    const { backend, ...options } = route;
+    this.checkBackendOrRoute(field, backend, route.route);
+    const vsRoute: HttpRouteOptions = backend ? { ...options, route: [backendDestination(backend)] } : options;
+    this.virtualService.addHttpRoute(vsRoute);
+    if (backend) this.backends.push({ field: `${field}.backend`, backend, kind: BackendRouteKind.HTTP });
+    this.routeCount.http++;
+  }
+
+  /** Adds a TCP route after the existing ones. Needs protocol TCP. */
+  public addTcpRoute(route: IngressTcpRoute): void {
+    const field = `tcpRoutes[${this.routeCount.tcp}]`;
+    this.checkKind(field, IngressProtocol.TCP, 'addTcpRoute');
+    this.checkBackendOrRoute(field, route.backend, route.route);
+    const problems: Problem[] = [];
+    (route.match ?? []).forEach((m, i) => {
+      if (m.port !== undefined && this.port !== undefined && m.port !== this.port) {
+        problems.push({
+          field: `${field}.match[${i}].port`,
+          value: m.port,
+          problem: `is not the route's port (${this.port}), so the match never applies`,
+          fix: 'leave port out of the match (it defaults to the route\'s port), or make another IngressRoute for that port',
+          symptom: 'connections on the route\'s port skip this route',
+        });
+      }
+    });
+    throwIfProblems(this, problems);
+    // Bind each match to the route's port: on a shared gateway, another TCP server's connections must not reach it.
+    const port = this.port;
+    const match = route.match
+      ? route.match.map(m => ({ ...m, port: m.port ?? port }))
+      : (port !== undefined ? [{ port }] : undefined);
+    const vsRoute: TcpRouteOptions = { match, route: route.backend ? [backendDestination(route.backend)] : route.route ?? [] };
+    this.virtualService.addTcpRoute(vsRoute);
+    if (route.backend) this.backends.push({ field: `${field}.backend`, backend: route.backend, kind: BackendRouteKind.TCP });
+    this.routeCount.tcp++;
+  }
+
+  /** Adds a TLS passthrough route, chosen by SNI. Needs protocol TLS_PASSTHROUGH. */
+  public addTlsRoute(route: IngressTlsRoute): void {
+    const field = `tlsRoutes[${this.routeCount.tls}]`;
+    this.checkKind(field, IngressProtocol.TLS_PASSTHROUGH, 'addTlsRoute');
+    this.checkBackendOrRoute(field, route.backend, route.route);
+    const vsRoute: TlsRouteOptions = {
+      match: [{ sniHosts: [...(route.sniHosts ?? this._hosts)], port: this.port }],
+      route: route.backend ? [backendDestination(route.backend)] : route.route ?? [],
+    };
+    this.virtualService.addTlsRoute(vsRoute);
+    if (route.backend) this.backends.push({ field: `${field}.backend`, backend: route.backend, kind: BackendRouteKind.TLS });
+    this.routeCount.tls++;
+  }
+
+  /** The gateway servers this route needs, on `hosts` (the route's hosts, namespace-qualified on shared gateways). */
+  private servers(hosts: string[], props: IngressRouteProps): GatewayServer[] {
+    const tls = props.tls;
+    const port = this.port!;
+    const allowAnyHost = props.allowAnyHost ? true : undefined;
+    if (this.protocol === IngressProtocol.TLS_PASSTHROUGH) {
+      return [{ port: { number: port, name: 'tls', protocol: Protocol.TLS }, hosts, tls: { mode: GatewayTlsMode.PASSTHROUGH }, allowAnyHost }];
+    }
+    if (!tls) {
+      const protocol = this.protocol === IngressProtocol.TCP ? Protocol.TCP : Protocol.HTTP;
+      return [{ port: { number: port, name: protocol.toLowerCase(), protocol }, hosts }];
+    }
+    const terminating = {
+      port: this.protocol === IngressProtocol.TCP
+        ? { number: port, name: 'tls', protocol: Protocol.TLS }
+        : { number: port, name: 'https', protocol: Protocol.HTTPS },
+      hosts,
+      allowAnyHost,
+      tls: {
+        mode: gatewayMode(tls.mode ?? IngressTlsMode.SIMPLE),
+        credentialName: this.credentialName,
+        subjectAltNames: tls.subjectAltNames ? [...tls.subjectAltNames] : undefined,
+        minProtocolVersion: tls.minProtocolVersion ?? TlsProtocolVersion.TLSV1_2,
+        maxProtocolVersion: tls.maxProtocolVersion,
+        cipherSuites: tls.cipherSuites ? [...tls.cipherSuites] : undefined,
+      },
+    };
+    if (this.protocol === IngressProtocol.HTTP && tls.httpsRedirect !== false) {
+      const redirect = { port: { number: tls.httpPort ?? 80, name: 'http', protocol: Protocol.HTTP }, hosts, tls: { httpsRedirect: true } };
+      return [redirect, terminating];
+    }
+    return [terminating];
+  }
+
+  private hostProblems(props: IngressRouteProps): Problem[] {
+    const problems: Problem[] = [];
+    const tlsServer = this.protocol === IngressProtocol.TLS_PASSTHROUGH || props.tls !== undefined;
+    if (props.hosts.length === 0) {
+      problems.push({ field: 'hosts', value: props.hosts, problem: 'is empty', fix: 'list the host names clients use, e.g. ["shop.example.com"]' });
+    }
+    props.hosts.forEach((host, i) => {
+      const field = `hosts[${i}]`;
+      if (host === '*') {
+        if (tlsServer && props.allowAnyHost !== true) {
+          problems.push({
+            field,
+            value: host,
+            problem: 'matches every host name on a route whose gateway server is HTTPS or TLS',
+            fix: 'list the host names the certificate covers (e.g. "shop.example.com" or "*.example.com"), '
+              + 'or set allowAnyHost: true if this route really answers for any SNI name',
+            symptom: 'the server takes every SNI name on the port, so routes for specific hosts on the same gateway never match',
+          });
+        }
+        return;
+      }
+      if (host.includes('/')) {
+        problems.push({
+          field,
+          value: host,
+          problem: 'has a namespace part; an IngressRoute qualifies the gateway\'s hosts itself',
+          fix: `pass the host name only ("${host.slice(host.indexOf('/') + 1)}")`,
+        });
+        return;
+      }
+      const problem = wildcardHostProblem(host) ?? (host.includes('.') ? undefined : 'is a short name; clients reach an ingress by a fully qualified name');
+      if (problem) {
+        problems.push({
+          field,
+          value: host,
+          problem,
+          fix: 'use the fully qualified name clients use, e.g. "shop.example.com", or a wildcard such as "*.example.com"',
+          symptom: 'the webhook rejects the Gateway (hosts must be FQDNs)',
+        });
+      }
+    });
+    if (props.allowAnyHost !== undefined && !tlsServer) {
+      problems.push({
+        field: 'allowAnyHost',
+        value: props.allowAnyHost,
+        problem: 'only applies to HTTPS and TLS passthrough routes (plain HTTP and TCP accept "*" without opting in)',
+        fix: 'remove allowAnyHost',
+      });
+    }
+    return problems;
+  }
+
+  private portProblems(props: IngressRouteProps, referenced: boolean): Problem[] {
+    const problems: Problem[] = [];
+    const check = (field: string, port: number | undefined) => {
+      if (port === undefined) return;
+      const problem = portProblem(port) ?? reservedProxyPortProblem(port);
+      if (problem) {
+        problems.push({
+          field,
+          value: port,
+          problem,
+          fix: 'use a port the gateway Service exposes, e.g. 80, 443, 8443 or the application\'s own port for TCP',
+          symptom: 'istiod drops the listener or the gateway never receives the traffic',
+        });
+      }
+    };
+    check('port', props.port);
+    check('tls.httpPort', props.tls?.httpPort);
+    if (this.protocol === IngressProtocol.TCP && props.port === undefined && !referenced) {
+      problems.push({
+        field: 'port',
+        problem: 'is required for TCP routes: TCP has no host name, so the gateway tells routes apart by port',
+        fix: 'pass the port clients connect to, e.g. port: 3306 for MySQL',
+      });
+    }
+    const httpPort = props.tls?.httpPort ?? 80;
+    const mainPort = props.port ?? 443;
+    if (props.tls && this.protocol === IngressProtocol.HTTP && props.tls.httpsRedirect !== false && httpPort === mainPort) {
+      problems.push({
+        field: 'tls.httpPort',
+        value: httpPort,
+        problem: 'is also the HTTPS port',
+        fix: 'redirect from another port (80 by default), or set httpsRedirect: false',
+        symptom: 'the webhook rejects the Gateway (two servers with the same port and hosts)',
+      });
+    }
+    return problems;
+  }
+
+  private tlsProblems(props: IngressRouteProps, referenced: boolean): Problem[] {
+    const tls = props.tls;
+    if (!tls) return [];
+    const problems: Problem[] = [];
+    if (referenced) {
+      problems.push({
+        field: 'tls',
+        problem: `cannot be set on a route attached by reference to Gateway ${props.gateway!.gatewayRef}: the route does not own that Gateway's servers`,
+        fix: 'configure TLS on the Gateway that owns the servers, or attach to an IngressGateway of this app (or let the route create its Gateway)',
+      });
+    }
+    if (this.protocol === IngressProtocol.TLS_PASSTHROUGH) {
+      problems.push({
+        field: 'tls',
+        problem: 'terminates TLS at the gateway, but protocol TLS_PASSTHROUGH forwards TLS unterminated to the backend',
+        fix: 'remove tls to pass TLS through (the backend presents its certificate), or use protocol HTTP or TCP to terminate TLS at the gateway',
+        symptom: 'Istio only warns ("certificates will be ignored") and clients get the backend\'s certificate',
+      });
+    }
+    if ((tls.credential as unknown) === undefined) {
+      problems.push({
+        field: 'tls.credential',
+        problem: `is required for mode ${tls.mode ?? IngressTlsMode.SIMPLE}: the gateway needs a server certificate`,
+        fix: 'pass TlsCredential.fromPem(), fromCertManager() or fromSecret()',
+        symptom: 'the webhook rejects the Gateway (no credentialName) and clients\' TLS handshakes fail',
+      });
+    }
+    if ((tls.mode ?? IngressTlsMode.SIMPLE) === IngressTlsMode.SIMPLE) {
+      const unused = (['clientCaCertificate', 'subjectAltNames'] as const).filter(k => tls[k] !== undefined);
+      if (unused.length > 0) {
+        problems.push({
+          field: `tls.${unused[0]}`,
+          value: unused,
+          problem: 'only applies to modes that verify client certificates (MUTUAL, OPTIONAL_MUTUAL)',
+          fix: `use mode MUTUAL to require client certificates, or remove ${unused.join(', ')}`,
+          symptom: 'Istio ignores it and accepts clients without certificates',
+        });
+      }
+    }
+    if (this.protocol === IngressProtocol.TCP) {
+      const httpOnly = (['httpsRedirect', 'httpPort'] as const).filter(k => tls[k] !== undefined);
+      if (httpOnly.length > 0) {
+        problems.push({
+          field: `tls.${httpOnly[0]}`,
+          value: httpOnly,
+          problem: 'only applies to HTTP routes: a TCP client cannot follow an HTTP redirect',
+          fix: `remove ${httpOnly.join(', ')}`,
+        });
+      }
+    } else if (tls.httpsRedirect === false && tls.httpPort !== undefined) {
+      problems.push({
+        field: 'tls.httpPort',
+        value: tls.httpPort,
+        problem: 'is set while httpsRedirect is false, so nothing listens on it',
+        fix: 'remove httpPort, or turn httpsRedirect back on',
+      });
+    }
+    return problems;
+  }
+
+  private checkKind(field: string, needed: IngressProtocol, method: string): void {
+    if (this.protocol === needed) return;
+    const passthroughHttp = this.protocol === IngressProtocol.TLS_PASSTHROUGH && needed === IngressProtocol.HTTP;
+    throw configError(this, {
+      field,
+      problem: `is added with ${method}(), which needs protocol ${needed}, but the route's protocol is ${this.protocol}`,
+      fix: passthroughHttp
+        ? 'terminate TLS at the gateway (protocol HTTP with tls) to route HTTP, or use addTlsRoute() to route by SNI'
+        : `make another IngressRoute with protocol ${needed} for these routes`,
+      symptom: passthroughHttp
+        ? 'the gateway cannot read HTTP inside TLS it does not terminate, so the routes never apply'
+        : 'the gateway server has another protocol, so the routes never apply',
+    });
+  }
+
+  private checkBackendOrRoute(field: string, backend: ServiceBackend | undefined, route: RouteDestination[] | undefined): void {
+    if (backend && route !== undefined) {
+      throw configError(this, {
+        field: `${field}.backend`,
+        value: backend.host,
+        problem: 'is set together with route',
+        fix: 'use backend for one destination, or route for several weighted ones, not both',
+      });
+    }
+  }
+
+  private validateRoute(): string[] {
+    const errors: string[] = [];
+    for (const { field, backend, kind } of this.backends) {
+      errors.push(...backend.problemsFor(kind).map(message => `${field}: ${message}`));
+    }
+    errors.push(...this.secretConflictProblems().map(describeProblem));
+    return errors;
+  }
+
+  /** A Secret this route creates must have no other producer in the app (a Secret object or a Certificate). */
+  private secretConflictProblems(): Problem[] {
+    const problems: Problem[] = [];
+    if (this.createdSecrets.length === 0) return problems;
+    const ours = (o: { apiObject: Construct }) => o.apiObject.node.scopes.includes(this);
+    const secrets = meshObjects(this, 'Secret', '').filter(o => !ours(o));
+    const certificates = meshObjects(this, 'Certificate', 'cert-manager.io').filter(o => !ours(o));
+    for (const { namespace, name } of this.createdSecrets) {
+      const producers = [
+        ...secrets.filter(s => s.namespace === namespace && s.name === name).map(s => `Secret at ${s.path}`),
+        ...certificates
+          .filter(c => c.namespace === namespace && c.manifest.spec?.secretName === name)
+          .map(c => `Certificate ${c.namespace}/${c.name} at ${c.path}`),
+      ];
+      if (producers.length > 0) {
+        problems.push({
+          field: 'tls.credential',
+          value: `${namespace}/${name}`,
+          problem: `is a Secret this route creates, and ${producers.join(', ')} also produces it`,
+          fix: `give each route its own secretName, or create the Secret once and use TlsCredential.fromSecret("${name}", "${namespace}") elsewhere`,
+          symptom: 'the producers overwrite each other and the gateway serves whichever certificate was written last',
+        });
+      }
+    }
+    return problems;
+  }
+}
+
+/** The route's own-Gateway settings cannot be combined with attaching to another gateway. */
+function gatewayChoiceProblems(props: IngressRouteProps): Problem[] {
+  const problems: Problem[] = [];
+  if (props.gateway) {
+    const own = (['gatewayMetadata', 'selector', 'workloadNamespace'] as const).filter(k => props[k] !== undefined);
+    if (own.length > 0) {
+      problems.push({
+        field: own[0],
+        value: own,
+        problem: `configures the route's own Gateway, but the route attaches to ${props.gateway.gatewayRef}`,
+        fix: props.gateway instanceof IngressGateway
+          ? `set ${own.join(', ')} on the IngressGateway, or remove gateway to let the route create its own`
+          : `remove ${own.join(', ')}, or remove gateway to let the route create its own`,
+      });
+    }
+  }
+  if (props.workloadNamespace !== undefined) {
+    const problem = k8sLabelNameProblem(props.workloadNamespace);
+    if (problem) {
+      problems.push({ field: 'workloadNamespace', value: props.workloadNamespace, problem, fix: 'use the namespace the gateway pods run in, e.g. "istio-system"' });
+    }
+  }
+  return problems;
+}
+
+function defaultPort(protocol: IngressProtocol, tls: IngressTls | undefined): number | undefined {
+  if (protocol === IngressProtocol.TCP) return undefined;
+  return protocol === IngressProtocol.TLS_PASSTHROUGH || tls ? 443 : 80;
+}
+
+function gatewayMode(mode: IngressTlsMode): GatewayTlsMode {
+  switch (mode) {
+    case IngressTlsMode.MUTUAL: return GatewayTlsMode.MUTUAL;
+    case IngressTlsMode.OPTIONAL_MUTUAL: return GatewayTlsMode.OPTIONAL_MUTUAL;
+    default: return GatewayTlsMode.SIMPLE;
+  }
+}
+
+/**
+ * The destination of a backend. The port is read now (the chosen one, else the Service's only port) and written
+ * explicitly, so the route keeps its port if the Service gains others; the synth check reports what is still wrong.
+ */
+function backendDestination(backend: ServiceBackend): RouteDestination {
+  let port: number | undefined;
+  try {
+    port = backend.resolve().port;
+  } catch {
+    port = undefined; // a Service that cannot be rendered yet: the synth check reports it
+  }
+  return { host: backend.host, port };
+}
+
