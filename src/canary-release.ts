@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DestinationRule } from './destination-rule';
@@ -48,6 +48,14 @@ export interface CanaryWorkloadOptions {
    * @default 2 (cdk8s-plus's default)
    */
   readonly replicas?: number;
+
+  /**
+   * Extra pod labels and annotations, e.g. labels a handed-in Service selects on besides `app`. The `app` and
+   * `version` labels are set by the release.
+   *
+   * @default - only the `app` and `version` labels
+   */
+  readonly podMetadata?: ApiObjectMetadata;
 }
 
 /**
@@ -326,7 +334,8 @@ export interface CanaryReleaseProps {
   readonly rules?: CanaryRule[];
 
   /**
-   * Copy live traffic to a version (HTTP and gRPC services).
+   * Copy live traffic to a version (HTTP and gRPC services): the requests the weighted split takes, not those a rule
+   * routes (testers pinned to a version are not live traffic).
    *
    * @default - no mirroring
    */
@@ -403,6 +412,8 @@ export class CanaryRelease extends Construct {
 
   private readonly versionList: Array<CanaryVersion & { readonly weight: number }>;
   private readonly createdDeployments: MeshDeployment[] = [];
+  /** The pods of each version, by version name, to check against the subsets and the Service at synth. */
+  private readonly pods = new Map<string, MeshWorkload>();
   private readonly host: string;
   private readonly routeKind: BackendRouteKind;
 
@@ -428,14 +439,18 @@ export class CanaryRelease extends Construct {
     const containerPort = props.targetPort ?? props.port ?? props.service?.resolve().port ?? 80;
     for (const v of this.versionList) {
       const image = v.workload._image;
-      if (image === undefined) continue;
+      if (image === undefined) {
+        this.pods.set(v.name, v.workload._existing!);
+        continue;
+      }
       const options = v.workload._options ?? {};
       const portName = protocolPrefix(this.protocol);
-      this.createdDeployments.push(new MeshDeployment(this, `Deployment-${v.name}`, {
+      const deployment = new MeshDeployment(this, `Deployment-${v.name}`, {
         metadata: { name: `${this.serviceName}-${v.name}` },
         app: this.app,
         version: v.name,
         replicas: options.replicas,
+        podMetadata: options.podMetadata,
         containers: [{
           ...options.container,
           image,
@@ -443,7 +458,9 @@ export class CanaryRelease extends Construct {
             ? [{ number: containerPort, name: portName }]
             : undefined),
         }],
-      }));
+      });
+      this.createdDeployments.push(deployment);
+      this.pods.set(v.name, MeshWorkload.fromWorkload(deployment));
     }
 
     if (props.service) {
@@ -700,14 +717,13 @@ export class CanaryRelease extends Construct {
 
   /** A version's pods: in the Service's namespace, labelled `version: <name>`, carrying the Service selector's labels. */
   private workloadProblems(field: string, v: CanaryVersion, selector: { [key: string]: string }, serviceNamespace?: string): Problem[] {
-    const existing = v.workload._existing;
-    if (!existing) return [];
     let pods;
     try {
-      pods = existing.resolve();
+      pods = this.pods.get(v.name)!.resolve();
     } catch {
       return []; // a workload that cannot be rendered reports that itself
     }
+    const created = v.workload._image !== undefined;
     const where = `${field}.workload (${pods.kind} ${pods.namespace}/${pods.name})`;
     const symptom = `subset "${v.name}" has no endpoints: requests routed to it fail with 503 UH (no healthy upstream)`;
     const problems: Problem[] = [];
@@ -730,7 +746,8 @@ export class CanaryRelease extends Construct {
         field: `${where} spec.template.metadata.labels`,
         value: Object.fromEntries(missing.map(([key]) => [key, pods.podLabels[key]])),
         problem: `lacks the labels ${JSON.stringify(wanted)} that the release's Service selects on`,
-        fix: `label the pods ${missing.map(([key, value]) => `${key}: "${value}"`).join(', ')}`,
+        fix: `label the pods ${missing.map(([key, value]) => `${key}: "${value}"`).join(', ')}`
+          + (created ? ' (CanaryWorkload.fromImage(image, { podMetadata: { labels } }))' : ''),
         symptom: `the Service does not reach these pods, so ${symptom}`,
       });
     }

@@ -420,6 +420,45 @@ describe('handed-in workloads and Services', () => {
   });
 });
 
+describe('handed-in Service with a wider selector', () => {
+  test('created versions carry the extra selector labels through podMetadata', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const service = new MeshService(chart, 'ReviewsService', {
+      metadata: { name: 'reviews' },
+      extraSelector: { tier: 'backend' },
+      ports: [{ port: 9080, protocol: Protocol.HTTP }],
+    });
+    const workload = (version: string) => CanaryWorkload.fromImage(`${IMAGES}-reviews-${version}:1.20.3`, { podMetadata: { labels: { tier: 'backend' } } });
+
+    // WHEN
+    new CanaryRelease(chart, 'Reviews', {
+      service: ServiceBackend.fromMeshService(service),
+      versions: [{ name: 'v1', weight: 90, workload: workload('v1') }, { name: 'v2', weight: 10, workload: workload('v2') }],
+    });
+
+    // THEN
+    expect(allOf(synth(chart), 'Deployment').map(d => d.spec.template.metadata.labels)).toEqual([
+      expect.objectContaining({ app: 'reviews', version: 'v1', tier: 'backend' }),
+      expect.objectContaining({ app: 'reviews', version: 'v2', tier: 'backend' }),
+    ]);
+  });
+
+  test('without them, the created versions are reported with the podMetadata fix', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const service = new MeshService(chart, 'ReviewsService', {
+      metadata: { name: 'reviews' },
+      extraSelector: { tier: 'backend' },
+      ports: [{ port: 9080, protocol: Protocol.HTTP }],
+    });
+    reviews({ port: undefined, service: ServiceBackend.fromMeshService(service) }, chart)();
+
+    // THEN
+    expect(() => synth(chart)).toThrow(/versions\[0\]\.workload \(Deployment bookinfo\/reviews-v1\) spec\.template\.metadata\.labels: lacks the labels \{"tier":"backend"\}.*Fix: label the pods tier: "backend" \(CanaryWorkload\.fromImage\(image, \{ podMetadata: \{ labels \} \}\)\)/);
+  });
+});
+
 describe('exposure through a gateway', () => {
   test('bindToGateway: the same rules and split apply at the gateway, and the routes keep applying to the mesh', () => {
     // GIVEN
