@@ -406,7 +406,8 @@ export class CanaryRelease extends Construct {
 
   /**
    * The release's Service as a route destination. A route to it from another VirtualService reaches every version's
-   * pods regardless of this release's weights and rules; to expose the release at a gateway, use `bindToGateway()`.
+   * pods regardless of this release's weights and rules, so a gateway route to it is refused (IST0140); to expose the
+   * release at a gateway, use `bindToGateway()` or route to `splitDestinations`.
    */
   public readonly backend: ServiceBackend;
 
@@ -415,6 +416,7 @@ export class CanaryRelease extends Construct {
   /** The pods of each version, by version name, to check against the subsets and the Service at synth. */
   private readonly pods = new Map<string, MeshWorkload>();
   private readonly host: string;
+  private readonly destinationPort?: number;
   private readonly routeKind: BackendRouteKind;
 
   public constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
@@ -484,6 +486,7 @@ export class CanaryRelease extends Construct {
     // A handed-in Service may have several ports; the route must then name the one chosen on the backend (IST0112).
     const resolved = this.backend.resolve();
     const port = resolved.ports.length > 1 ? resolved.port : undefined;
+    this.destinationPort = port;
     this.virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: this.serviceName }, hosts: [this.host] });
     this.addRoutes(props, port);
 
@@ -517,6 +520,21 @@ export class CanaryRelease extends Construct {
     if (this.virtualService.gateways.length === 0) this.virtualService.addGateway(MESH);
     this.virtualService.addGateway(gatewayRef);
     for (const host of hosts) this.virtualService.addHost(host);
+  }
+
+  /**
+   * The weighted split as destinations for a route of another VirtualService that should split like the release,
+   * e.g. an IngressRoute's `route`: the Service's fully qualified host, one subset per version with a weight above 0.
+   * Only the weights carry over; the release's rules and mirroring apply through `bindToGateway()`.
+   */
+  public get splitDestinations(): HttpRouteDestination[] {
+    return this.split(expandHost(this.host, this.virtualService.effectiveNamespace));
+  }
+
+  /** Versions with weight 0 keep their subset but are left out of the route; a lone destination needs no weight. */
+  private split(host: string): HttpRouteDestination[] {
+    const live = this.versionList.filter(v => v.weight > 0);
+    return live.map(v => ({ host, subset: v.name, port: this.destinationPort, weight: live.length > 1 ? v.weight : undefined }));
   }
 
   /** Identity of the Service: created here, or handed in from the release's namespace. */
@@ -676,9 +694,7 @@ export class CanaryRelease extends Construct {
   /** The rules in order, then the weighted split; every HTTP route carries the timeout and retries. */
   private addRoutes(props: CanaryReleaseProps, port: number | undefined): void {
     const to = (version: string): HttpRouteDestination => ({ host: this.host, subset: version, port });
-    // Versions with weight 0 keep their subset but are left out of the route; a lone destination needs no weight.
-    const live = this.versionList.filter(v => v.weight > 0);
-    const split = live.map(v => ({ ...to(v.name), weight: live.length > 1 ? v.weight : undefined }));
+    const split = this.split(this.host);
     if (this.routeKind === BackendRouteKind.TCP) {
       for (const rule of props.rules ?? []) {
         this.virtualService.addTcpRoute({ match: rule._tcp!.match, route: [to(rule._tcp!.version)] });
@@ -781,7 +797,7 @@ export class CanaryRelease extends Construct {
           field: `VirtualService ${other.namespace}/${other.name} (${other.path}) http[${i}].route[${j}].destination`,
           value: dest.host,
           problem: 'sends gateway traffic to the release\'s Service directly, bypassing the release\'s rules and weights',
-          fix: 'expose the release with release.bindToGateway(gatewayRef, hosts) instead of a separate route to its Service',
+          fix: 'expose the release with release.bindToGateway(gatewayRef, hosts), or route to release.splitDestinations instead of its Service',
           symptom: 'ingress requests reach every version in proportion to its pods, whatever the weights (IST0140)',
         });
       }));

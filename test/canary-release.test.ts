@@ -481,6 +481,26 @@ describe('exposure through a gateway', () => {
     expect(release.virtualService.gateways).toEqual(['mesh', 'istio-system/public-gateway']);
   });
 
+  test('splitDestinations: another gateway route splits like the release, through the subsets', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const release = reviews({ versions: versionsOf('reviews', ['v1', 'v2', 'v3'], [75, 25, 0]) }, chart)();
+
+    // WHEN
+    new VirtualService(chart, 'Ingress', {
+      metadata: { namespace: 'frontend' },
+      hosts: ['reviews.example.com'],
+      gateways: ['istio-system/public-gateway'],
+      http: [{ route: release.splitDestinations }],
+    });
+
+    // THEN
+    expect(oneOf(synth(chart), 'VirtualService', 'ingress').spec.http[0].route).toEqual([
+      { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' }, weight: 75 },
+      { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }, weight: 25 },
+    ]);
+  });
+
   test('backend: the release\'s Service as a route destination', () => {
     // GIVEN
     const chart = bookinfo();
