@@ -5,6 +5,7 @@ import { CanaryRelease, CanaryReleaseProps, CanaryRule, CanaryVersion, CanaryWor
 import { Gateway } from '../src/gateway';
 import { FaultAbort, GrpcStatus } from '../src/http-fault';
 import { RetryOn } from '../src/http-retry';
+import { IngressRoute } from '../src/ingress-route';
 import { MeshService } from '../src/mesh-service';
 import { MeshDeployment } from '../src/mesh-workload';
 import { Protocol } from '../src/protocol';
@@ -499,6 +500,30 @@ describe('exposure through a gateway', () => {
       { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' }, weight: 75 },
       { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }, weight: 25 },
     ]);
+  });
+
+  test('IngressRoute: an ingress path to the release routes through its subsets with splitDestinations', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const release = reviews({ canaryPercent: 10 }, chart)();
+
+    // WHEN
+    const ingress = new IngressRoute(chart, 'Public', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [{ match: [{ uri: StringMatch.prefix('/reviews') }], route: release.splitDestinations }],
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'VirtualService', ingress.virtualService.name).spec).toMatchObject({
+      gateways: [ingress.gatewayRef],
+      http: [{
+        route: [
+          { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' }, weight: 90 },
+          { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }, weight: 10 },
+        ],
+      }],
+    });
   });
 
   test('backend: the release\'s Service as a route destination', () => {
