@@ -48,6 +48,8 @@ export interface IngressGatewayProps {
 /**
  * A Gateway shared by several IngressRoutes: each route adds its own servers (ports, hosts, TLS) to it. Two routes
  * that serve the same host on the same port, or share a certificate, are refused when the second one attaches.
+ * The hosts of a route with a namespace are added as `<namespace>/<host>`, so only that namespace's VirtualServices
+ * can bind to them.
  *
  * @example
  * const publicGateway = new IngressGateway(chart, 'PublicGateway');
@@ -64,7 +66,9 @@ export class IngressGateway extends Construct implements IIngressGateway {
    * @param gatewayRef `namespace/name` of the Gateway
    */
   public static fromGatewayRef(gatewayRef: string): IIngressGateway {
-    const problems = gatewayRefProblems('gatewayRef', gatewayRef);
+    const problems = gatewayRef === 'mesh'
+      ? [{ field: 'gatewayRef', value: gatewayRef, problem: 'is "mesh", which stands for the sidecars, not a gateway', fix: 'name the Gateway as "namespace/name"' }]
+      : gatewayRefProblems('gatewayRef', gatewayRef);
     if (!gatewayRef.includes('/') && problems.length === 0) {
       problems.push({
         field: 'gatewayRef',
@@ -74,11 +78,8 @@ export class IngressGateway extends Construct implements IIngressGateway {
         symptom: 'routes in other namespaces do not find the gateway (IST0101) and get 404 NR route_not_found',
       });
     }
-    if (gatewayRef === 'mesh') {
-      problems.push({ field: 'gatewayRef', value: gatewayRef, problem: 'is "mesh", which is not a gateway', fix: 'name the Gateway as "namespace/name"' });
-    }
     if (problems.length > 0) throw new Error(`IngressGateway.fromGatewayRef: ${problems.map(describeProblem).join('\n')}`);
-    return { gatewayRef };
+    return new GatewayReference(gatewayRef);
   }
 
   /** The Gateway object. */
@@ -170,6 +171,11 @@ export class IngressGateway extends Construct implements IIngressGateway {
     for (let i = 2; taken.has(name); i++) name = `${cut(base, 63 - `-${i}`.length)}-${i}`;
     return name;
   }
+}
+
+/** A Gateway known only by its reference. */
+class GatewayReference implements IIngressGateway {
+  constructor(public readonly gatewayRef: string) {}
 }
 
 /** Host names without their `namespace/` part. */

@@ -220,7 +220,10 @@ export class IngressRoute extends Construct {
   /** The route's own Gateway; undefined when the route attaches to another one. */
   public readonly gateway?: Gateway;
 
-  /** The Gateway the VirtualService is bound to, as `namespace/name`. */
+  /**
+   * The Gateway the VirtualService is bound to, as `namespace/name`. Like every reference of this library, a Gateway
+   * without a namespace is referred to as `default/<name>`: give the chart a namespace when applying elsewhere.
+   */
   public readonly gatewayRef: string;
 
   /** What the route carries. */

@@ -92,7 +92,11 @@ export class TlsCredential {
     return new TlsCredential('pem', options);
   }
 
-  /** A certificate issued by cert-manager; the IngressRoute creates the `Certificate` that produces the Secret. */
+  /**
+   * A certificate issued by cert-manager; the IngressRoute creates the `Certificate` that produces the Secret. With an
+   * ACME HTTP-01 issuer, set `httpsRedirect: false` (the redirect would send the challenge to HTTPS, which has no
+   * certificate yet) or use DNS-01.
+   */
   public static fromCertManager(options: TlsCredentialCertManagerOptions): TlsCredential {
     return new TlsCredential('cert-manager', options);
   }

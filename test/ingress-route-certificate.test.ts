@@ -47,6 +47,7 @@ describe('snapshots', () => {
         renewBefore: '90m',
       },
     });
+    expect(cert.metadata.name).toEqual('shop-cert');
     expect([cert.name, cert.effectiveNamespace, cert.dnsNames]).toEqual(['shop-cert', 'istio-system', ['shop.example.com', '*.shop.example.com']]);
   });
 

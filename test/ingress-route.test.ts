@@ -277,6 +277,27 @@ describe('snapshots', () => {
   });
 });
 
+describe('API', () => {
+  test('a Service whose port is bound after the route: the route leaves the port to Istio and the synth check still applies', () => {
+    // GIVEN
+    const chart = shopChart();
+    const web = new plus.Service(chart, 'Web', { metadata: { name: 'web' } });
+
+    // WHEN
+    const ingress = new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ backend: ServiceBackend.fromService(web) }] });
+    web.bind(8080, { name: 'http' });
+
+    // THEN
+    expect(oneOf(synth(chart), 'VirtualService').spec.http).toEqual([{ route: [{ destination: { host: 'web.shop.svc.cluster.local' } }] }]);
+    expect(ingress.hosts).toEqual(['shop.example.com']);
+  });
+
+  test('an IngressGateway reports its selector and reference', () => {
+    const gateway = new IngressGateway(shopChart(), 'Public', { selector: { istio: 'public-ingress' }, metadata: { name: 'edge' } });
+    expect([gateway.selector, gateway.gatewayRef, gateway.workloadNamespace]).toEqual([{ istio: 'public-ingress' }, 'istio-system/edge', 'istio-system']);
+  });
+});
+
 describe('local errors (thrown at construction or by addXxx)', () => {
   test('no hosts', () => {
     expect(route({ hosts: [] })).toThrow(/\[shop\/Shop\] hosts: is empty \(got \[\]\)\. Fix: list the host names clients use/);
@@ -364,6 +385,10 @@ describe('local errors (thrown at construction or by addXxx)', () => {
   test('a malformed gateway reference', () => {
     expect(() => IngressGateway.fromGatewayRef('istio-system/Public_Gateway'))
       .toThrow(/gatewayRef: must be "<namespace>\/<gateway name>" with both parts lower-case DNS labels/);
+  });
+
+  test('"mesh" as a gateway reference', () => {
+    expect(() => IngressGateway.fromGatewayRef('mesh')).toThrow(/gatewayRef: is "mesh", which stands for the sidecars, not a gateway \(got "mesh"\)\. Fix: name the Gateway as "namespace\/name"/);
   });
 
   test('an IngressGateway with an invalid workload namespace', () => {
