@@ -82,7 +82,8 @@ test('every README snippet type-checks against the library', () => {
 // A snippet that is itself a jest test (the README shows how to snapshot-test an app) registers its tests here.
 const isJestTest = (snippet: Snippet) => /^\s*(test|it|describe)\(/m.test(snippet.code);
 for (const snippet of snippets.filter(isJestTest)) {
-  describe(`README snapshot-test example`, () => {
+  describe('README snapshot-test example', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(snippetFile(snippet));
   });
 }
@@ -95,6 +96,7 @@ describe.each(programs.map(s => [`README.md:${s.line}`, s] as const))('%s', (_wh
     process.env.CDK8S_OUTDIR = outdir;
     try {
       // A plain require: the snippet shares this file's cdk8s module, so the conformance hook sees its charts.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(snippetFile(snippet));
       const files = fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')).sort();
       const synthesized = files.flatMap(f => parseYaml(fs.readFileSync(path.join(outdir, f), 'utf8')));
