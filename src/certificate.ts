@@ -1,9 +1,9 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { durationProblem, istioDuration } from './private/duration';
-import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { meshObjects } from './private/mesh-model';
-import { defaultObjectName } from './private/names';
+import { resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 
@@ -135,22 +135,13 @@ export class Certificate extends Construct {
 
   constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
-    this.name = props.metadata?.name ?? defaultObjectName(id);
+    this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
     this.secretName = props.secretName;
     this.issuer = props.issuer;
     this._dnsNames = [...props.dnsNames];
     this.props = props;
 
-    const nameProblem = objectNameProblem(this.name);
-    if (nameProblem) {
-      throw configError(this, {
-        field: 'metadata.name',
-        value: this.name,
-        problem: nameProblem,
-        fix: 'pass a valid metadata.name, or use a construct id that converts to one',
-      });
-    }
     throwIfProblems(this, certificateProblems(props));
 
     this.apiObject = new ApiObject(this, 'Resource', {

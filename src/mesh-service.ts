@@ -13,7 +13,7 @@ import {
   serviceNameProblem,
   servicePortProtocol,
 } from './private/mesh-rules';
-import { defaultObjectName } from './private/names';
+import { resolveObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { Protocol } from './protocol';
@@ -127,21 +127,12 @@ export class MeshService extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshServiceProps = {}) {
     super(scope, id);
-    this.name = props.metadata?.name ?? defaultObjectName(id);
+    this.name = resolveObjectName(this, props.metadata, serviceNameProblem);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
     this.app = props.app ?? this.name;
     this.type = props.type ?? plus.ServiceType.CLUSTER_IP;
     this._selector = { ...props.extraSelector, [APP_LABEL]: this.app };
 
-    const nameProblem = serviceNameProblem(this.name);
-    if (nameProblem) {
-      throw configError(this, {
-        field: 'metadata.name',
-        value: this.name,
-        problem: nameProblem,
-        fix: 'pass a valid metadata.name, or use a construct id that converts to one',
-      });
-    }
     const appProblem = appLabelProblem(this.app);
     if (appProblem) {
       throw configError(this, { field: 'app', value: this.app, problem: appProblem, fix: 'pass the app label value of the workload' });

@@ -17,8 +17,7 @@ import {
   VERSION_LABEL,
   versionLabelProblem,
 } from './private/mesh-rules';
-import { defaultObjectName } from './private/names';
-import { objectNameProblem } from './private/rules';
+import { defaultObjectName, objectNameIssue } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { Protocol } from './protocol';
 
@@ -280,11 +279,8 @@ function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(s
 /** The construction-time checks of a mesh workload's own props (containers are checked as they are attached). */
 function checkMeshWorkload(workload: MeshDeployment | MeshStatefulSet, props: MeshWorkloadOptions & plus.WorkloadProps): void {
   const problems: Problem[] = [];
-  const name = workload.metadata.name ?? '';
-  const nameProblem = objectNameProblem(name);
-  if (nameProblem) {
-    problems.push({ field: 'metadata.name', value: name, problem: nameProblem, fix: 'pass a valid metadata.name, or use a construct id that converts to one' });
-  }
+  const nameIssue = objectNameIssue(workload.metadata.name ?? '');
+  if (nameIssue) problems.push(nameIssue);
   const appProblem = appLabelProblem(props.app);
   if (appProblem) problems.push({ field: 'app', value: props.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
   const versionProblem = versionLabelProblem(props.version);

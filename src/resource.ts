@@ -2,9 +2,8 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
 import { configError } from './private/errors';
-import { objectNameProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
-import { defaultObjectName } from './private/names';
+import { resolveObjectName } from './private/names';
 
 /**
  * Props every Istio resource takes.
@@ -48,17 +47,8 @@ export abstract class IstioResource extends Construct {
   protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
     super(scope, id);
     this.kind = kind;
-    this.name = props.metadata?.name ?? defaultObjectName(id);
+    this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
-    const nameProblem = objectNameProblem(this.name);
-    if (nameProblem) {
-      throw configError(this, {
-        field: 'metadata.name',
-        value: this.name,
-        problem: nameProblem,
-        fix: 'pass a valid metadata.name, or use a construct id that converts to one',
-      });
-    }
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: `${group}/${IstioApi.versionOf(this)}`,
       kind,
