@@ -95,11 +95,7 @@ export class MeshDeployment extends plus.Deployment {
 
   constructor(scope: Construct, id: string, props: MeshDeploymentProps) {
     super(scope, id, meshWorkloadProps(scope, id, props));
-    this.app = props.app;
-    this.version = props.version;
-    this.sidecarInjection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
-    checkMeshWorkload(this, props);
-    this.node.addValidation({ validate: () => renderedProblems(this, expectationsOf(this)) });
+    ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
   /** Attaches a container; its ports and security context must suit the sidecar. */
@@ -124,11 +120,7 @@ export class MeshStatefulSet extends plus.StatefulSet {
 
   constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
     super(scope, id, meshWorkloadProps(scope, id, props));
-    this.app = props.app;
-    this.version = props.version;
-    this.sidecarInjection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
-    checkMeshWorkload(this, props);
-    this.node.addValidation({ validate: () => renderedProblems(this, expectationsOf(this)) });
+    ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
   /** Attaches a container; its ports and security context must suit the sidecar. */
@@ -247,12 +239,21 @@ export class MeshWorkload {
   }
 }
 
-function expectationsOf(workload: MeshDeployment | MeshStatefulSet): PodTemplateExpectations {
-  return {
-    app: workload.app,
-    version: workload.version,
-    injectLabel: workload.sidecarInjection === SidecarInjection.NAMESPACE_DEFAULT ? null : workload.sidecarInjection,
+/**
+ * What MeshDeployment and MeshStatefulSet do once cdk8s-plus has built them (they extend different cdk8s-plus classes,
+ * so they share this function instead of a base class): check the props, register the synth-time check of the pods,
+ * and return the mesh options they expose.
+ */
+function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & plus.WorkloadProps): Required<MeshWorkloadOptions> {
+  const options = { app: props.app, version: props.version, sidecarInjection: props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT };
+  checkMeshWorkload(workload, options, props);
+  const expect: PodTemplateExpectations = {
+    app: options.app,
+    version: options.version,
+    injectLabel: options.sidecarInjection === SidecarInjection.NAMESPACE_DEFAULT ? null : options.sidecarInjection,
   };
+  workload.node.addValidation({ validate: () => renderedProblems(workload, expect) });
+  return options;
 }
 
 /** The props handed to cdk8s-plus: explicit name and namespace, `app`/`version` labels, the injection label. */
@@ -277,15 +278,15 @@ function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(s
 }
 
 /** The construction-time checks of a mesh workload's own props (containers are checked as they are attached). */
-function checkMeshWorkload(workload: MeshDeployment | MeshStatefulSet, props: MeshWorkloadOptions & plus.WorkloadProps): void {
+function checkMeshWorkload(workload: plus.Workload, options: Required<MeshWorkloadOptions>, props: plus.WorkloadProps): void {
   const problems: Problem[] = [];
   const nameIssue = objectNameIssue(workload.metadata.name ?? '');
   if (nameIssue) problems.push(nameIssue);
-  const appProblem = appLabelProblem(props.app);
-  if (appProblem) problems.push({ field: 'app', value: props.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
-  const versionProblem = versionLabelProblem(props.version);
+  const appProblem = appLabelProblem(options.app);
+  if (appProblem) problems.push({ field: 'app', value: options.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
+  const versionProblem = versionLabelProblem(options.version);
   if (versionProblem) {
-    problems.push({ field: 'version', value: props.version, problem: versionProblem, fix: 'use letters, digits and "-" only, e.g. "v1" or "v1-2"' });
+    problems.push({ field: 'version', value: options.version, problem: versionProblem, fix: 'use letters, digits and "-" only, e.g. "v1" or "v1-2"' });
   }
   for (const key of [APP_LABEL, VERSION_LABEL]) {
     const value = props.podMetadata?.labels?.[key];
@@ -310,7 +311,7 @@ function checkMeshWorkload(workload: MeshDeployment | MeshStatefulSet, props: Me
     }
   }
   addFinding(problems, 'securityContext.user', proxyUidFinding(workload.securityContext.user));
-  if (workload.hostNetwork && workload.sidecarInjection === SidecarInjection.ENABLED) {
+  if (workload.hostNetwork && options.sidecarInjection === SidecarInjection.ENABLED) {
     problems.push({
       field: 'hostNetwork',
       value: true,
@@ -322,7 +323,7 @@ function checkMeshWorkload(workload: MeshDeployment | MeshStatefulSet, props: Me
 }
 
 /** The attach-time check of a container, together with the containers already attached (port names are pod-wide). */
-function checkContainer(workload: MeshDeployment | MeshStatefulSet, cont: plus.Container): void {
+function checkContainer(workload: plus.Workload, cont: plus.Container): void {
   const wire = (c: plus.Container) => ({
     name: c.name,
     ports: c.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol })),
