@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Problem, configError, throwIfProblems } from './private/errors';
-import { dnsLabelProblem, exportToProblem, labelsProblem, wildcardHostProblem } from './private/rules';
+import { dnsLabelProblem, exportToProblem, labelsProblem, selectorProblem, wildcardHostProblem } from './private/rules';
 import { portNumberProblems, renderTrafficPolicy, trafficPolicyProblems } from './private/traffic-policy';
 import { IstioResource, IstioResourceProps } from './resource';
 import { PortTrafficPolicy, TrafficPolicy } from './traffic-policy';
@@ -234,9 +234,7 @@ export class DestinationRule extends IstioResource {
     }
     if (this.workloadSelector) {
       const labels = this.workloadSelector;
-      const issue = Object.keys(labels).length === 0
-        ? 'is empty, so it would select every workload in the namespace'
-        : labelsProblem(labels);
+      const issue = selectorProblem(labels, 'is empty, so it would select every workload in the namespace');
       if (issue) {
         problems.push({
           field: 'workloadSelector',

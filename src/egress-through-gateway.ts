@@ -7,7 +7,7 @@ import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { hostCovers, meshObjects } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import {
-  dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, labelsProblem, portProblem, reservedProxyPortProblem,
+  dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
   wildcardHostProblem,
 } from './private/rules';
 import { trafficPolicyProblems } from './private/traffic-policy';
@@ -540,7 +540,7 @@ function directModeProblems(props: EgressThroughGatewayProps): Problem[] {
 function gatewayProblems(props: EgressThroughGatewayProps, gw: EgressGatewayWorkload): Problem[] {
   const problems: Problem[] = [];
   if (gw.selector !== undefined) {
-    const problem = Object.keys(gw.selector).length === 0 ? 'is empty, so it would select every gateway workload' : labelsProblem(gw.selector);
+    const problem = selectorProblem(gw.selector, 'is empty, so it would select every gateway workload');
     if (problem) {
       problems.push({
         field: 'egressGateway.selector',

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { MeshObject, meshObjects } from './private/mesh-model';
 import {
-  dnsLabelProblem, isIp, k8sLabelNameProblem, labelsProblem, objectNameProblem, portProblem, reservedProxyPortProblem,
+  dnsLabelProblem, isIp, k8sLabelNameProblem, objectNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
   unixSocketProblem, wildcardHostProblem,
 } from './private/rules';
 import { Protocol } from './protocol';
@@ -244,9 +244,7 @@ export class Gateway extends IstioResource {
       });
     }
     this._selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
-    const selectorIssue = Object.keys(this._selector).length === 0
-      ? 'is empty, so the Gateway would apply to every gateway workload'
-      : labelsProblem(this._selector);
+    const selectorIssue = selectorProblem(this._selector, 'is empty, so the Gateway would apply to every gateway workload');
     if (selectorIssue) {
       throw configError(this, {
         field: 'selector',

@@ -8,6 +8,7 @@ import {
   isIp,
   labelsProblem,
   portProblem,
+  selectorProblem,
   unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
@@ -494,9 +495,7 @@ export class ServiceEntry extends IstioResource {
   }
 
   private checkWorkloadSelector(labels: { [key: string]: string }): void {
-    const problem = Object.keys(labels).length === 0
-      ? 'has no labels, so it would select every workload in the namespace'
-      : labelsProblem(labels);
+    const problem = selectorProblem(labels);
     if (problem) {
       throw configError(this, {
         field: 'workloadSelector',

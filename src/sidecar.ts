@@ -4,9 +4,9 @@ import { meshObjects } from './private/mesh-model';
 import {
   dnsLabelProblem,
   isIp,
-  labelsProblem,
   portProblem,
   reservedProxyPortProblem,
+  selectorProblem,
   unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
@@ -161,9 +161,7 @@ export class Sidecar extends IstioResource {
     this.outboundTrafficPolicy = props.outboundTrafficPolicy;
     if (props.workloadSelector !== undefined) {
       const labels = props.workloadSelector;
-      const problem = Object.keys(labels).length === 0
-        ? 'has no labels, so it would select every workload in the namespace'
-        : labelsProblem(labels);
+      const problem = selectorProblem(labels);
       if (problem) {
         throw configError(this, {
           field: 'workloadSelector',

@@ -197,3 +197,14 @@ export function reservedProxyPortProblem(port: number): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A workload selector (Sidecar, ServiceEntry, Gateway, DestinationRule): valid labels, and at least one, because an
+ * empty selector selects every workload. `ifEmpty` says what it would select, in the words of the caller's kind.
+ */
+export function selectorProblem(
+  labels: { [key: string]: string },
+  ifEmpty: string = 'has no labels, so it would select every workload in the namespace',
+): string | undefined {
+  return Object.keys(labels).length === 0 ? ifEmpty : labelsProblem(labels);
+}
