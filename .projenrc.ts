@@ -78,4 +78,11 @@ project.addTask('synth', {
   exec: 'bash scripts/synth-examples.sh',
 });
 
+// Performance is measured here, not asserted in timed tests.
+project.addTask('bench', {
+  description: 'Synthesis benchmark: construction and validate+synth time for growing apps, and determinism',
+  exec: 'ts-node --project tsconfig.json --transpile-only scripts/benchmark.ts',
+  receiveArgs: true,
+});
+
 project.synth();

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
@@ -416,7 +416,7 @@ export class AuthorizationPolicy extends IstioResource {
     this.checkProvider();
     for (const ref of props.targetRefs ?? []) this.addTargetRef(ref);
     for (const rule of props.rules ?? []) this.addRule(rule);
-    this.node.addValidation({ validate: () => this.validatePolicy() });
+    addSynthValidation(this, () => this.validatePolicy());
   }
 
   /** The selector's labels (a copy), if the policy has a selector. */

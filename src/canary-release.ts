@@ -9,7 +9,7 @@ import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
 import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { expandHost, meshObjects } from './private/mesh-model';
+import { addSynthValidation, expandHost, meshObjects } from './private/mesh-model';
 import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { percentProblem } from './private/rules';
@@ -490,7 +490,7 @@ export class CanaryRelease extends Construct {
     this.virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: this.serviceName }, hosts: [this.host] });
     this.addRoutes(props, port);
 
-    this.node.addValidation({ validate: () => this.validateRelease() });
+    addSynthValidation(this, () => this.validateRelease());
   }
 
   /** The version names, in the order given. */

@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, La
 import { Construct } from 'constructs';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
@@ -150,7 +150,7 @@ export class Certificate extends Construct {
       metadata: { ...props.metadata, name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
-    this.node.addValidation({ validate: () => this.issuerProblems().map(describeProblem) });
+    addSynthValidation(this, () => this.issuerProblems().map(describeProblem));
   }
 
   /** The Certificate's metadata, to add labels and annotations. */

@@ -4,7 +4,7 @@ import { Gateway, GatewayServer, GatewayTlsMode } from './gateway';
 import { HttpRouteOptions } from './http-route';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { hostCovers, meshObjects } from './private/mesh-model';
+import { addSynthValidation, hostCovers, meshObjects } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import {
   dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
@@ -346,7 +346,7 @@ export class EgressThroughGateway extends Construct {
       });
     }
 
-    this.node.addValidation({ validate: () => this.sidecarVisibilityProblems().map(describeProblem) });
+    addSynthValidation(this, () => this.sidecarVisibilityProblems().map(describeProblem));
   }
 
   /**

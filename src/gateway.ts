@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
-import { MeshObject, meshObjects } from './private/mesh-model';
+import { addSynthValidation, MeshObject, meshObjects } from './private/mesh-model';
 import {
-  dnsLabelProblem, isIp, k8sLabelNameProblem, objectNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
-  unixSocketProblem, wildcardHostProblem,
+  dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
+  wildcardHostProblem,
 } from './private/rules';
+import { certificateSourceProblem, credentialNameProblem } from './private/tls';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
 
@@ -254,7 +255,7 @@ export class Gateway extends IstioResource {
       });
     }
     for (const server of props.servers ?? []) this.addServer(server);
-    this.node.addValidation({ validate: () => this.validateGateway() });
+    addSynthValidation(this, () => this.validateGateway());
   }
 
   /** How VirtualServices refer to this Gateway: `namespace/name` (namespace `default` when the Gateway has none). */
@@ -511,17 +512,9 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
     return problems;
   }
 
-  if (tls.credentialName !== undefined) {
-    const issue = objectNameProblem(tls.credentialName);
-    if (issue) {
-      problems.push({
-        field: `${f}.credentialName`,
-        value: tls.credentialName,
-        problem: `must be a Secret name: ${issue}`,
-        fix: 'name the TLS Secret in the gateway workload\'s namespace, e.g. "shop-example-com-cert"',
-      });
-    }
-  }
+  const secretIssue = credentialNameProblem(tls.credentialName, `${f}.credentialName`,
+    'name the TLS Secret in the gateway workload\'s namespace, e.g. "shop-example-com-cert"');
+  if (secretIssue) problems.push(secretIssue);
   const files = (['serverCertificate', 'privateKey', 'caCertificates'] as const).filter(k => tls[k] !== undefined);
   const credentials = [...(tls.credentialName !== undefined ? ['credentialName'] : []), ...files];
 
@@ -559,14 +552,10 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
       });
     }
   } else if (TERMINATING_MODES.includes(mode)) {
-    if (tls.credentialName !== undefined && files.length > 0) {
-      problems.push({
-        field: `${f}.credentialName`,
-        value: tls.credentialName,
-        problem: `cannot be combined with ${files.join(', ')}`,
-        fix: 'take the certificates either from the Secret (credentialName) or from files, not both',
-        symptom: 'the webhook rejects the object (more than one certificate source)',
-      });
+    const twoSources = certificateSourceProblem(tls.credentialName, files, `${f}.credentialName`,
+      'the webhook rejects the object (more than one certificate source)');
+    if (twoSources) {
+      problems.push(twoSources);
     } else if (tls.credentialName === undefined) {
       const missing = (['serverCertificate', 'privateKey'] as const).filter(k => tls[k] === undefined);
       if (missing.length > 0) {

@@ -7,7 +7,7 @@ import { IIngressGateway, IngressGateway } from './ingress-gateway';
 import { IngressTls, IngressTlsMode } from './ingress-tls';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { namespaceOf } from './private/scope';
@@ -312,7 +312,7 @@ export class IngressRoute extends Construct {
     for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);
     for (const route of props.tlsRoutes ?? []) this.addTlsRoute(route);
 
-    this.node.addValidation({ validate: () => this.validateRoute() });
+    addSynthValidation(this, () => this.validateRoute());
   }
 
   /** The hosts the route serves (a copy). */

@@ -10,7 +10,7 @@ import {
 } from './authorization-policy';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem } from './private/rules';
@@ -402,7 +402,7 @@ export class MeshNamespace extends Construct {
     }
     if (props.defaultDeny === true) this.denyAllPolicy = AuthorizationPolicy.denyAll(this, 'DenyAll');
 
-    this.node.addValidation({ validate: () => this.validateNamespace().map(describeProblem) });
+    addSynthValidation(this, () => this.validateNamespace().map(describeProblem));
   }
 
   /**
@@ -635,7 +635,7 @@ export class MeshNamespace extends Construct {
       if (!(child instanceof ApiObject) || child === own || CLUSTER_SCOPED_KINDS.includes(child.kind)) continue;
       let namespace: string | undefined;
       try {
-        namespace = child.toJson().metadata?.namespace;
+        namespace = renderManifest(child).metadata?.namespace;
       } catch {
         continue;
       }

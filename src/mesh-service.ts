@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem } from './private/errors';
+import { addSynthValidation } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
@@ -173,7 +174,7 @@ export class MeshService extends Construct {
     for (const port of props.ports ?? []) {
       this.addPort(port);
     }
-    this.node.addValidation({ validate: () => this.validateService() });
+    addSynthValidation(this, () => this.validateService());
   }
 
   /** The Service's metadata, to add labels and annotations. */

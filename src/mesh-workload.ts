@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { addSynthValidation, renderManifest } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
@@ -208,7 +209,7 @@ export class MeshWorkload {
 
   /** The workload as it will be synthesized. Call it at synth time (in a validation or a Lazy), after every mutation. */
   public resolve(): ResolvedMeshWorkload {
-    const { template } = podTemplateOf(this.apiObject.toJson())!;
+    const { template } = podTemplateOf(renderManifest(this.apiObject))!;
     const labels = { ...template.metadata?.labels };
     const injection = podInjectionChoice(template.metadata);
     return {
@@ -252,7 +253,7 @@ function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & 
     version: options.version,
     injectLabel: options.sidecarInjection === SidecarInjection.NAMESPACE_DEFAULT ? null : options.sidecarInjection,
   };
-  workload.node.addValidation({ validate: () => renderedProblems(workload, expect) });
+  addSynthValidation(workload, () => renderedProblems(workload, expect));
   return options;
 }
 
@@ -339,7 +340,7 @@ function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | u
   const apiObject = scope instanceof ApiObject ? scope : ApiObject.of(scope);
   let manifest: any;
   try {
-    manifest = apiObject.toJson();
+    manifest = renderManifest(apiObject);
   } catch {
     return [];
   }

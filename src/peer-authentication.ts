@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem } from './private/errors';
-import { meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { portProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';
 import { checkPolicySelector, renderPolicySelector } from './workload-target';
@@ -82,7 +82,7 @@ export class PeerAuthentication extends IstioResource {
     for (const portMtls of props.portLevelMtls ?? []) {
       this.addPortMtls(portMtls.port, portMtls.mode);
     }
-    this.node.addValidation({ validate: () => this.validateUniquePolicy() });
+    addSynthValidation(this, () => this.validateUniquePolicy());
   }
 
   /** The selector's labels (a copy), or undefined for a namespace-wide policy. */

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { addSynthValidation } from './private/mesh-model';
 import { headerRemoveOrResponseProblem } from './private/rules';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
@@ -159,7 +160,7 @@ export class RequestAuthentication extends IstioResource {
     this.targets = new PolicyTargets(this, props.selector);
     for (const ref of props.targetRefs ?? []) this.addTargetRef(ref);
     for (const rule of props.jwtRules ?? []) this.addJwtRule(rule);
-    this.node.addValidation({ validate: () => this.validateRules() });
+    addSynthValidation(this, () => this.validateRules());
   }
 
   /** The selector's labels (a copy), if the policy has a selector. */

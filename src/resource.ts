@@ -2,8 +2,9 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
 import { configError } from './private/errors';
-import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { trackValidationPasses } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
+import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 
 /**
  * Props every Istio resource takes.
@@ -46,6 +47,7 @@ export abstract class IstioResource extends Construct {
 
   protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
     super(scope, id);
+    trackValidationPasses(this);
     this.kind = kind;
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);

@@ -3,6 +3,7 @@ import * as plus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { configError, describeProblem, Problem } from './private/errors';
+import { renderManifest } from './private/mesh-model';
 import { Finding, portNamingFix, reservedPortFinding, servicePortProtocol, undeterminedProtocolFinding, WirePort } from './private/mesh-rules';
 import { fqdnProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE } from './private/scope';
@@ -230,7 +231,7 @@ export class ServiceBackend {
   /** The ports of the Service as it will be synthesized (empty for hosts). */
   private servicePorts(): WirePort[] {
     if (!this.service) return [];
-    return (this.service.toJson().spec?.ports ?? []).map((p: any) => ({
+    return (renderManifest(this.service).spec?.ports ?? []).map((p: any) => ({
       name: p.name,
       port: p.port,
       targetPort: p.targetPort,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem } from './private/errors';
+import { addSynthValidation } from './private/mesh-model';
 import {
   dnsLabelProblem,
   exportToProblem,
@@ -233,7 +234,7 @@ export class ServiceEntry extends IstioResource {
     for (const port of props.ports ?? []) this.addPort(port);
     for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
 
-    this.node.addValidation({ validate: () => this.validateEntry().map(describeProblem) });
+    addSynthValidation(this, () => this.validateEntry().map(describeProblem));
   }
 
   /** The hosts of the service (a copy). */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem } from './private/errors';
-import { meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects } from './private/mesh-model';
 import {
   dnsLabelProblem,
   isIp,
@@ -174,7 +174,7 @@ export class Sidecar extends IstioResource {
     }
     for (const listener of props.ingress ?? []) this.addIngress(listener);
     for (const listener of props.egress ?? []) this.addEgress(listener);
-    this.node.addValidation({ validate: () => this.validateSidecar().map(describeProblem) });
+    addSynthValidation(this, () => this.validateSidecar().map(describeProblem));
   }
 
   /** The labels of the selected workloads (a copy), or undefined for the namespace's default Sidecar. */

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-route';
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects } from './private/mesh-model';
+import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';
 import { gatewayRefProblems, isJwtClaimKey } from './route-match';
@@ -101,7 +101,7 @@ export class VirtualService extends IstioResource {
     for (const route of props.tcp ?? []) this.addTcpRoute(route);
     for (const route of props.tls ?? []) this.addTlsRoute(route);
 
-    this.node.addValidation({ validate: () => this.validateVirtualService().map(describeProblem) });
+    addSynthValidation(this, () => this.validateVirtualService().map(describeProblem));
   }
 
   /** The hosts this VirtualService routes (a copy; use `addHost()` to add one). */

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { durationProblem, istioDuration } from './duration';
 import { Problem } from './errors';
-import { matchHeaderNameProblem, objectNameProblem, percentProblem, portProblem } from './rules';
+import { matchHeaderNameProblem, percentProblem, portProblem } from './rules';
+import { certificateSourceProblem, credentialNameProblem } from './tls';
 import {
   ClientTlsMode, ClientTlsSettings, ConnectionPoolSettings, ConsistentHash, LoadBalancerAlgorithm, LoadBalancerSettings,
   LocalityLoadBalancerSettings, OutlierDetection, PortTrafficPolicy, TrafficPolicy, H2UpgradePolicy,
@@ -336,26 +337,10 @@ const CERT_FILE_FIELDS = ['caCertificates', 'clientCertificate', 'privateKey'] a
 function clientTlsProblems(tls: ClientTlsSettings, f: string): Problem[] {
   const problems: Problem[] = [];
   const mode = tls.mode;
-  if (tls.credentialName !== undefined) {
-    const p = objectNameProblem(tls.credentialName);
-    if (p) problems.push({ field: `${f}.credentialName`, value: tls.credentialName, problem: `must be a Secret name: ${p}`, fix: 'name the Secret that holds the certificates' });
-  }
+  const secretIssue = credentialNameProblem(tls.credentialName, `${f}.credentialName`, 'name the Secret that holds the certificates');
+  if (secretIssue) problems.push(secretIssue);
 
-  // Fields the mode does not read: Istio accepts and ignores them, which hides mistakes.
-  const unused: string[] = [];
-  if (mode === ClientTlsMode.DISABLE) {
-    for (const key of ['credentialName', ...CERT_FILE_FIELDS, 'sni', 'subjectAltNames', 'insecureSkipVerify', 'trustSystemCaBundle'] as const) {
-      if (tls[key] !== undefined) unused.push(key);
-    }
-  } else if (mode === ClientTlsMode.ISTIO_MUTUAL) {
-    for (const key of ['credentialName', ...CERT_FILE_FIELDS, 'insecureSkipVerify', 'trustSystemCaBundle'] as const) {
-      if (tls[key] !== undefined) unused.push(key);
-    }
-  } else if (mode === ClientTlsMode.SIMPLE) {
-    for (const key of ['clientCertificate', 'privateKey'] as const) {
-      if (tls[key] !== undefined) unused.push(key);
-    }
-  }
+  const unused = fieldsUnusedBy(mode).filter(k => tls[k] !== undefined);
   if (unused.length > 0) {
     problems.push({
       field: `${f}.${unused[0]}`,
@@ -370,15 +355,8 @@ function clientTlsProblems(tls: ClientTlsSettings, f: string): Problem[] {
 
   if (mode === ClientTlsMode.SIMPLE || mode === ClientTlsMode.MUTUAL) {
     const files = CERT_FILE_FIELDS.filter(k => tls[k] !== undefined);
-    if (tls.credentialName !== undefined && files.length > 0) {
-      problems.push({
-        field: `${f}.credentialName`,
-        value: tls.credentialName,
-        problem: `cannot be combined with ${files.join(', ')}`,
-        fix: 'take the certificates either from the Secret (credentialName) or from files, not both',
-        symptom: 'the webhook rejects the object',
-      });
-    }
+    const twoSources = certificateSourceProblem(tls.credentialName, files, `${f}.credentialName`, 'the webhook rejects the object');
+    if (twoSources) problems.push(twoSources);
     if (mode === ClientTlsMode.MUTUAL && tls.credentialName === undefined) {
       const missing = (['clientCertificate', 'privateKey'] as const).filter(k => tls[k] === undefined);
       if (missing.length > 0) {
@@ -425,6 +403,20 @@ function clientTlsProblems(tls: ClientTlsSettings, f: string): Problem[] {
     }
   }
   return problems;
+}
+
+/** Fields a client TLS mode does not read: Istio accepts and ignores them, which hides mistakes. */
+function fieldsUnusedBy(mode: ClientTlsMode): ReadonlyArray<keyof ClientTlsSettings> {
+  switch (mode) {
+    case ClientTlsMode.DISABLE:
+      return ['credentialName', ...CERT_FILE_FIELDS, 'sni', 'subjectAltNames', 'insecureSkipVerify', 'trustSystemCaBundle'];
+    case ClientTlsMode.ISTIO_MUTUAL:
+      return ['credentialName', ...CERT_FILE_FIELDS, 'insecureSkipVerify', 'trustSystemCaBundle'];
+    case ClientTlsMode.SIMPLE:
+      return ['clientCertificate', 'privateKey'];
+    default:
+      return [];
+  }
 }
 
 function pushCount(problems: Problem[], field: string, value: number | undefined, max: number): void {
