@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
-import { MeshObject, meshObjects } from './private/mesh-model';
+import { addSynthValidation, MeshObject, meshObjects } from './private/mesh-model';
 import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
   wildcardHostProblem,
@@ -255,7 +255,7 @@ export class Gateway extends IstioResource {
       });
     }
     for (const server of props.servers ?? []) this.addServer(server);
-    this.node.addValidation({ validate: () => this.validateGateway() });
+    addSynthValidation(this, () => this.validateGateway());
   }
 
   /** How VirtualServices refer to this Gateway: `namespace/name` (namespace `default` when the Gateway has none). */
