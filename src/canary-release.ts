@@ -56,6 +56,13 @@ export interface CanaryWorkloadOptions {
    * @default - only the `app` and `version` labels
    */
   readonly podMetadata?: ApiObjectMetadata;
+
+  /**
+   * The service account the pods run as (their identity in the mesh, e.g. for AuthorizationPolicy principals).
+   *
+   * @default - cdk8s-plus's default: the namespace's `default` service account
+   */
+  readonly serviceAccount?: plus.IServiceAccount;
 }
 
 /**
@@ -77,7 +84,8 @@ export class CanaryWorkload {
    * and every label the release's Service selects on (`app`).
    */
   public static fromDeployment(deployment: plus.Deployment): CanaryWorkload {
-    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment));
+    // A MeshDeployment checks its pods against Istio's rules itself; any other Deployment is checked by the release.
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment));
   }
 
   /**
@@ -85,7 +93,7 @@ export class CanaryWorkload {
    * `fromDeployment()`.
    */
   public static fromApiObject(apiObject: ApiObject): CanaryWorkload {
-    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject));
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true);
   }
 
   /** @internal */
@@ -94,11 +102,15 @@ export class CanaryWorkload {
   public readonly _options?: CanaryWorkloadOptions;
   /** @internal */
   public readonly _existing?: MeshWorkload;
+  /** Whether the release must check the handed-in workload against Istio's pod rules (ports, UID, injection). @internal */
+  public readonly _needsMeshCheck: boolean;
 
-  private constructor(image: string | undefined, options: CanaryWorkloadOptions | undefined, existing: MeshWorkload | undefined) {
+  private constructor(image: string | undefined, options: CanaryWorkloadOptions | undefined, existing: MeshWorkload | undefined,
+    needsMeshCheck = false) {
     this._image = image;
     this._options = options;
     this._existing = existing;
+    this._needsMeshCheck = needsMeshCheck;
   }
 }
 
@@ -453,10 +465,11 @@ export class CanaryRelease extends Construct {
         version: v.name,
         replicas: options.replicas,
         podMetadata: options.podMetadata,
+        serviceAccount: options.serviceAccount,
         containers: [{
           ...options.container,
           image,
-          ports: options.container?.ports ?? (options.container?.portNumber === undefined
+          ports: options.container?.ports ?? (options.container?.portNumber === undefined && options.container?.port === undefined
             ? [{ number: containerPort, name: portName }]
             : undefined),
         }],
@@ -727,8 +740,11 @@ export class CanaryRelease extends Construct {
     }
     this.versionList.forEach((v, i) => problems.push(...this.workloadProblems(`versions[${i}]`, v, selector, service?.namespace)));
     problems.push(...this.bypassProblems());
-    // The backend's own rules (port chosen, protocol fits the route kind) come as finished messages.
-    return [...this.backend.problemsFor(this.routeKind).map(m => `service: ${m}`), ...problems.map(describeProblem)];
+    // The backend's and handed-in workloads' own rules (Istio's rules for Services and pods) come as finished messages.
+    const podRuleMessages = this.versionList.flatMap((v, i) => v.workload._needsMeshCheck
+      ? this.pods.get(v.name)!.problems().map(m => `versions[${i}].workload: ${m}`)
+      : []);
+    return [...this.backend.problemsFor(this.routeKind).map(m => `service: ${m}`), ...podRuleMessages, ...problems.map(describeProblem)];
   }
 
   /** A version's pods: in the Service's namespace, labelled `version: <name>`, carrying the Service selector's labels. */

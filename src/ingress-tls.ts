@@ -7,6 +7,7 @@ import { TlsProtocolVersion } from './gateway';
 import { Problem, throwIfProblems } from './private/errors';
 import { hostCovers } from './private/mesh-model';
 import { k8sLabelNameProblem, objectNameProblem } from './private/rules';
+import { markPlacedElsewhere } from './private/scope';
 
 /**
  * How the ingress gateway terminates TLS for an IngressRoute.
@@ -211,11 +212,12 @@ export class TlsCredential {
         });
       }
       throwIfProblems(scope, problems);
-      new plus.TlsSecret(scope, 'TlsSecret', {
+      const secret = new plus.TlsSecret(scope, 'TlsSecret', {
         metadata: { name: secretName, namespace: ns },
         tlsCert: o.certificate,
         tlsKey: o.privateKey,
       });
+      markPlacedElsewhere(secret);
       this.addClientCaSecret(scope, secretName, ns, context.clientCaCertificate);
       return { credentialName: secretName, createsSecret: true };
     }
@@ -251,6 +253,7 @@ export class TlsCredential {
       duration: o.duration,
       renewBefore: o.renewBefore,
     });
+    markPlacedElsewhere(certificate);
     this.addClientCaSecret(scope, secretName, ns, context.clientCaCertificate);
     return { credentialName: secretName, certificate, createsSecret: true };
   }
@@ -258,11 +261,12 @@ export class TlsCredential {
   /** Istio reads the client CA from `<credentialName>-cacert` before falling back to `ca.crt` of the credential itself. */
   private addClientCaSecret(scope: Construct, secretName: string, namespace: string, pem: string | undefined): void {
     if (pem === undefined) return;
-    new plus.Secret(scope, 'ClientCaSecret', {
+    const clientCa = new plus.Secret(scope, 'ClientCaSecret', {
       metadata: { name: `${secretName}-cacert`, namespace },
       type: 'Opaque',
       stringData: { 'ca.crt': pem },
     });
+    markPlacedElsewhere(clientCa);
   }
 }
 

@@ -14,7 +14,7 @@ import { addSynthValidation, meshObjects, renderManifest } from './private/mesh-
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem } from './private/rules';
-import { isNamespaceScope, markNamespaceScope } from './private/scope';
+import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
 
 /** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
@@ -633,6 +633,8 @@ export class MeshNamespace extends Construct {
     const problems: Problem[] = [];
     for (const child of this.node.findAll()) {
       if (!(child instanceof ApiObject) || child === own || CLUSTER_SCOPED_KINDS.includes(child.kind)) continue;
+      // e.g. an IngressRoute's TLS Secret, which must be in the gateway workload's namespace
+      if (isPlacedElsewhere(child)) continue;
       let namespace: string | undefined;
       try {
         namespace = renderManifest(child).metadata?.namespace;

@@ -349,6 +349,36 @@ describe('protocols and resilience', () => {
   });
 });
 
+describe('created workloads', () => {
+  test('the service account is passed through to the pods', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const account = new kplus.ServiceAccount(chart, 'Account', { metadata: { name: 'bookinfo-reviews' } });
+
+    // WHEN
+    new CanaryRelease(chart, 'Reviews', {
+      port: 9080,
+      versions: ['v1', 'v2'].map(name => ({
+        name,
+        workload: CanaryWorkload.fromImage(`${IMAGES}-reviews-${name}:1.20.3`, { serviceAccount: account }),
+      })),
+    });
+
+    // THEN
+    const deployment = oneOf(synth(chart), 'Deployment', 'reviews-v2');
+    expect(deployment.spec.template.spec.serviceAccountName).toBe('bookinfo-reviews');
+  });
+
+  test('cdk8s-plus\'s deprecated container `port` gets the unnamed-port error, not a duplicate port', () => {
+    expect(reviews({
+      versions: ['v1', 'v2'].map(name => ({
+        name,
+        workload: CanaryWorkload.fromImage(`${IMAGES}-reviews-${name}:1.20.3`, { container: { port: 9080 } }),
+      })),
+    })).toThrow(/\[bookinfo\/Reviews\/Deployment-v1\] containers\[0\]\.ports\[0\]\.name: is unnamed.*Fix: pass ports: \[\{ number: 9080, name:/);
+  });
+});
+
 describe('handed-in workloads and Services', () => {
   test('existing Deployments and a MeshService: labels checked, nothing created twice', () => {
     // GIVEN
@@ -694,6 +724,20 @@ describe('errors', () => {
       + 'spec.template.metadata.labels.version: is missing, and subset "v2" selects pods labelled version: v2. '
       + 'Fix: label the pods version: "v2" (deployment.podMetadata.addLabel(\'version\', \'v2\')), or rename the version. '
       + 'In the cluster: subset "v2" has no endpoints: requests routed to it fail with 503 UH')));
+  });
+
+  test('a handed-in plain Deployment is checked against Istio\'s pod rules (unnamed container port)', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const v2 = new kplus.Deployment(chart, 'reviews-v2', {
+      metadata: { name: 'reviews-v2' },
+      podMetadata: { labels: { app: 'reviews', version: 'v2' } },
+      containers: [{ image: `${IMAGES}-reviews-v2:1.20.3`, ports: [{ number: 9080 }] }],
+    });
+    reviews({ versions: [...versionsOf('reviews', ['v1']), { name: 'v2', workload: CanaryWorkload.fromDeployment(v2) }] }, chart)();
+
+    // THEN
+    expect(() => synth(chart)).toThrow(/\[bookinfo\/Reviews\] versions\[1\]\.workload: Deployment bookinfo\/reviews-v2 spec\.template\.spec\.containers\[0\]\.ports\[0\]\.name: is unnamed.*Fix: pass ports/);
   });
 
   test('a handed-in Deployment labelled with another version', () => {

@@ -2,6 +2,9 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { allOf, oneOf, synth } from './util';
 import { AuthorizationPolicy } from '../src/authorization-policy';
+import { CertificateIssuer } from '../src/certificate';
+import { IngressRoute } from '../src/ingress-route';
+import { TlsCredential } from '../src/ingress-tls';
 import { MeshEnrollment, MeshEnrollmentMode, MeshNamespace, MeshNamespaceProps } from '../src/mesh-namespace';
 import { MeshService } from '../src/mesh-service';
 import { MeshDeployment, SidecarInjection } from '../src/mesh-workload';
@@ -482,6 +485,25 @@ describe('MeshNamespace errors', () => {
 });
 
 describe('MeshNamespace scenarios that are not errors', () => {
+  test('an IngressRoute inside it keeps its TLS certificate in the gateway workload\'s namespace', () => {
+    // GIVEN
+    const c = chart();
+    const ns = meshNamespace({}, c);
+
+    // WHEN
+    new IngressRoute(ns, 'Public', {
+      hosts: ['shop.example.com'],
+      tls: { credential: TlsCredential.fromCertManager({ issuer: CertificateIssuer.clusterIssuer('letsencrypt') }) },
+      httpRoutes: [{ directResponse: { status: 200 } }],
+    });
+
+    // THEN
+    const manifests = synth(c);
+    expect(oneOf(manifests, 'Certificate').metadata).toEqual({ name: 'public-tls', namespace: 'istio-system' });
+    expect(oneOf(manifests, 'VirtualService').metadata.namespace).toBe('shop');
+    expect(oneOf(manifests, 'Gateway').metadata.namespace).toBe('shop');
+  });
+
   test('an ambient pod kept out with istio.io/dataplane-mode: none, and a sidecar pod mixed into an ambient namespace', () => {
     // GIVEN
     const c = chart();

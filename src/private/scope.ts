@@ -28,3 +28,18 @@ export function namespaceOf(scope: IConstruct): string | undefined {
   }
   return scopes.some(s => Chart.isChart(s)) ? Chart.of(scope).namespace : undefined;
 }
+
+const PLACED_ELSEWHERE = Symbol.for('cdk8s-istio.PlacedElsewhere');
+
+/**
+ * Marks `scope` (and the objects below it) as deliberately placed outside the enclosing namespace scope, e.g. a
+ * TLS Secret that must live in the gateway workload's namespace. MeshNamespace does not report these as strays.
+ */
+export function markPlacedElsewhere(scope: IConstruct): void {
+  Object.defineProperty(scope, PLACED_ELSEWHERE, { value: true, enumerable: false });
+}
+
+/** Whether `construct` or one of its scopes was marked with `markPlacedElsewhere`. */
+export function isPlacedElsewhere(construct: IConstruct): boolean {
+  return construct.node.scopes.some(s => (s as any)[PLACED_ELSEWHERE] === true);
+}
