@@ -56,6 +56,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 
   gitignore: ['examples/*/dist/', '.ci-work/'],
+  eslintOptions: {
+    dirs: ['src'],
+    // examples may import dev dependencies, like tests
+    devdirs: ['test', 'build-tools', 'projenrc', 'examples'],
+  },
 });
 
 // `npm ci` (npm 11) rejects a lockfile that depends on unrs-resolver: its per-platform optional
@@ -66,6 +71,9 @@ for (const dep of ['eslint-import-resolver-typescript', 'ts-jest', '@types/jest'
   project.deps.removeDependency(dep);
 }
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7', 'ts-jest@^29.4.0', '@types/jest@^29.5.0');
+
+// Examples import the package by name, resolved to src/ through examples/tsconfig.json.
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
 
 // README snippets the test suite writes out to type-check and run them
 project.gitignore.exclude('/test/.generated/');

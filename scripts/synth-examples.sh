@@ -9,7 +9,7 @@ for dir in "$root"/examples/*/; do
   [ -f "$dir/cdk8s.yaml" ] || continue
   found=1
   name="$(basename "$dir")"
-  (cd "$dir" && "$cdk8s" synth > /dev/null)
+  (cd "$dir" && "$cdk8s" synth --no-check-upgrade > /dev/null)
   echo "examples/$name -> examples/$name/dist/"
   for f in "$dir"dist/*; do echo "  ${f#"$root"/}"; done
 done

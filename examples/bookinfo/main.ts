@@ -5,6 +5,7 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 // In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
+import * as plus from 'cdk8s-plus-27';
 import {
   CanaryRelease,
   CanaryRule,
@@ -16,8 +17,7 @@ import {
   Protocol,
   ServiceBackend,
   StringMatch,
-} from 'cdk8s-istio'; // eslint-disable-line import/no-unresolved
-import * as plus from 'cdk8s-plus-27';
+} from 'cdk8s-istio';
 
 const PORT = 9080;
 const IMAGES = 'docker.io/istio/examples-bookinfo';

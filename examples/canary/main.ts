@@ -5,6 +5,7 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 // In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
+import * as plus from 'cdk8s-plus-27';
 import {
   CanaryRelease,
   CanaryRule,
@@ -15,8 +16,7 @@ import {
   Protocol,
   RetryOn,
   StringMatch,
-} from 'cdk8s-istio'; // eslint-disable-line import/no-unresolved
-import * as plus from 'cdk8s-plus-27';
+} from 'cdk8s-istio';
 
 const HOST = 'helloworld.example.com';
 const IMAGES = 'docker.io/istio/examples-helloworld';

@@ -7,8 +7,8 @@
  */
 import { App, Chart, Size } from 'cdk8s';
 // In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
-import { ClientTlsMode, EgressThroughGateway, MeshDeployment, MeshNamespace, Protocol } from 'cdk8s-istio'; // eslint-disable-line import/no-unresolved
 import * as plus from 'cdk8s-plus-27';
+import { ClientTlsMode, EgressThroughGateway, MeshDeployment, MeshNamespace, Protocol } from 'cdk8s-istio';
 
 /** Builds the egress chart (namespace payments) into `app`. */
 export function build(app: App): Chart {

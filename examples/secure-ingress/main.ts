@@ -8,6 +8,7 @@
  */
 import { App, Chart, Size } from 'cdk8s';
 // In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
+import * as plus from 'cdk8s-plus-27';
 import {
   CertificateIssuer,
   IngressGateway,
@@ -20,8 +21,7 @@ import {
   Protocol,
   ServiceBackend,
   TlsCredential,
-} from 'cdk8s-istio'; // eslint-disable-line import/no-unresolved
-import * as plus from 'cdk8s-plus-27';
+} from 'cdk8s-istio';
 
 const DOMAIN = 'example.com';
 
