@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
-import { addSynthValidation, MeshObject, meshObjects } from './private/mesh-model';
+import { addSynthValidation, labelsSubset, MeshObject, meshObjects, sameLabels } from './private/mesh-model';
 import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
   wildcardHostProblem,
@@ -657,7 +657,7 @@ function conflictProblems(self: MeshObject, other: MeshObject): Problem[] {
   const theirServers: WireServer[] = other.manifest.spec?.servers ?? [];
   const otherName = `${other.namespace}/${other.name} (${other.path})`;
   const sameSelector = sameLabels(mySelector, theirSelector);
-  const overlapping = isSubset(mySelector, theirSelector) || isSubset(theirSelector, mySelector);
+  const overlapping = labelsSubset(mySelector, theirSelector) || labelsSubset(theirSelector, mySelector);
 
   myServers.forEach((mine, i) => {
     for (const theirs of theirServers) {
@@ -695,15 +695,6 @@ function conflictProblems(self: MeshObject, other: MeshObject): Problem[] {
 
 function hostNames(hosts: string[] | undefined): string[] {
   return (hosts ?? []).map(h => h.slice(h.indexOf('/') + 1));
-}
-
-function sameLabels(a: { [k: string]: string }, b: { [k: string]: string }): boolean {
-  return Object.keys(a).length === Object.keys(b).length && isSubset(a, b);
-}
-
-/** Whether every label of `a` is in `b` (an empty `a` selects everything). */
-function isSubset(a: { [k: string]: string }, b: { [k: string]: string }): boolean {
-  return Object.entries(a).every(([k, v]) => b[k] === v);
 }
 
 function sameCertificate(a: WireServer['tls'], b: WireServer['tls']): boolean {

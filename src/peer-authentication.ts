@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem } from './private/errors';
-import { addSynthValidation, meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
 import { portProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';
 import { checkPolicySelector, renderPolicySelector } from './workload-target';
@@ -144,11 +144,11 @@ export class PeerAuthentication extends IstioResource {
    * order they were applied in.
    */
   private validateUniquePolicy(): string[] {
-    const mine = JSON.stringify(sortedLabels(this._selector ?? {}));
+    const mine = this._selector ?? {};
     const rivals = meshObjects(this, KIND, GROUP).filter(o =>
       o.apiObject !== this.apiObject
       && o.namespace === this.effectiveNamespace
-      && JSON.stringify(sortedLabels(o.manifest.spec?.selector?.matchLabels ?? {})) === mine);
+      && sameLabels(o.manifest.spec?.selector?.matchLabels ?? {}, mine));
     return rivals.map(rival => describeProblem({
       field: 'selector',
       value: this._selector ?? '<none: namespace-wide>',
@@ -157,8 +157,4 @@ export class PeerAuthentication extends IstioResource {
       symptom: 'Istio applies only the older of the two, so the mTLS mode depends on the order they were applied in',
     }));
   }
-}
-
-function sortedLabels(labels: { [key: string]: string }): Array<[string, string]> {
-  return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem } from './private/errors';
-import { addSynthValidation, meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
 import {
   dnsLabelProblem,
   isIp,
@@ -363,9 +363,9 @@ export class Sidecar extends IstioResource {
         });
       }
     } else {
-      const mine = JSON.stringify(sortedLabels(this._workloadSelector));
+      const mine = this._workloadSelector;
       const twins = others.filter(o => o.manifest.spec?.workloadSelector?.labels !== undefined
-        && JSON.stringify(sortedLabels(o.manifest.spec.workloadSelector.labels)) === mine);
+        && sameLabels(o.manifest.spec.workloadSelector.labels, mine));
       if (twins.length > 0) {
         problems.push({
           field: 'workloadSelector',
@@ -412,10 +412,6 @@ function defaultEndpointProblem(endpoint: string): string | undefined {
 
 function renderPort(port: SidecarPort): any {
   return { number: port.number, protocol: port.protocol, name: port.name };
-}
-
-function sortedLabels(labels: { [key: string]: string }): Array<[string, string]> {
-  return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
 }
 
 function undefinedIfEmpty<T>(items: T[]): T[] | undefined {

@@ -181,3 +181,13 @@ export function hostCovers(outer: string, inner: string): boolean {
   if (outer.startsWith('*.')) return inner.endsWith(outer.slice(1)) && inner.length > outer.length - 1;
   return false;
 }
+
+/** Whether every label of `a` is also in `b`: then selector `a` selects whatever `b` does (an empty `a` selects everything). */
+export function labelsSubset(a: { [key: string]: string }, b: { [key: string]: string }): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === v);
+}
+
+/** Whether two selectors are the same set of labels. */
+export function sameLabels(a: { [key: string]: string }, b: { [key: string]: string }): boolean {
+  return Object.keys(a).length === Object.keys(b).length && labelsSubset(a, b);
+}
