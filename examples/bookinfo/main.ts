@@ -4,8 +4,8 @@
  * reviews version, and a 7s delay for the test user jason.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
-// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import * as plus from 'cdk8s-plus-27';
+// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import {
   CanaryRelease,
   CanaryRule,

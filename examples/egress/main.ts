@@ -6,8 +6,8 @@
  * - `myapp.local`: a service known only by its IP address, 192.168.0.163, listening on port 4154.
  */
 import { App, Chart, Size } from 'cdk8s';
-// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import * as plus from 'cdk8s-plus-27';
+// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import { ClientTlsMode, EgressThroughGateway, MeshDeployment, MeshNamespace, Protocol } from 'cdk8s-istio';
 
 /** Builds the egress chart (namespace payments) into `app`. */

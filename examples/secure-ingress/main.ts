@@ -7,8 +7,8 @@
  * - `kiali.example.com`: Istio's Kiali over HTTPS with the existing Secret `telemetry-gw-cert`.
  */
 import { App, Chart, Size } from 'cdk8s';
-// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import * as plus from 'cdk8s-plus-27';
+// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import {
   CertificateIssuer,
   IngressGateway,
@@ -61,11 +61,8 @@ export function build(app: App): Chart[] {
   const ns = new MeshNamespace(shop, 'Shop', { name: 'shop' });
   const httpbin = ServiceBackend.fromMeshService(httpbinService(ns));
 
-  // The routes are made in the chart (namespace shop), not inside the MeshNamespace: their certificates go to
-  // istio-system, where the gateway reads them, and MeshNamespace would report those as objects outside "shop".
-
   // A DNS-01 issuer: an HTTP-01 challenge would be redirected to HTTPS before the certificate exists.
-  new IngressRoute(shop, 'Public', {
+  new IngressRoute(ns, 'Public', {
     gateway,
     hosts: [`httpbin.${DOMAIN}`],
     tls: {
@@ -79,7 +76,7 @@ export function build(app: App): Chart[] {
 
   // Partners authenticate with client certificates from the private CA that also signs this server certificate
   // (cert-manager writes that CA as ca.crt, which the gateway verifies clients with).
-  new IngressRoute(shop, 'Partners', {
+  new IngressRoute(ns, 'Partners', {
     gateway,
     hosts: [`partners.${DOMAIN}`],
     tls: {
