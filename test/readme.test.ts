@@ -2,7 +2,8 @@
  * The README cannot rot: every ```ts block in it is a complete program that is type-checked against the library's
  * sources and then run; when a ```yaml block follows it (before the next ```ts block), every object that block shows
  * must be synthesized exactly so by the program (the README may leave out objects, e.g. long Deployments, but never
- * show one that differs).
+ * show one that differs); when a ```text block starting with "Error: " follows it, the program must fail with exactly
+ * that error.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,6 +21,8 @@ interface Snippet {
   readonly code: string;
   /** The YAML the snippet must synthesize, when the README shows it. */
   readonly expectedYaml?: string;
+  /** The error the snippet must fail with, when the README shows one. */
+  readonly expectedError?: string;
 }
 
 function readmeSnippets(): Snippet[] {
@@ -36,8 +39,13 @@ function readmeSnippets(): Snippet[] {
   const snippets: Snippet[] = [];
   blocks.forEach((block, index) => {
     if (block.lang !== 'ts' && block.lang !== 'typescript') return;
-    const next = blocks.slice(index + 1).find(b => ['ts', 'typescript', 'yaml'].includes(b.lang));
-    snippets.push({ line: block.line, code: block.body, expectedYaml: next?.lang === 'yaml' ? next.body : undefined });
+    const next = blocks.slice(index + 1).find(b => ['ts', 'typescript', 'yaml', 'text'].includes(b.lang));
+    snippets.push({
+      line: block.line,
+      code: block.body,
+      expectedYaml: next?.lang === 'yaml' ? next.body : undefined,
+      expectedError: next?.lang === 'text' && next.body.startsWith('Error: ') ? next.body.slice('Error: '.length) : undefined,
+    });
   });
   return snippets;
 }
@@ -58,6 +66,7 @@ for (const snippet of snippets) fs.writeFileSync(snippetFile(snippet), snippet.c
 test('the README has TypeScript examples with the YAML they produce', () => {
   expect(snippets.length).toBeGreaterThanOrEqual(5);
   expect(snippets.filter(s => s.expectedYaml !== undefined).length).toBeGreaterThanOrEqual(4);
+  expect(snippets.filter(s => s.expectedError !== undefined).length).toBeGreaterThanOrEqual(1);
 });
 
 test('every README snippet type-checks against the library', () => {
@@ -97,7 +106,12 @@ describe.each(programs.map(s => [`README.md:${s.line}`, s] as const))('%s', (_wh
     try {
       // A plain require: the snippet shares this file's cdk8s module, so the conformance hook sees its charts.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(snippetFile(snippet));
+      const run = () => require(snippetFile(snippet));
+      if (snippet.expectedError !== undefined) {
+        expect(run).toThrow(new Error(snippet.expectedError));
+        return;
+      }
+      run();
       const files = fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')).sort();
       const synthesized = files.flatMap(f => parseYaml(fs.readFileSync(path.join(outdir, f), 'utf8')));
       expect(synthesized.length).toBeGreaterThan(0);
