@@ -78,7 +78,7 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolv
 // README snippets the test suite writes out to type-check and run them
 project.gitignore.exclude('/test/.generated/');
 
-project.npmignore?.exclude('/examples/', '/.ci/', '/scripts/');
+project.npmignore?.exclude('/examples/', '/.ci/', '/.ci-work/', '/scripts/');
 
 // Synthesize every example with the cdk8s CLI, the way a user runs `cdk8s synth`.
 project.addTask('synth', {
