@@ -9,7 +9,7 @@ import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
 import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, expandHost, meshObjects } from './private/mesh-model';
+import { addSynthValidation, expandHost, hostsOverlap, meshObjects } from './private/mesh-model';
 import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { percentProblem } from './private/rules';
@@ -525,6 +525,10 @@ export class CanaryRelease extends Construct {
    * Applies the release's routes to traffic entering through a gateway as well, so ingress traffic gets the same
    * rules and split as mesh traffic without writing the routes twice. The VirtualService keeps applying to the mesh.
    *
+   * The gateway must serve the hosts, and no other VirtualService (e.g. an IngressRoute's) may route them at the same
+   * gateway: the gateway would merge both route lists and one would shadow the other (reported at synth). To give an
+   * IngressRoute path the release's split instead, route it to `splitDestinations`.
+   *
    * @param gatewayRef the Gateway as `namespace/name`, e.g. `gateway.gatewayRef`
    * @param hosts the host names the gateway serves for this service, e.g. `['bookinfo.example.com']`; none when the
    * gateway serves the Service's own host name
@@ -740,6 +744,7 @@ export class CanaryRelease extends Construct {
     }
     this.versionList.forEach((v, i) => problems.push(...this.workloadProblems(`versions[${i}]`, v, selector, service?.namespace)));
     problems.push(...this.bypassProblems());
+    problems.push(...this.gatewayClashProblems());
     // The backend's and handed-in workloads' own rules (Istio's rules for Services and pods) come as finished messages.
     const podRuleMessages = this.versionList.flatMap((v, i) => v.workload._needsMeshCheck
       ? this.pods.get(v.name)!.problems().map(m => `versions[${i}].workload: ${m}`)
@@ -820,6 +825,42 @@ export class CanaryRelease extends Construct {
     }
     return problems;
   }
+
+  /**
+   * A gateway merges the routes of every VirtualService bound to it for the same host into one list, ordered by the
+   * objects' creation times. The release's routes end in a catch-all split, so once bound with `bindToGateway()` to a
+   * host that another VirtualService (e.g. an IngressRoute's) routes at the same gateway, one of the two never applies.
+   */
+  private gatewayClashProblems(): Problem[] {
+    const ns = this.virtualService.effectiveNamespace;
+    const gateways = this.virtualService.gateways.filter(g => g !== MESH).map(g => gatewayKey(g, ns));
+    if (gateways.length === 0) return [];
+    const hosts = this.virtualService.hosts.map(h => expandHost(h, ns));
+    const problems: Problem[] = [];
+    for (const other of meshObjects(this, 'VirtualService', 'networking.istio.io')) {
+      if (other.apiObject === this.virtualService.apiObject) continue;
+      const spec = other.manifest.spec ?? {};
+      const shared = ((spec.gateways ?? []) as string[]).map(g => gatewayKey(g, other.namespace)).filter(g => gateways.includes(g));
+      if (shared.length === 0) continue;
+      const common = ((spec.hosts ?? []) as string[]).map(h => expandHost(h, other.namespace)).filter(h => hosts.some(mine => hostsOverlap(mine, h)));
+      if (common.length === 0) continue;
+      problems.push({
+        field: `bindToGateway(${shared[0]}) hosts`,
+        value: common,
+        problem: `are also routed at that gateway by VirtualService ${other.namespace}/${other.name} (${other.path}); the gateway merges `
+          + 'both VirtualServices\' routes for a host in the order the objects were created, and the release\'s routes end in a catch-all split',
+        fix: 'bind the release with a host of its own, or drop bindToGateway and route from that VirtualService to release.splitDestinations '
+          + '(e.g. an IngressRoute path with route: release.splitDestinations)',
+        symptom: 'depending on which object is older, that VirtualService\'s routes or the release\'s rules never apply to requests for the host',
+      });
+    }
+    return problems;
+  }
+}
+
+/** A Gateway reference as `namespace/name`; a bare name is resolved in the referring VirtualService's namespace. */
+function gatewayKey(ref: string, namespace: string): string {
+  return ref.includes('/') ? ref : `${namespace}/${ref}`;
 }
 
 /** Version names: label values, subset names, each once; at least two versions. */

@@ -71,8 +71,9 @@ export interface TlsOrigination {
   /**
    * The TLS settings towards the external host: mode SIMPLE or MUTUAL, and how the server certificate is verified
    * (`caCertificates` or `credentialName`; `insecureSkipVerify: true` to opt out explicitly). Through the egress
-   * gateway, `credentialName` names a Secret in the egress gateway's namespace, and file paths are in the egress
-   * gateway's container. In direct mode only the file fields work (sidecars ignore `credentialName` here).
+   * gateway, `credentialName` names a Secret in the egress gateway's namespace (checked at synth when the app
+   * defines that Secret), and file paths are in the egress gateway's container. In direct mode only the file fields
+   * work (sidecars ignore `credentialName` here).
    *
    * Through the egress gateway `sni` defaults to the host; in direct mode Istio sets it from each request's Host
    * header, as in Istio's sidecar TLS origination sample.
@@ -346,7 +347,26 @@ export class EgressThroughGateway extends Construct {
       });
     }
 
-    addSynthValidation(this, () => this.sidecarVisibilityProblems().map(describeProblem));
+    const credentialName = this.direct ? undefined : origination?.tls.credentialName;
+    addSynthValidation(this, () => [...this.sidecarVisibilityProblems(), ...this.credentialPlacementProblems(credentialName)].map(describeProblem));
+  }
+
+  /**
+   * The egress gateway reads a `credentialName` Secret from its own namespace only. When the app defines a Secret of
+   * that name elsewhere (typically next to the app) and none in the egress gateway's namespace, it is in the wrong place.
+   */
+  private credentialPlacementProblems(credentialName: string | undefined): Problem[] {
+    if (credentialName === undefined) return [];
+    const secrets = meshObjects(this, 'Secret', '').filter(s => s.name === credentialName);
+    if (secrets.length === 0 || secrets.some(s => s.namespace === this.gatewayNamespace)) return [];
+    return [{
+      field: 'tlsOrigination.tls.credentialName',
+      value: credentialName,
+      problem: `names a Secret that this app defines in namespace ${secrets.map(s => `"${s.namespace}"`).join(', ')}, but the egress gateway `
+        + `reads it from its own namespace "${this.gatewayNamespace}"`,
+      fix: `create Secret "${credentialName}" in namespace "${this.gatewayNamespace}" (metadata.namespace), or set egressGateway.namespace`,
+      symptom: 'the egress gateway has no certificate for this host: the TLS it originates fails and requests get 503 (UF/URX)',
+    }];
   }
 
   /**

@@ -230,6 +230,29 @@ describe('snapshots', () => {
   });
 });
 
+describe('rules', () => {
+  test('a regular-expression header pin, ahead of an exact one, in the order given', () => {
+    // GIVEN
+    const chart = bookinfo();
+
+    // WHEN
+    reviews({
+      versions: versionsOf('reviews', ['v1', 'v2', 'v3'], [100, 0, 0]),
+      rules: [
+        CanaryRule.header('end-user', StringMatch.regex('(jason|json)-[0-9]+'), 'v3'),
+        CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2'),
+      ],
+    }, chart)();
+
+    // THEN
+    expect(oneOf(synth(chart), 'VirtualService').spec.http).toEqual([
+      { match: [{ headers: { 'end-user': { regex: '(jason|json)-[0-9]+' } } }], route: [{ destination: { host: 'reviews', subset: 'v3' } }] },
+      { match: [{ headers: { 'end-user': { exact: 'jason' } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] },
+      { route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
+    ]);
+  });
+});
+
 describe('weights', () => {
   test('a version with weight 0 keeps its subset but gets no share of the split', () => {
     // GIVEN
@@ -556,6 +579,43 @@ describe('exposure through a gateway', () => {
     });
   });
 
+  test('end to end: an IngressRoute sends one path to the release\'s split and another to a second service, bindToGateway not needed', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const release = reviews({ canaryPercent: 10, rules: [CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2')] }, chart)();
+    const details = new MeshService(chart, 'Details', { metadata: { name: 'details' }, ports: [{ port: 9080, protocol: Protocol.HTTP }] });
+
+    // WHEN
+    const ingress = new IngressRoute(chart, 'Public', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [
+        { match: [{ uri: StringMatch.prefix('/reviews') }], route: release.splitDestinations },
+        { match: [{ uri: StringMatch.prefix('/details') }], backend: ServiceBackend.fromMeshService(details) },
+      ],
+    });
+
+    // THEN: the whole app synthesizes (no IST0140, IST0132 or clash), the gateway serves the host, and the routes were
+    // written once: the mesh VirtualService keeps the release's rules, the ingress reuses its split.
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'Gateway', ingress.gateway!.name).spec.servers.map((s: any) => s.hosts)).toEqual([['bookinfo.example.com']]);
+    expect(oneOf(manifests, 'VirtualService', 'reviews').spec).toEqual({
+      hosts: ['reviews'],
+      http: [
+        { match: [{ headers: { 'end-user': { exact: 'jason' } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] },
+        {
+          route: [
+            { destination: { host: 'reviews', subset: 'v1' }, weight: 90 },
+            { destination: { host: 'reviews', subset: 'v2' }, weight: 10 },
+          ],
+        },
+      ],
+    });
+    expect(oneOf(manifests, 'VirtualService', ingress.virtualService.name).spec.http.map((r: any) => r.route.map((d: any) => d.destination))).toEqual([
+      [{ host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' }, { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }],
+      [{ host: 'details.bookinfo.svc.cluster.local', port: { number: 9080 } }],
+    ]);
+  });
+
   test('backend: the release\'s Service as a route destination', () => {
     // GIVEN
     const chart = bookinfo();
@@ -826,6 +886,25 @@ describe('errors', () => {
     // THEN
     expect(reviews({ service: ServiceBackend.fromMeshService(svc), serviceName: 'reviews' }, chart))
       .toThrow(/serviceName: is set together with service.*\n.*port: is set together with service, and only describes a Service the release creates \(got 9080\)\. Fix: drop port/);
+  });
+
+  test('bindToGateway with a host another VirtualService (an IngressRoute\'s) already routes at that gateway', () => {
+    // GIVEN
+    const chart = bookinfo();
+    const release = reviews({ canaryPercent: 10 }, chart)();
+    const ingress = new IngressRoute(chart, 'Public', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [{ match: [{ uri: StringMatch.prefix('/ratings') }], route: [{ host: 'ratings' }] }],
+    });
+
+    // WHEN
+    release.bindToGateway(ingress.gatewayRef, ['bookinfo.example.com']);
+
+    // THEN
+    expect(() => synth(chart)).toThrow(new RegExp(escapeRe('[bookinfo/Reviews] bindToGateway(bookinfo/public-gateway) hosts: are also routed at that '
+      + 'gateway by VirtualService bookinfo/public (bookinfo/Public/VirtualService)') + '.*catch-all split \\(got \\["bookinfo\\.example\\.com"\\]\\)\\. '
+      + 'Fix: bind the release with a host of its own, or drop bindToGateway and route from that VirtualService to release\\.splitDestinations'
+      + '.*In the cluster: .*never apply'));
   });
 
   test('another gateway-bound VirtualService routing to the release\'s Service without a subset (IST0140)', () => {

@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { allOf, oneOf, synth } from './util';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { EgressThroughGateway, EgressThroughGatewayProps } from '../src/egress-through-gateway';
@@ -30,6 +31,10 @@ function captureError(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error');
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The names of the synthesized objects, as `Kind/name`. */
@@ -166,6 +171,25 @@ describe('manifests', () => {
       match: [{ gateways: ['mynamespace/cnn-egress'], port: 80 }],
       route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
     });
+  });
+
+  test('TLS origination MUTUAL: the client credential Secret defined in the egress gateway\'s namespace is accepted', () => {
+    // GIVEN
+    const chart = appChart();
+    const system = new Chart(chart.node.scope as any, 'system', { namespace: 'egress' });
+    new kplus.Secret(system, 'ClientCredential', { metadata: { name: 'client-credential' }, stringData: { 'tls.crt': 'c', 'tls.key': 'k', 'ca.crt': 'a' } });
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Nginx', {
+      host: 'my-nginx.example.com',
+      egressGateway: { namespace: 'egress' },
+      tlsOrigination: { tls: { mode: ClientTlsMode.MUTUAL, credentialName: 'client-credential' } },
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-nginx').spec.trafficPolicy.portLevelSettings[0].tls.credentialName).toEqual('client-credential');
+    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-nginx').spec.host).toEqual('istio-egressgateway.egress.svc.cluster.local');
   });
 
   test('TLS origination MUTUAL with a client credential, and ISTIO_MUTUAL between sidecars and the egress gateway', () => {
@@ -665,6 +689,23 @@ describe('errors', () => {
   test('tlsOrigination without server certificate verification (IST0128), said from the egress gateway\'s side', () => {
     expect(cnn({ tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE } } }))
       .toThrow(/tlsOrigination\.tls\.caCertificates: is required for mode SIMPLE.*IST0128.*Fix: .*insecureSkipVerify: true \(the egress gateway originates this TLS.*Secret in namespace "istio-system"\)/);
+  });
+
+  test('tlsOrigination.tls.credentialName: a Secret the app defines outside the egress gateway\'s namespace', () => {
+    // GIVEN
+    const chart = appChart();
+    new kplus.Secret(chart, 'ClientCredential', { metadata: { name: 'client-credential' }, stringData: { 'tls.crt': 'c', 'tls.key': 'k', 'ca.crt': 'a' } });
+
+    // WHEN
+    new EgressThroughGateway(chart, 'Nginx', {
+      host: 'my-nginx.example.com',
+      tlsOrigination: { tls: { mode: ClientTlsMode.MUTUAL, credentialName: 'client-credential' } },
+    });
+
+    // THEN
+    expect(() => synth(chart)).toThrow(new RegExp(escapeRe('[egress/Nginx] tlsOrigination.tls.credentialName: names a Secret that this app defines in '
+      + 'namespace "mynamespace", but the egress gateway reads it from its own namespace "istio-system" (got "client-credential"). '
+      + 'Fix: create Secret "client-credential" in namespace "istio-system" (metadata.namespace)') + '.*503'));
   });
 
   test('a namespace Sidecar that hides the egress gateway from the first hop', () => {
