@@ -8,6 +8,11 @@ import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './wo
 const GROUP = 'security.istio.io';
 const KIND = 'AuthorizationPolicy';
 
+/** The annotation that makes a policy dry-run only. */
+const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
+/** The values Go's strconv.ParseBool accepts, which is how istiod reads the dry-run annotation. */
+const GO_BOOLS: readonly string[] = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
+
 /** Istio's limit on `serviceAccounts` / `notServiceAccounts` entries (CRD `maxItems`). */
 const MAX_SERVICE_ACCOUNTS = 16;
 /** Istio's limit on the length of one service-account entry (CRD `maxLength`). */
@@ -618,8 +623,39 @@ export class AuthorizationPolicy extends IstioResource {
         symptom: `istiod rejects the policy ("${this.action} action without \`rules\` is meaningless")`,
       }));
     }
+    errors.push(...this.dryRunProblems().map(describeProblem));
     errors.push(...this.mtlsDisabledProblems().map(describeProblem));
     return errors;
+  }
+
+  /**
+   * The `istio.io/dry-run` annotation (evaluate and log, but do not enforce) is read at synth time because it may be
+   * added through `metadata.addAnnotation()` after construction. istiod parses it as a Go bool and only supports it
+   * on ALLOW and DENY policies.
+   */
+  private dryRunProblems(): Problem[] {
+    const value: unknown = this.apiObject.metadata.toJson().annotations?.[DRY_RUN_ANNOTATION];
+    if (value === undefined) return [];
+    const problems: Problem[] = [];
+    if (typeof value !== 'string' || !GO_BOOLS.includes(value)) {
+      problems.push({
+        field: `metadata.annotations["${DRY_RUN_ANNOTATION}"]`,
+        value,
+        problem: 'is not a boolean',
+        fix: 'set it to "true" (log what the policy would do without enforcing it) or "false", or remove it',
+        symptom: 'the webhook rejects the policy',
+      });
+    }
+    if (this.action !== AuthorizationAction.ALLOW && this.action !== AuthorizationAction.DENY) {
+      problems.push({
+        field: `metadata.annotations["${DRY_RUN_ANNOTATION}"]`,
+        value,
+        problem: `is only supported on ALLOW and DENY policies (the action is ${this.action})`,
+        fix: 'remove the annotation, or use action ALLOW or DENY',
+        symptom: 'the webhook rejects the policy',
+      });
+    }
+    return problems;
   }
 
   /**

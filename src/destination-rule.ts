@@ -219,15 +219,13 @@ export class DestinationRule extends IstioResource {
   private selectionProblems(): Problem[] {
     const problems: Problem[] = [];
     if (this.exportTo) {
-      const issue = exportToProblem(this.exportTo, false);
+      const issue = exportToProblem(this.exportTo, false, this.effectiveNamespace);
       if (issue) {
-        problems.push({ field: 'exportTo', value: this.exportTo, problem: issue, fix: 'list ".", "*" or namespace names' });
-      } else if (this.exportTo.includes('.') && this.exportTo.includes(this.effectiveNamespace)) {
         problems.push({
           field: 'exportTo',
           value: this.exportTo,
-          problem: `lists the rule's own namespace twice ("." is "${this.effectiveNamespace}")`,
-          fix: 'keep only "."',
+          problem: issue,
+          fix: 'list ".", "*" or namespace names, each once',
           symptom: 'the webhook rejects the object',
         });
       }

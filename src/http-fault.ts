@@ -53,7 +53,7 @@ export class FaultAbort {
    * Answer with HTTP status `status` (200 to 600).
    *
    * @param status the HTTP status code, e.g. 503
-   * @param percentage the percentage of requests to abort, 0 to 100; default 100
+   * @param percentage the percentage of requests to abort: 0, or 0.0001 to 100; default 100
    */
   public static httpStatus(status: number, percentage?: number): FaultAbort {
     return new FaultAbort(status, undefined, percentage);
@@ -63,7 +63,7 @@ export class FaultAbort {
    * Answer with gRPC status `status`.
    *
    * @param status the gRPC status, e.g. `GrpcStatus.UNAVAILABLE`
-   * @param percentage the percentage of requests to abort, 0 to 100; default 100
+   * @param percentage the percentage of requests to abort: 0, or 0.0001 to 100; default 100
    */
   public static grpcStatus(status: GrpcStatus, percentage?: number): FaultAbort {
     return new FaultAbort(undefined, status, percentage);
@@ -110,7 +110,7 @@ export interface FaultDelay {
   readonly fixedDelay: Duration;
 
   /**
-   * The percentage of requests to delay, 0 to 100.
+   * The percentage of requests to delay: 0, or 0.0001 to 100.
    *
    * @default 100
    */
@@ -170,8 +170,22 @@ export function renderHttpFault(f?: HttpFault): any {
   };
 }
 
+// Envoy's fractional percent has a resolution of one in a million, so istiod refuses fault percentages between 0
+// and 0.0001 (they would round to 0).
+const MIN_FAULT_PERCENTAGE = 0.0001;
+
 function percentageProblems(field: string, value: number | undefined): Problem[] {
   if (value === undefined) return [];
   const problem = percentProblem(value);
-  return problem ? [{ field, value, problem, fix: 'use a percentage such as 10 (or 100 for every request)' }] : [];
+  if (problem) return [{ field, value, problem, fix: 'use a percentage such as 10 (or 100 for every request)' }];
+  if (value > 0 && value < MIN_FAULT_PERCENTAGE) {
+    return [{
+      field,
+      value,
+      problem: `is below ${MIN_FAULT_PERCENTAGE}, the smallest share of requests Istio can inject a fault into`,
+      fix: `use 0 to inject no fault, or at least ${MIN_FAULT_PERCENTAGE}`,
+      symptom: 'the webhook rejects the VirtualService',
+    }];
+  }
+  return [];
 }

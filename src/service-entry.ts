@@ -212,22 +212,14 @@ export class ServiceEntry extends IstioResource {
       this._workloadSelector = { ...props.workloadSelector };
     }
 
-    const exportProblem = exportToProblem(this._exportTo, true);
+    const exportProblem = exportToProblem(this._exportTo, true, this.effectiveNamespace);
     if (exportProblem) {
       throw configError(this, {
         field: 'exportTo',
         value: this._exportTo,
         problem: exportProblem,
-        fix: 'list "." (this namespace), "*" (every namespace) or "~" (none) alone, or namespace names',
-      });
-    }
-    // Istio counts "." and the entry's own namespace as the same entry.
-    if (this._exportTo.includes('.') && this._exportTo.includes(this.effectiveNamespace)) {
-      throw configError(this, {
-        field: 'exportTo',
-        value: this._exportTo,
-        problem: `lists both "." and "${this.effectiveNamespace}", which is this ServiceEntry's own namespace`,
-        fix: 'keep only one of them',
+        fix: 'list "." (this namespace), "*" (every namespace) or "~" (none) alone, or namespace names, each once',
+        symptom: 'the webhook rejects the ServiceEntry',
       });
     }
 

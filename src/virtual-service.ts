@@ -86,9 +86,15 @@ export class VirtualService extends IstioResource {
     (props.gateways ?? []).forEach((g, i) => problems.push(...gatewayRefProblems(`gateways[${i}]`, g)));
     (props.hosts ?? []).forEach((h, i) => problems.push(...hostProblems(`hosts[${i}]`, h, (props.hosts ?? []).slice(0, i))));
     if (props.exportTo) {
-      const problem = exportToProblem(props.exportTo, false);
+      const problem = exportToProblem(props.exportTo, false, this.effectiveNamespace);
       if (problem) {
-        problems.push({ field: 'exportTo', value: props.exportTo, problem, fix: 'use ".", "*" or namespace names, each once' });
+        problems.push({
+          field: 'exportTo',
+          value: props.exportTo,
+          problem,
+          fix: 'use ".", "*" or namespace names, each once',
+          symptom: 'the webhook rejects the VirtualService',
+        });
       }
     }
     throwIfProblems(this, problems);

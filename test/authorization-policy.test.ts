@@ -139,6 +139,22 @@ describe('AuthorizationPolicy behaviour', () => {
     });
   });
 
+  test('a DENY policy in dry-run mode keeps its istio.io/dry-run annotation', () => {
+    // GIVEN
+    const c = chart();
+    const policy = new AuthorizationPolicy(c, 'DenyAdmin', {
+      selector: { app: 'reviews' },
+      action: AuthorizationAction.DENY,
+      rules: [{ to: [{ paths: ['/admin'], ports: [9080] }] }],
+    });
+
+    // WHEN
+    policy.metadata.addAnnotation('istio.io/dry-run', 'true');
+
+    // THEN
+    expect(oneOf(synth(c), 'AuthorizationPolicy', 'deny-admin').metadata.annotations).toEqual({ 'istio.io/dry-run': 'true' });
+  });
+
   test('default deny plus allow from named namespaces, service accounts and the ingress gateway', () => {
     // GIVEN
     const c = chart();
@@ -346,6 +362,27 @@ describe('AuthorizationPolicy errors', () => {
     const c = chart();
     new AuthorizationPolicy(c, 'Policy', { action: AuthorizationAction.DENY });
     expect(() => synth(c)).toThrow(/rules: is empty, so this DENY policy never matches anything.*Fix: add rules with addRule\(\); .*addRule\(\{\}\)/);
+  });
+
+  test('dry-run annotation that is not a boolean', () => {
+    const c = chart();
+    const policy = new AuthorizationPolicy(c, 'Policy', { selector: { app: 'reviews' }, rules: [{}] });
+    policy.metadata.addAnnotation('istio.io/dry-run', 'yes');
+    expect(() => synth(c))
+      .toThrow(/\[test\/Policy\] metadata\.annotations\["istio\.io\/dry-run"\]: is not a boolean \(got "yes"\)\. Fix: set it to "true".*webhook rejects/);
+  });
+
+  test('dry-run annotation on a policy that is neither ALLOW nor DENY', () => {
+    const c = chart();
+    new AuthorizationPolicy(c, 'Policy', {
+      metadata: { annotations: { 'istio.io/dry-run': 'true' } },
+      selector: { app: 'reviews' },
+      action: AuthorizationAction.CUSTOM,
+      provider: 'opa',
+      rules: [{}],
+    });
+    expect(() => synth(c))
+      .toThrow(/metadata\.annotations\["istio\.io\/dry-run"\]: is only supported on ALLOW and DENY policies \(the action is CUSTOM\).*Fix: remove the annotation, or use action ALLOW or DENY/);
   });
 
   test('empty from list', () => {

@@ -445,7 +445,7 @@ describe('local errors', () => {
 
   test('exportTo must not list the own namespace twice', () => {
     expect(() => new DestinationRule(new Chart(Testing.app(), 'c', { namespace: 'shop' }), 'Reviews', { host: 'reviews', exportTo: ['.', 'shop'] }))
-      .toThrow(/exportTo: lists the rule's own namespace twice \("\." is "shop"\).*Fix: keep only "\."/);
+      .toThrow(/exportTo: lists both "\." and "shop", its own namespace, so the same entry twice.*Fix: list "\.", "\*" or namespace names, each once.*webhook rejects/);
   });
 
   test('workloadSelector must not be empty', () => {

@@ -302,6 +302,9 @@ describe('local errors', () => {
   test('an HTTP server may only carry httpsRedirect', () => {
     expect(serverError({ ...HTTP_80, tls: { httpsRedirect: true, mode: GatewayTlsMode.SIMPLE, credentialName: 'cert' } }))
       .toThrow(/servers\[0\]\.tls\.mode: cannot be set on a plain-text HTTP server \(only httpsRedirect can\).*Fix: use protocol HTTPS for a TLS-terminating server/);
+    // PASSTHROUGH belongs on TLS and HTTPS servers only
+    expect(serverError({ ...HTTP_80, tls: { mode: GatewayTlsMode.PASSTHROUGH } }))
+      .toThrow(/servers\[0\]\.tls\.mode: cannot be set on a plain-text HTTP server \(only httpsRedirect can\) \(got \["mode"\]\)\. Fix: use protocol HTTPS/);
   });
 
   test('httpsRedirect on an HTTPS server is refused', () => {

@@ -313,7 +313,7 @@ describe('ServiceEntry errors', () => {
 
   test('exportTo must not list "." and the own namespace together', () => {
     expect(() => new ServiceEntry(chart(), 'Se', { hosts: ['api.example.com'], exportTo: ['.', 'default'], ports: [HTTPS] }))
-      .toThrow(/exportTo: lists both "\." and "default", which is this ServiceEntry's own namespace.*Fix: keep only one of them/);
+      .toThrow(/exportTo: lists both "\." and "default", its own namespace, so the same entry twice.*Fix: list "\." \(this namespace\).*each once.*webhook rejects/);
   });
 
   test('workloadSelector labels must be valid Kubernetes labels', () => {

@@ -424,6 +424,12 @@ describe('local errors (thrown at construction or by addXxx)', () => {
       .toThrow(/exportTo: "~" \(visible to no namespace\) is only allowed on ServiceEntry.*Fix: use "\.", "\*" or namespace names/);
   });
 
+  test('exportTo listing the own namespace twice ("." and its name)', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'bookinfo' });
+    expect(() => new VirtualService(chart, 'Vs', { hosts: ['reviews'], exportTo: ['.', 'bookinfo'] }))
+      .toThrow(/exportTo: lists both "\." and "bookinfo", its own namespace, so the same entry twice.*Fix: use "\.", "\*" or namespace names, each once.*webhook rejects/);
+  });
+
   test.each<[string, HttpRouteOptions]>([
     ['http[0].match[0].port', { match: [{ port: 70000 }], route: TO_REVIEWS }],
     ['http[0].route[0].destination.port.number', { route: [{ host: 'reviews', port: 0 }] }],
@@ -459,6 +465,20 @@ describe('local errors (thrown at construction or by addXxx)', () => {
     ['http[0].fault.abort.percentage.value', { route: TO_REVIEWS, fault: { abort: FaultAbort.httpStatus(503, 200) } }],
   ])('percentages 0-100: %s', (field, route) => {
     expect(withRoute(route)).toThrow(new RegExp(`${escapeRe(field)}: must be a number from 0 to 100.*Fix: use a percentage`));
+  });
+
+  test.each<[string, HttpRouteOptions]>([
+    ['http[0].fault.delay.percentage.value', { route: TO_REVIEWS, fault: { delay: { fixedDelay: Duration.seconds(1), percentage: 0.00005 } } }],
+    ['http[0].fault.abort.percentage.value', { route: TO_REVIEWS, fault: { abort: FaultAbort.httpStatus(503, 0.00001) } }],
+  ])('fault percentages between 0 and 0.0001: %s', (field, route) => {
+    expect(withRoute(route))
+      .toThrow(new RegExp(`${escapeRe(field)}: is below 0\\.0001, the smallest share.*Fix: use 0 to inject no fault, or at least 0\\.0001`));
+    // 0 (no fault) and 0.0001 are accepted
+    const smallest: HttpRouteOptions = {
+      route: TO_REVIEWS,
+      fault: { abort: FaultAbort.httpStatus(503, 0), delay: { fixedDelay: Duration.seconds(1), percentage: 0.0001 } },
+    };
+    expect(withRoute(smallest)).not.toThrow();
   });
 
   test.each<[string, HttpRouteOptions]>([

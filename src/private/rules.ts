@@ -161,8 +161,11 @@ export function ipOrCidrProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** `exportTo`: `.`, `*`, or namespace names; `~` only for ServiceEntry; `*` and `~` alone. */
-export function exportToProblem(entries: string[], allowNone: boolean): string | undefined {
+/**
+ * `exportTo`: `.`, `*`, or namespace names; `~` only for ServiceEntry; `*` and `~` alone. `.` and the object's own
+ * namespace (when it has one) are the same entry, so listing both is a duplicate.
+ */
+export function exportToProblem(entries: string[], allowNone: boolean, ownNamespace?: string): string | undefined {
   const seen = new Set<string>();
   for (const entry of entries) {
     if (entry === '~' && !allowNone) return '"~" (visible to no namespace) is only allowed on ServiceEntry';
@@ -171,6 +174,7 @@ export function exportToProblem(entries: string[], allowNone: boolean): string |
     seen.add(entry);
   }
   if (entries.length > 1 && (seen.has('*') || seen.has('~'))) return '"*" and "~" must be the only entry';
+  if (ownNamespace !== undefined && seen.has('.') && seen.has(ownNamespace)) return `lists both "." and "${ownNamespace}", its own namespace, so the same entry twice`;
   return undefined;
 }
 
