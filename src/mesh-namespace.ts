@@ -620,11 +620,42 @@ export class MeshNamespace extends Construct {
   /** Rules that need the whole app: objects landing elsewhere, duplicate namespaces, choices the enrollment ignores. */
   private validateNamespace(): Problem[] {
     return [
+      ...this.enrollmentLabelProblems(),
       ...this.strayObjectProblems(),
       ...this.duplicateNamespaceProblems(),
       ...this.ignoredInjectionProblems(),
       ...this.ambientSidecarProblems(),
     ];
+  }
+
+  /**
+   * The enrollment labels of the Namespace as synthesized: labels added or changed after construction
+   * (`namespace.metadata.addLabel()`) would give it a second enrollment mode (IST0123) or another one.
+   */
+  private enrollmentLabelProblems(): Problem[] {
+    let labels: { [key: string]: string };
+    try {
+      labels = renderManifest(ApiObject.of(this.namespace)).metadata?.labels ?? {};
+    } catch {
+      return [];
+    }
+    const expected = this.enrollment.labels;
+    return Object.keys(ENROLLMENT_LABELS)
+      .filter(key => labels[key] !== expected[key])
+      .map(key => ({
+        field: `Namespace "${this.name}" metadata.labels["${key}"]`,
+        value: labels[key] ?? '<none>',
+        problem: this.enrollmentLabelChange(key, expected[key]),
+        fix: `do not change enrollment labels on the Namespace object; ${ENROLLMENT_LABELS[key]}`,
+        symptom: 'pods are injected (or not) by whichever label the injector webhooks read first, not by the enrollment',
+      }));
+  }
+
+  private enrollmentLabelChange(key: string, expected: string | undefined): string {
+    if (key === INJECT_KEY) return 'was added after construction, but it is a pod label, and on a Namespace it does nothing';
+    if (expected !== undefined) return `is not "${expected}", which enrollment ${this.enrollment.mode} sets`;
+    return `was added after construction, but enrollment ${this.enrollment.mode} does not set it; the namespace must carry exactly `
+      + 'one enrollment mode (two injection labels: istioctl analyze IST0123)';
   }
 
   /** cdk8s and cdk8s-plus objects do not know about MeshNamespace: they take the chart's namespace, or none. */

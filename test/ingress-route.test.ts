@@ -447,6 +447,25 @@ describe('synth-time errors', () => {
       .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.backend: Service shop\/web spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "web"\)\. Fix: name the port/);
   });
 
+  test('a route destination given by host name that is a Service of the app with an unnamed port (IST0118)', () => {
+    const chart = shopChart();
+    new plus.Service(chart, 'Web', { metadata: { name: 'web' }, ports: [{ port: 8080 }] });
+    new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ route: [{ host: 'web', port: 8080 }] }] });
+    expect(() => synth(chart))
+      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.route\[0\]: Service shop\/web spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "<unnamed>"\)\. Fix: name the port "<protocol>\[-<suffix>\]".*\(IST0118\)/);
+  });
+
+  test('a host backend that is a Service of the app whose port is not one the route kind applies to', () => {
+    const chart = shopChart();
+    new MeshService(chart, 'Redis', { ports: [{ port: 6379, protocol: Protocol.REDIS }] });
+    new IngressRoute(chart, 'Shop', {
+      hosts: ['shop.example.com'],
+      httpRoutes: [{ backend: ServiceBackend.fromHost('redis.shop.svc.cluster.local', 6379, Protocol.HTTP) }],
+    });
+    expect(() => synth(chart))
+      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.backend: Service shop\/redis spec\.ports\[0\] protocol: is not one a http route applies to .*\(got "REDIS"\)\. Fix: use a tcp route for this port/);
+  });
+
   test('the backend protocol is not one the route kind applies to', () => {
     const chart = shopChart();
     const mongo = new MeshService(chart, 'Mongodb', { ports: [{ port: 27017, protocol: Protocol.MONGO }] });

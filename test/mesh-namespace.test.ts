@@ -2,6 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { allOf, oneOf, synth } from './util';
 import { AuthorizationPolicy } from '../src/authorization-policy';
+import { CanaryRelease, CanaryWorkload } from '../src/canary-release';
 import { CertificateIssuer } from '../src/certificate';
 import { IngressRoute } from '../src/ingress-route';
 import { TlsCredential } from '../src/ingress-tls';
@@ -244,6 +245,51 @@ describe('MeshNamespace manifests', () => {
   });
 });
 
+describe('MeshNamespace enrollment and policy combinations', () => {
+  // Every enrollment mode with the policies it supports (the others are refused, see "MeshNamespace errors").
+  const combinations: Array<[string, Partial<MeshNamespaceProps>, (ns: MeshNamespace) => void, string[]]> = [
+    ['sidecar injection, PERMISSIVE, egress lockdown, default deny allowing a namespace',
+      { mtls: MtlsMode.PERMISSIVE, egressLockdown: { allowedHosts: ['payments/*'] }, defaultDeny: true },
+      ns => ns.allowFromNamespaces(['frontend']),
+      ['Namespace', 'PeerAuthentication', 'Sidecar', 'AuthorizationPolicy', 'AuthorizationPolicy']],
+    ['sidecar injection, mTLS DISABLE with a STRICT port override',
+      { mtls: MtlsMode.DISABLE, portMtlsOverrides: [{ selector: { app: 'payments' }, port: 8443, mode: MtlsMode.STRICT }] },
+      () => undefined,
+      ['Namespace', 'PeerAuthentication', 'PeerAuthentication']],
+    ['revision, STRICT, egress lockdown, default deny allowing the ingress gateway',
+      { enrollment: MeshEnrollment.revision('canary'), egressLockdown: {}, defaultDeny: true },
+      ns => ns.allowFromIngressGateway(),
+      ['Namespace', 'PeerAuthentication', 'Sidecar', 'AuthorizationPolicy', 'AuthorizationPolicy']],
+    ['revision, mTLS UNSET (the mesh-wide policy applies)',
+      { enrollment: MeshEnrollment.revision('canary'), mtls: MtlsMode.UNSET },
+      () => undefined,
+      ['Namespace']],
+    ['ambient without a waypoint, STRICT with a PERMISSIVE port override, default deny allowing a service account',
+      { enrollment: MeshEnrollment.ambient(), defaultDeny: true, portMtlsOverrides: [{ selector: { app: 'legacy' }, port: 8080, mode: MtlsMode.PERMISSIVE }] },
+      ns => ns.allowFromServiceAccounts(['frontend/web']),
+      ['Namespace', 'PeerAuthentication', 'PeerAuthentication', 'AuthorizationPolicy', 'AuthorizationPolicy']],
+    ['ambient with a waypoint, PERMISSIVE',
+      { enrollment: MeshEnrollment.ambient({ waypoint: true }), mtls: MtlsMode.PERMISSIVE },
+      () => undefined,
+      ['Namespace', 'Gateway', 'PeerAuthentication']],
+  ];
+
+  test.each(combinations)('%s', (_, props, addRules, kinds) => {
+    // GIVEN
+    const c = chart();
+
+    // WHEN
+    addRules(meshNamespace(props, c));
+
+    // THEN
+    const manifests = synth(c);
+    expect(manifests).toMatchSnapshot();
+    expect(manifests.map(m => m.kind)).toEqual(kinds);
+    expect(oneOf(manifests, 'Namespace', 'shop').metadata.labels).toEqual((props.enrollment ?? MeshEnrollment.sidecarInjection()).labels);
+    for (const m of manifests.filter(o => o.kind !== 'Namespace')) expect(m.metadata.namespace).toBe('shop');
+  });
+});
+
 describe('MeshNamespace behaviour', () => {
   test('mtls UNSET creates no PeerAuthentication, so the mesh-wide policy applies', () => {
     // GIVEN
@@ -314,6 +360,31 @@ describe('MeshNamespace behaviour', () => {
     expect(ns.sidecar!.name).toBe('default');
     expect(ns.denyAllPolicy!.name).toBe('deny-all');
     expect(ns.waypoint).toBeUndefined();
+  });
+
+  test('a CanaryRelease and an IngressRoute created inside land in the namespace, with the release\'s Deployments and Service', () => {
+    // GIVEN
+    const c = chart('chart-ns');
+    const ns = meshNamespace({}, c);
+
+    // WHEN
+    const release = new CanaryRelease(ns, 'Reviews', {
+      port: 9080,
+      versions: ['v1', 'v2'].map((name, i) => ({
+        name,
+        weight: i === 0 ? 90 : 10,
+        workload: CanaryWorkload.fromImage(`docker.io/istio/examples-bookinfo-reviews-${name}:1.20.3`),
+      })),
+    });
+    new IngressRoute(ns, 'Public', { hosts: ['shop.example.com'], httpRoutes: [{ route: release.splitDestinations }] });
+
+    // THEN
+    const manifests = synth(c);
+    expect(new Set(manifests.map(m => m.kind))).toEqual(new Set([
+      'Namespace', 'PeerAuthentication', 'Deployment', 'Service', 'DestinationRule', 'VirtualService', 'Gateway',
+    ]));
+    for (const m of manifests.filter(o => o.kind !== 'Namespace')) expect([m.kind, m.metadata.namespace]).toEqual([m.kind, 'shop']);
+    expect(oneOf(manifests, 'VirtualService', 'public').spec.gateways).toEqual(['shop/public-gateway']);
   });
 
   test('Istio rules of the composed resources still apply: a second namespace-wide Sidecar is IST0111', () => {
@@ -452,6 +523,14 @@ describe('MeshNamespace errors', () => {
     new plus.ConfigMap(ns, 'Settings', { metadata: { name: 'settings' }, data: { color: 'blue' } });
     expect(() => synth(c))
       .toThrow(/\[test\/Ns\] ConfigMap "settings" \(test\/Ns\/Settings\/Resource\) metadata\.namespace: is not "shop".*\(got "chart-ns"\).*Fix: pass metadata: \{ namespace: "shop" \}.*In the cluster: the object lands in namespace "chart-ns"/);
+  });
+
+  test('synth: an enrollment label added to the Namespace object after construction (IST0123)', () => {
+    const c = chart();
+    const ns = meshNamespace({}, c);
+    ns.namespace.metadata.addLabel('istio.io/rev', 'canary');
+    expect(() => synth(c))
+      .toThrow(/\[test\/Ns\] Namespace "shop" metadata\.labels\["istio\.io\/rev"\]: was added after construction, but enrollment sidecar-injection does not set it; .*IST0123\) \(got "canary"\)\. Fix: do not change enrollment labels on the Namespace object; pass enrollment: MeshEnrollment\.revision/);
   });
 
   test('synth: two Namespace objects with the same name', () => {

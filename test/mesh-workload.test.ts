@@ -325,6 +325,17 @@ describe('MeshDeployment errors', () => {
       .toThrow(/hostNetwork: is set with sidecarInjection ENABLED, and Istio never injects hostNetwork pods \(got true\)\. Fix: drop hostNetwork/);
   });
 
+  test.each([
+    ['a reserved container port', { containers: [{ image: 'mongo:7', ports: [{ number: 15008, name: 'tcp-mongo' }] }] },
+      /\[bookinfo\/Mongodb\] containers\[0\]\.ports\[0\]\.containerPort: is reserved by the Istio sidecar \(HBONE mTLS tunnel\) \(got 15008\)/],
+    ['UID 1337', { securityContext: { user: 1337 }, containers: [{ image: 'mongo:7', ports: [{ number: 27017, name: 'mongo' }] }] },
+      /\[bookinfo\/Mongodb\] securityContext\.user: is the UID reserved for the Istio sidecar \(IST0144\)/],
+    ['the injection label in podMetadata', { podMetadata: { labels: { 'sidecar.istio.io/inject': 'false' } }, containers: [{ image: 'mongo:7', ports: [{ number: 27017, name: 'mongo' }] }] },
+      /\[bookinfo\/Mongodb\] podMetadata\.labels\["sidecar\.istio\.io\/inject"\]: hides the workload's injection choice.*Fix: remove it and pass sidecarInjection/],
+  ])('MeshStatefulSet refuses what MeshDeployment refuses: %s', (_, props, message) => {
+    expect(() => new MeshStatefulSet(bookinfo(), 'Mongodb', { app: 'mongodb', version: 'v1', ...props as any })).toThrow(message);
+  });
+
   test('a name that is not a DNS subdomain is refused', () => {
     expect(() => new MeshDeployment(bookinfo(), 'Reviews', { ...base, metadata: { name: 'Reviews_V1' }, containers: [{ image }] }))
       .toThrow(/metadata\.name: must be a lower-case DNS-1123 subdomain.*\(got "Reviews_V1"\)\. Fix: pass a valid metadata\.name/);
