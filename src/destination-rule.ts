@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Problem, configError, throwIfProblems } from './private/errors';
+import { expandHost } from './private/mesh-model';
 import { dnsLabelProblem, exportToProblem, labelsProblem, selectorProblem, wildcardHostProblem } from './private/rules';
 import { portNumberProblems, renderTrafficPolicy, trafficPolicyProblems } from './private/traffic-policy';
 import { IstioResource, IstioResourceProps } from './resource';
@@ -120,6 +121,14 @@ export class DestinationRule extends IstioResource {
     }
     for (const p of props.portPolicies ?? []) this.addPortPolicy(p.port, p.policy);
     for (const s of props.subsets ?? []) this.addSubset(s);
+  }
+
+  /**
+   * The host as Istio reads it: a short Service name (`reviews`) is the Service in this rule's namespace,
+   * `reviews.<namespace>.svc.cluster.local`; FQDNs and wildcards are unchanged.
+   */
+  public get hostFqdn(): string {
+    return expandHost(this.host, this.effectiveNamespace);
   }
 
   /** The names of the subsets (a copy). */

@@ -115,6 +115,14 @@ export class VirtualService extends IstioResource {
     return [...this._hosts];
   }
 
+  /**
+   * The hosts as Istio reads them: a short Service name (`reviews`) is the Service in this VirtualService's
+   * namespace, `reviews.<namespace>.svc.cluster.local`; FQDNs and wildcards are unchanged.
+   */
+  public get fqdnHosts(): string[] {
+    return this._hosts.map(h => expandHost(h, this.effectiveNamespace));
+  }
+
   /** The gateways these routes apply to (a copy; use `addGateway()` to add one). Empty means `mesh`. */
   public get gateways(): string[] {
     return [...this._gateways];

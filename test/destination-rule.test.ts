@@ -2,7 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { allOf, oneOf, synth } from './util';
 import { DestinationRule, DestinationRuleProps } from '../src/destination-rule';
 import {
-  ClientTlsMode, ConsistentHash, H2UpgradePolicy, HashFunction, LoadBalancerAlgorithm, TrafficPolicy,
+  ClientTlsMode, ConsistentHash, H2UpgradePolicy, HashFunction, LoadBalancerAlgorithm, LocalityDistribution, TrafficPolicy,
 } from '../src/traffic-policy';
 
 /** A DestinationRule for `reviews` with the given policy; returns the thunk that builds it. */
@@ -172,6 +172,8 @@ describe('accessors', () => {
     expect(dr.name).toBe('reviews');
     expect(dr.namespace).toBe('bookinfo');
     expect(dr.host).toBe('reviews');
+    expect(dr.hostFqdn).toBe('reviews.bookinfo.svc.cluster.local');
+    expect(new DestinationRule(chart, 'Api', { host: 'api.example.com' }).hostFqdn).toBe('api.example.com');
     expect(dr.subsetNames).toEqual(['v1', 'v2']);
     expect(dr.hasSubset('v2')).toBe(true);
     expect(dr.hasSubset('v3')).toBe(false);
@@ -334,6 +336,19 @@ describe('local errors', () => {
     expect(withPolicy({
       loadBalancer: { localityLbSetting: { distribute: [{ from: 'us-west/*/rack1', to: { 'us-west/zone1': 100 } }] } },
     })).toThrow(/localityLbSetting\.distribute\[0\]\.from: may use "\*" only as its whole last segment \(got "us-west\/\*\/rack1"\)\. Fix: write the locality as region/);
+  });
+
+  test('locality distribute entries must not overlap', () => {
+    const policy = (distribute: LocalityDistribution[]) => withPolicy({ loadBalancer: { localityLbSetting: { distribute } } });
+    expect(policy([{ from: 'us-west/*', to: { 'us-west/*': 100 } }, { from: 'us-west/zone1/*', to: { 'us-east/*': 100 } }]))
+      .toThrow(/distribute\[1\]\.from: overlaps distribute\[0\]\.from "us-west\/\*".*\(got "us-west\/zone1\/\*"\)\. Fix: give every proxy locality one distribute entry.*webhook rejects/);
+    expect(policy([{ from: 'us-west/zone1/*', to: { 'us-west': 50, 'us-west/zone2/*': 50 } }]))
+      .toThrow(/distribute\[0\]\.to: overlaps "us-west" of the same entry.*\(got "us-west\/zone2\/\*"\)\. Fix: list disjoint localities in to/);
+    // disjoint zones of one region are fine
+    expect(policy([
+      { from: 'us-west/zone1/*', to: { 'us-west/zone1/*': 80, 'us-west/zone2/*': 20 } },
+      { from: 'us-west/zone2/*', to: { 'us-west/zone2/*': 100 } },
+    ])).not.toThrow();
   });
 
   test('distribute and failover together are refused', () => {

@@ -304,6 +304,16 @@ describe('API', () => {
     expect([spec.http.length, spec.tcp.length, spec.tls.length]).toEqual([1, 1, 1]);
   });
 
+  test('fqdnHosts: short Service names expand with the VirtualService namespace, FQDNs and wildcards stay', () => {
+    // GIVEN
+    const vs = new VirtualService(bookinfoChart(), 'Reviews', { hosts: ['reviews', 'ratings.prod', '*.example.com'] });
+    // WHEN
+    vs.addHost('details.bookinfo.svc.cluster.local');
+    // THEN
+    expect(vs.fqdnHosts).toEqual(['reviews.bookinfo.svc.cluster.local', 'ratings.prod', '*.example.com', 'details.bookinfo.svc.cluster.local']);
+    expect(new VirtualService(Testing.chart(), 'NoNamespace', { hosts: ['reviews'] }).fqdnHosts).toEqual(['reviews.default.svc.cluster.local']);
+  });
+
   test('fault percentages default to 100 (Istio injects nothing without one); a mirror without percentage mirrors all', () => {
     // GIVEN
     const chart = Testing.chart();

@@ -193,6 +193,29 @@ function localityProblems(l: LocalityLoadBalancerSettings, f: string, hasOutlier
     const df = `${f}.distribute[${i}]`;
     const fromIssue = localityProblem(d.from);
     if (fromIssue) problems.push({ field: `${df}.from`, value: d.from, problem: fromIssue, fix: 'write the locality as region[/zone[/subzone]], e.g. "us-west/zone1/*"' });
+    const earlier = (l.distribute ?? []).slice(0, i).findIndex(e => localitiesOverlap(e.from, d.from));
+    if (!fromIssue && earlier >= 0) {
+      problems.push({
+        field: `${df}.from`,
+        value: d.from,
+        problem: `overlaps distribute[${earlier}].from "${l.distribute![earlier].from}": both cover some of the same proxies`,
+        fix: 'give every proxy locality one distribute entry: make the from localities disjoint',
+        symptom: 'the webhook rejects the object',
+      });
+    }
+    const targets = Object.keys(d.to);
+    targets.forEach((to, j) => {
+      const covered = targets.slice(0, j).find(other => localitiesOverlap(other, to));
+      if (covered !== undefined && localityProblem(to) === undefined) {
+        problems.push({
+          field: `${df}.to`,
+          value: to,
+          problem: `overlaps "${covered}" of the same entry: both cover some of the same endpoints`,
+          fix: 'list disjoint localities in to, e.g. "us-west/zone1/*" and "us-west/zone2/*"',
+          symptom: 'the webhook rejects the object',
+        });
+      }
+    });
     let sum = 0;
     for (const [to, weight] of Object.entries(d.to)) {
       const toIssue = localityProblem(to);
@@ -248,6 +271,21 @@ function localityProblems(l: LocalityLoadBalancerSettings, f: string, hasOutlier
     });
   }
   return problems;
+}
+
+/**
+ * Whether two localities cover some of the same places, as istiod's check reads them: `region`, `region/*` and
+ * `region/zone...` all include `region/zone...`, and `*` includes everything.
+ */
+function localitiesOverlap(a: string, b: string): boolean {
+  const scope = (l: string) => {
+    const segments = l.split('/');
+    return segments[segments.length - 1] === '*' ? segments.slice(0, -1) : segments;
+  };
+  const [x, y] = [scope(a), scope(b)];
+  const shorter = x.length <= y.length ? x : y;
+  const longer = shorter === x ? y : x;
+  return shorter.every((segment, i) => segment === longer[i]);
 }
 
 /** Istio's locality syntax: region[/zone[/subzone]], no empty segments, `*` only as the whole last segment. */
