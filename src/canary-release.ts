@@ -749,7 +749,10 @@ export class CanaryRelease extends Construct {
     const podRuleMessages = this.versionList.flatMap((v, i) => v.workload._needsMeshCheck
       ? this.pods.get(v.name)!.problems().map(m => `versions[${i}].workload: ${m}`)
       : []);
-    return [...this.backend.problemsFor(this.routeKind).map(m => `service: ${m}`), ...podRuleMessages, ...problems.map(describeProblem)];
+    // The release's VirtualService checks the port of a Service of the app (IST0118, route kind), like any destination.
+    const serviceInApp = service !== undefined;
+    const backendMessages = serviceInApp ? [] : this.backend.problemsFor(this.routeKind).map(m => `service: ${m}`);
+    return [...backendMessages, ...podRuleMessages, ...problems.map(describeProblem)];
   }
 
   /** A version's pods: in the Service's namespace, labelled `version: <name>`, carrying the Service selector's labels. */

@@ -7,7 +7,7 @@ import { IIngressGateway, IngressGateway } from './ingress-gateway';
 import { IngressTls, IngressTlsMode } from './ingress-tls';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, expandHost, meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { namespaceOf } from './private/scope';
@@ -242,7 +242,6 @@ export class IngressRoute extends Construct {
   private readonly routeCount = { http: 0, tcp: 0, tls: 0 };
   private readonly backends: Array<{ field: string; backend: ServiceBackend; kind: BackendRouteKind }> = [];
   /** Destinations given by host name (`route`, `mirror`, `ServiceBackend.fromHost`), checked at synth if they are Services of the app. */
-  private readonly hostDestinations: Array<{ field: string; host: string; port?: number; kind: BackendRouteKind }> = [];
   private readonly createdSecrets: Array<{ namespace: string; name: string }> = [];
 
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
@@ -331,9 +330,6 @@ export class IngressRoute extends Construct {
     const vsRoute: HttpRouteOptions = backend ? { ...options, route: [backendDestination(backend)] } : options;
     this.virtualService.addHttpRoute(vsRoute);
     if (backend) this.addBackend(`${field}.backend`, backend, BackendRouteKind.HTTP);
-    this.addHostDestinations(`${field}.route`, route.route, BackendRouteKind.HTTP);
-    if (route.mirror) this.hostDestinations.push({ field: `${field}.mirror`, host: route.mirror.host, port: route.mirror.port, kind: BackendRouteKind.HTTP });
-    this.addHostDestinations(`${field}.mirrors`, route.mirrors, BackendRouteKind.HTTP);
     this.routeCount.http++;
   }
 
@@ -363,7 +359,6 @@ export class IngressRoute extends Construct {
     const vsRoute: TcpRouteOptions = { match, route: route.backend ? [backendDestination(route.backend)] : route.route ?? [] };
     this.virtualService.addTcpRoute(vsRoute);
     if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.TCP);
-    this.addHostDestinations(`${field}.route`, route.route, BackendRouteKind.TCP);
     this.routeCount.tcp++;
   }
 
@@ -378,18 +373,11 @@ export class IngressRoute extends Construct {
     };
     this.virtualService.addTlsRoute(vsRoute);
     if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.TLS);
-    this.addHostDestinations(`${field}.route`, route.route, BackendRouteKind.TLS);
     this.routeCount.tls++;
   }
 
   private addBackend(field: string, backend: ServiceBackend, kind: BackendRouteKind): void {
     this.backends.push({ field, backend, kind });
-    // A host backend (no namespace) may still name a Service of this app, which then gets the Service checks.
-    if (backend.namespace === undefined) this.hostDestinations.push({ field, host: backend.host, port: backend.resolve().port, kind });
-  }
-
-  private addHostDestinations(field: string, destinations: Array<{ host: string; port?: number }> | undefined, kind: BackendRouteKind): void {
-    (destinations ?? []).forEach((d, i) => this.hostDestinations.push({ field: `${field}[${i}]`, host: d.host, port: d.port, kind }));
   }
 
   /** The gateway servers this route needs, on `hosts` (the route's hosts, namespace-qualified on shared gateways). */
@@ -604,38 +592,14 @@ export class IngressRoute extends Construct {
 
   private validateRoute(): string[] {
     const errors: string[] = [];
+    // A backend that is a Service of the app is checked by the VirtualService, like every destination it routes to;
+    // only a host outside the app needs the backend's own word on its protocol.
+    const services = meshObjects(this, 'Service', '');
     for (const { field, backend, kind } of this.backends) {
+      if (services.some(s => `${s.name}.${s.namespace}.svc.cluster.local` === backend.host)) continue;
       errors.push(...backend.problemsFor(kind).map(message => `${field}: ${message}`));
     }
-    errors.push(...this.hostDestinationProblems());
     errors.push(...this.secretConflictProblems().map(describeProblem));
-    return errors;
-  }
-
-  /**
-   * Destinations given by host name that are Services of this app get the ServiceBackend checks of their port (named for
-   * its protocol, IST0118; a protocol the route kind applies to; not reserved), so `route: [{ host }]` is no way around
-   * them. A missing or ambiguous port (IST0112, IST0101) is left to the VirtualService, which reports it for every route.
-   */
-  private hostDestinationProblems(): string[] {
-    if (this.hostDestinations.length === 0) return [];
-    const namespace = this.virtualService.effectiveNamespace;
-    const services = meshObjects(this, 'Service', '');
-    const errors: string[] = [];
-    for (const d of this.hostDestinations) {
-      const fqdn = expandHost(d.host, namespace);
-      const service = services.find(s => `${s.name}.${s.namespace}.svc.cluster.local` === fqdn);
-      if (service === undefined) continue;
-      let backend: ServiceBackend;
-      try {
-        backend = ServiceBackend.fromApiObject(service.apiObject, { port: d.port });
-      } catch {
-        continue; // a port out of range or reserved: the VirtualService and Gateway report it
-      }
-      const resolved = backend.resolve();
-      if (resolved.port === undefined || !resolved.ports.some(p => p.port === resolved.port)) continue;
-      errors.push(...backend.problemsFor(d.kind).map(message => `${d.field}: ${message}`));
-    }
     return errors;
   }
 

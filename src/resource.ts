@@ -1,10 +1,14 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
-import { configError } from './private/errors';
-import { trackValidationPasses } from './private/mesh-model';
+import { configError, describeProblem, Problem } from './private/errors';
+import { addSynthValidation } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+
+const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
+/** Annotations istiod sets itself and its webhook refuses on user objects. */
+const RESERVED_ANNOTATIONS = ['internal.istio.io/webhook-always-reject', 'internal.istio.io/parent-namespace', 'internal.istio.io/parents'];
 
 /**
  * Props every Istio resource takes.
@@ -47,7 +51,6 @@ export abstract class IstioResource extends Construct {
 
   protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
     super(scope, id);
-    trackValidationPasses(this);
     this.kind = kind;
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
@@ -57,6 +60,8 @@ export abstract class IstioResource extends Construct {
       metadata: { ...props.metadata, name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpecWithOverrides() }),
     });
+    // Annotations can be added until synth, so they are checked then.
+    addSynthValidation(this, () => this.annotationProblems().map(describeProblem));
   }
 
   /** The object's metadata, to add labels and annotations. */
@@ -100,6 +105,31 @@ export abstract class IstioResource extends Construct {
    * @internal
    */
   protected abstract _renderSpec(): any;
+
+  /** istiod's metadata rules for every Istio kind: annotations its webhook rejects. */
+  private annotationProblems(): Problem[] {
+    const annotations: { [key: string]: string } = this.apiObject.metadata.toJson().annotations ?? {};
+    const problems: Problem[] = [];
+    if (DRY_RUN_ANNOTATION in annotations && this.kind !== 'AuthorizationPolicy') {
+      problems.push({
+        field: `metadata.annotations["${DRY_RUN_ANNOTATION}"]`,
+        value: annotations[DRY_RUN_ANNOTATION],
+        problem: `is only for AuthorizationPolicy, not ${this.kind}`,
+        fix: 'remove the annotation',
+        symptom: 'the webhook rejects the object',
+      });
+    }
+    for (const key of RESERVED_ANNOTATIONS.filter(k => k in annotations)) {
+      problems.push({
+        field: `metadata.annotations["${key}"]`,
+        value: annotations[key],
+        problem: 'is reserved for istiod\'s own use',
+        fix: 'remove the annotation',
+        symptom: 'the webhook rejects the object',
+      });
+    }
+    return problems;
+  }
 
   private renderSpecWithOverrides(): any {
     const spec = this._renderSpec() ?? {};

@@ -6,6 +6,7 @@ import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, m
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';
 import { gatewayRefProblems, isJwtClaimKey } from './route-match';
+import { BackendRouteKind, ServiceBackend } from './service-backend';
 
 const GROUP = 'networking.istio.io';
 const MESH = 'mesh';
@@ -107,7 +108,7 @@ export class VirtualService extends IstioResource {
     for (const route of props.tcp ?? []) this.addTcpRoute(route);
     for (const route of props.tls ?? []) this.addTlsRoute(route);
 
-    addSynthValidation(this, () => this.validateVirtualService().map(describeProblem));
+    addSynthValidation(this, () => [...this.validateVirtualService().map(describeProblem), ...this.servicePortProtocolProblems()]);
   }
 
   /** The hosts this VirtualService routes (a copy; use `addHost()` to add one). */
@@ -279,6 +280,7 @@ export class VirtualService extends IstioResource {
     problems.push(...unreachableRouteProblems('tls', spec.tls ?? []));
     problems.push(...this.delegateReferenceProblems());
     problems.push(...this.gatewayReferenceProblems());
+    problems.push(...this.unservedHostProblems());
     problems.push(...this.destinationReferenceProblems());
     problems.push(...this.conflictingMeshHostProblems());
     return problems;
@@ -340,6 +342,53 @@ export class VirtualService extends IstioResource {
   }
 
   private gatewayHostProblems(field: string, ref: string, gateway: MeshObject): Problem[] {
+    const { visible, elsewhere } = this.gatewayHosts(gateway);
+    const ours = this._hosts.map(h => expandHost(h, this.effectiveNamespace));
+    if (ours.some(h => visible.some(g => hostsOverlap(g, h)))) return [];
+    const hidden = elsewhere.filter(e => ours.some(h => hostsOverlap(e.slice(e.indexOf('/') + 1), h)));
+    return [{
+      field,
+      value: ref,
+      problem: `binds hosts ${JSON.stringify(this._hosts)}, none of which Gateway ${gateway.namespace}/${gateway.name} serves to namespace `
+        + `"${this.effectiveNamespace}" (its servers accept ${JSON.stringify(visible)}`
+        + (hidden.length > 0 ? `; ${JSON.stringify(hidden)} only for other namespaces)` : ')'),
+      fix: 'add one of these hosts to the Gateway\'s servers (or "<this namespace>/<host>"), or change the VirtualService hosts',
+      symptom: 'requests to these hosts get 404 NR route_not_found at the gateway (IST0132)',
+    }];
+  }
+
+  /**
+   * A VirtualService bound only to gateways the app defines, some of whose hosts no gateway serves: those hosts are
+   * dead configuration. (When none is served, `gatewayHostProblems` reports it per gateway.)
+   */
+  private unservedHostProblems(): Problem[] {
+    if (isMeshBound(this._gateways)) return [];
+    const all = meshObjects(this, 'Gateway', GROUP);
+    const bound = this._gateways.map(ref => {
+      const [ns, name] = ref.includes('/') ? ref.split('/') : [this.effectiveNamespace, ref];
+      return all.find(g => g.namespace === ns && g.name === name);
+    });
+    if (bound.some(g => g === undefined)) return []; // a gateway from outside the app may serve the rest
+    const visible = bound.flatMap(g => this.gatewayHosts(g!).visible);
+    const served = (h: string) => visible.some(g => hostsOverlap(g, expandHost(h, this.effectiveNamespace)));
+    if (!this._hosts.some(served)) return [];
+    const problems: Problem[] = [];
+    this._hosts.forEach((h, i) => {
+      if (served(h)) return;
+      problems.push({
+        field: `hosts[${i}]`,
+        value: h,
+        problem: `is served by none of the gateways ${JSON.stringify(this._gateways)} to namespace "${this.effectiveNamespace}" `
+          + `(they accept ${JSON.stringify(visible)})`,
+        fix: 'add the host to a server of one of these Gateways (or "<this namespace>/<host>"), or remove it from the VirtualService',
+        symptom: `requests for ${h} get 404 NR route_not_found at the gateway (IST0132)`,
+      });
+    });
+    return problems;
+  }
+
+  /** The hosts of a Gateway's servers that this VirtualService's namespace may bind, and those only for other namespaces. */
+  private gatewayHosts(gateway: MeshObject): { visible: string[]; elsewhere: string[] } {
     const visible: string[] = [];
     const elsewhere: string[] = [];
     for (const server of gateway.manifest.spec?.servers ?? []) {
@@ -358,18 +407,7 @@ export class VirtualService extends IstioResource {
         }
       }
     }
-    const ours = this._hosts.map(h => expandHost(h, this.effectiveNamespace));
-    if (ours.some(h => visible.some(g => hostsOverlap(g, h)))) return [];
-    const hidden = elsewhere.filter(e => ours.some(h => hostsOverlap(e.slice(e.indexOf('/') + 1), h)));
-    return [{
-      field,
-      value: ref,
-      problem: `binds hosts ${JSON.stringify(this._hosts)}, none of which Gateway ${gateway.namespace}/${gateway.name} serves to namespace `
-        + `"${this.effectiveNamespace}" (its servers accept ${JSON.stringify(visible)}`
-        + (hidden.length > 0 ? `; ${JSON.stringify(hidden)} only for other namespaces)` : ')'),
-      fix: 'add one of these hosts to the Gateway\'s servers (or "<this namespace>/<host>"), or change the VirtualService hosts',
-      symptom: 'requests to these hosts get 404 NR route_not_found at the gateway (IST0132)',
-    }];
+    return { visible, elsewhere };
   }
 
   /** IST0101 (subset), IST0112 and IST0101 (host:port): destinations against DestinationRules, Services and ServiceEntries. */
@@ -452,15 +490,36 @@ export class VirtualService extends IstioResource {
   }
 
   /** Every destination of every route and mirror, with the field path to report. */
-  private destinations(): Array<{ field: string; host: string; subset?: string; port?: number }> {
-    const result: Array<{ field: string; host: string; subset?: string; port?: number }> = [];
+  /**
+   * Destinations that are Services of the app get Istio's rules for the chosen port (named for its protocol, IST0118;
+   * a protocol the route kind applies to; not a proxy port), the same rules as a ServiceBackend handed to a pattern
+   * construct, so a route by host name is no way around them. A missing or ambiguous port is reported above.
+   */
+  private servicePortProtocolProblems(): string[] {
+    const ns = this.effectiveNamespace;
+    const services = meshObjects(this, 'Service', '');
+    const messages: string[] = [];
+    for (const d of this.destinations()) {
+      const service = serviceOf(expandHost(d.host, ns), services);
+      if (service === undefined) continue;
+      const ports = ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port));
+      const port = d.port ?? (ports.length === 1 ? ports[0] : undefined);
+      if (port === undefined || !ports.includes(port)) continue;
+      messages.push(...ServiceBackend.fromApiObject(service.apiObject, { port }).problemsFor(d.kind).map(m => `${d.field}: ${m}`));
+    }
+    return messages;
+  }
+
+  private destinations(): Array<{ field: string; host: string; subset?: string; port?: number; kind: BackendRouteKind }> {
+    const result: Array<{ field: string; host: string; subset?: string; port?: number; kind: BackendRouteKind }> = [];
+    const http = BackendRouteKind.HTTP;
     this.http.forEach((r, i) => {
-      (r.route ?? []).forEach((d, j) => result.push({ ...d, field: `http[${i}].route[${j}].destination` }));
-      if (r.mirror) result.push({ ...r.mirror, field: `http[${i}].mirror` });
-      (r.mirrors ?? []).forEach((m, k) => result.push({ ...m, field: `http[${i}].mirrors[${k}].destination` }));
+      (r.route ?? []).forEach((d, j) => result.push({ ...d, field: `http[${i}].route[${j}].destination`, kind: http }));
+      if (r.mirror) result.push({ ...r.mirror, field: `http[${i}].mirror`, kind: http });
+      (r.mirrors ?? []).forEach((m, k) => result.push({ ...m, field: `http[${i}].mirrors[${k}].destination`, kind: http }));
     });
-    this.tcp.forEach((r, i) => r.route.forEach((d, j) => result.push({ ...d, field: `tcp[${i}].route[${j}].destination` })));
-    this.tls.forEach((r, i) => r.route.forEach((d, j) => result.push({ ...d, field: `tls[${i}].route[${j}].destination` })));
+    this.tcp.forEach((r, i) => r.route.forEach((d, j) => result.push({ ...d, field: `tcp[${i}].route[${j}].destination`, kind: BackendRouteKind.TCP })));
+    this.tls.forEach((r, i) => r.route.forEach((d, j) => result.push({ ...d, field: `tls[${i}].route[${j}].destination`, kind: BackendRouteKind.TLS })));
     return result;
   }
 }
@@ -510,14 +569,17 @@ function namespacesIntersect(a: '*' | Set<string>, b: '*' | Set<string>): boolea
 }
 
 /** The ports of the Service or visible ServiceEntry a destination FQDN resolves to, if the app defines it. */
+/** The Kubernetes Service of the app that `fqdn` (`name.namespace.svc.cluster.local`) names, if any. */
+function serviceOf(fqdn: string, services: MeshObject[]): MeshObject | undefined {
+  const svc = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
+  return svc ? services.find(s => s.name === svc[1] && s.namespace === svc[2]) : undefined;
+}
+
 function resolvePorts(fqdn: string, vsNamespace: string, services: MeshObject[], serviceEntries: MeshObject[]):
 { what: string; ports: number[] } | undefined {
-  const svc = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
-  if (svc) {
-    const service = services.find(s => s.name === svc[1] && s.namespace === svc[2]);
-    if (service) {
-      return { what: `Service ${service.namespace}/${service.name}`, ports: ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port)) };
-    }
+  const service = serviceOf(fqdn, services);
+  if (service) {
+    return { what: `Service ${service.namespace}/${service.name}`, ports: ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port)) };
   }
   for (const se of serviceEntries) {
     const spec = se.manifest.spec ?? {};

@@ -850,7 +850,7 @@ describe('errors', () => {
     reviews({ port: undefined, service: ServiceBackend.fromMeshService(svc) }, chart)();
 
     // THEN
-    expect(() => synth(chart)).toThrow(/\[bookinfo\/Reviews\] service: Service bookinfo\/reviews spec\.ports\[0\] protocol: is not one a http route applies to/);
+    expect(() => synth(chart)).toThrow(/\[bookinfo\/Reviews\/VirtualService\] http\[0\]\.route\[0\]\.destination: Service bookinfo\/reviews spec\.ports\[0\] protocol: is not one a http route applies to/);
   });
 
   test('a handed-in Service in another namespace', () => {

@@ -428,7 +428,7 @@ describe('synth-time errors', () => {
     const web = new MeshService(chart, 'Frontend', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.GRPC }] });
     new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ backend: ServiceBackend.fromMeshService(web) }] });
     expect(() => synth(chart))
-      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.backend: backend frontend\.shop\.svc\.cluster\.local port: must be chosen: .*\(IST0112\)\. Fix: pass \{ port: 8080 \}/);
+      .toThrow(/\[shop\/Shop\/VirtualService\] http\[0\]\.route\[0\]\.destination\.port: is not set, but Service shop\/frontend has 2 ports \(8080, 9090\)\. Fix: set port to the one to route to.*\(IST0112\)/);
   });
 
   test('the backend port is not on the Service', () => {
@@ -436,7 +436,7 @@ describe('synth-time errors', () => {
     const web = frontend(chart);
     new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ backend: ServiceBackend.fromMeshService(web, { port: 80 }) }] });
     expect(() => synth(chart))
-      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.backend: backend frontend\.shop\.svc\.cluster\.local port: is not a port of Service shop\/frontend .*\(got 80\)\. Fix: choose one of its ports/);
+      .toThrow(/\[shop\/Shop\/VirtualService\] http\[0\]\.route\[0\]\.destination\.port\.number: is not a port of Service shop\/frontend \(ports: 8080\) \(got 80\)\. Fix: use one of 8080/);
   });
 
   test('the backend port is not protocol-named (IST0118)', () => {
@@ -444,7 +444,7 @@ describe('synth-time errors', () => {
     const web = new plus.Service(chart, 'Web', { metadata: { name: 'web' }, ports: [{ port: 8080, name: 'web' }] });
     new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ backend: ServiceBackend.fromService(web) }] });
     expect(() => synth(chart))
-      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.backend: Service shop\/web spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "web"\)\. Fix: name the port/);
+      .toThrow(/\[shop\/Shop\/VirtualService\] http\[0\]\.route\[0\]\.destination: Service shop\/web spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "web"\)\. Fix: name the port/);
   });
 
   test('a route destination given by host name that is a Service of the app with an unnamed port (IST0118)', () => {
@@ -452,7 +452,7 @@ describe('synth-time errors', () => {
     new plus.Service(chart, 'Web', { metadata: { name: 'web' }, ports: [{ port: 8080 }] });
     new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ route: [{ host: 'web', port: 8080 }] }] });
     expect(() => synth(chart))
-      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.route\[0\]: Service shop\/web spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "<unnamed>"\)\. Fix: name the port "<protocol>\[-<suffix>\]".*\(IST0118\)/);
+      .toThrow(/\[shop\/Shop\/VirtualService\] http\[0\]\.route\[0\]\.destination: Service shop\/web spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "<unnamed>"\)\. Fix: name the port "<protocol>\[-<suffix>\]".*\(IST0118\)/);
   });
 
   test('a host backend that is a Service of the app whose port is not one the route kind applies to', () => {
@@ -463,7 +463,7 @@ describe('synth-time errors', () => {
       httpRoutes: [{ backend: ServiceBackend.fromHost('redis.shop.svc.cluster.local', 6379, Protocol.HTTP) }],
     });
     expect(() => synth(chart))
-      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.backend: Service shop\/redis spec\.ports\[0\] protocol: is not one a http route applies to .*\(got "REDIS"\)\. Fix: use a tcp route for this port/);
+      .toThrow(/\[shop\/Shop\/VirtualService\] http\[0\]\.route\[0\]\.destination: Service shop\/redis spec\.ports\[0\] protocol: is not one a http route applies to .*\(got "REDIS"\)\. Fix: use a tcp route for this port/);
   });
 
   test('the backend protocol is not one the route kind applies to', () => {
@@ -471,7 +471,7 @@ describe('synth-time errors', () => {
     const mongo = new MeshService(chart, 'Mongodb', { ports: [{ port: 27017, protocol: Protocol.MONGO }] });
     new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ backend: ServiceBackend.fromMeshService(mongo) }] });
     expect(() => synth(chart))
-      .toThrow(/\[shop\/Shop\] httpRoutes\[0\]\.backend: Service shop\/mongodb spec\.ports\[0\] protocol: is not one a http route applies to .*\(got "MONGO"\)\. Fix: use a tcp route for this port/);
+      .toThrow(/\[shop\/Shop\/VirtualService\] http\[0\]\.route\[0\]\.destination: Service shop\/mongodb spec\.ports\[0\] protocol: is not one a http route applies to .*\(got "MONGO"\)\. Fix: use a tcp route for this port/);
   });
 
   test('a referenced gateway of the app that does not serve the route\'s hosts (IST0132, reported by VirtualService)', () => {

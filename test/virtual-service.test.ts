@@ -811,6 +811,18 @@ describe('synth-time errors', () => {
       .toThrow(/gateways\[0\]: binds hosts \["api\.example\.com"\], none of which Gateway istio-system\/public-gateway serves to namespace "bookinfo".*"other\/api\.example\.com"\] only for other namespaces.*Fix: add one of these hosts to the Gateway's servers.*404 NR route_not_found/);
   });
 
+  test('IST0132: one host of a gateway-only VirtualService that none of its gateways serves', () => {
+    const chart = bookinfoChart();
+    gateway(chart, 'PublicGateway', 'public-gateway', 'istio-system', [{ hosts: ['shop.example.com'] }]);
+    new VirtualService(chart, 'Shop', {
+      hosts: ['shop.example.com', 'api.example.com'],
+      gateways: ['istio-system/public-gateway'],
+      http: [{ route: [{ host: 'shop' }] }],
+    });
+    expect(() => synth(chart))
+      .toThrow(/\[bookinfo\/Shop\] hosts\[1\]: is served by none of the gateways \["istio-system\/public-gateway"\] to namespace "bookinfo" \(they accept \["shop\.example\.com"\]\) \(got "api\.example\.com"\)\. Fix: add the host to a server of one of these Gateways.*404 NR route_not_found/);
+  });
+
   test('IST0101: a subset without any DestinationRule for the host', () => {
     const chart = bookinfoChart();
     destinationRule(chart, 'ratings', 'ratings', ['v1']);
@@ -834,6 +846,22 @@ describe('synth-time errors', () => {
     new VirtualService(chart, 'Reviews', { hosts: ['reviews'], http: [{ route: TO_REVIEWS }] });
     expect(() => synth(chart))
       .toThrow(/http\[0\]\.route\[0\]\.destination\.port: is not set, but Service bookinfo\/reviews has 2 ports \(9080, 9443\).*Fix: set port to the one to route to: one of 9080, 9443.*IST0112/);
+  });
+
+  test('IST0118: a destination Service port whose protocol Istio cannot tell', () => {
+    const chart = bookinfoChart();
+    service(chart, 'reviews', [{ port: 9080, name: 'web' }]);
+    new VirtualService(chart, 'Reviews', { hosts: ['reviews'], http: [{ route: TO_REVIEWS }] });
+    expect(() => synth(chart))
+      .toThrow(/\[bookinfo\/Reviews\] http\[0\]\.route\[0\]\.destination: Service bookinfo\/reviews spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "web"\)\. Fix: name the port "<protocol>\[-<suffix>\]".*IST0118/);
+  });
+
+  test('a TCP route to a Service port named for HTTP', () => {
+    const chart = bookinfoChart();
+    service(chart, 'reviews', [{ port: 9080, name: 'http' }]);
+    new VirtualService(chart, 'Reviews', { hosts: ['reviews'], tcp: [{ route: [{ host: 'reviews', port: 9080 }] }] });
+    expect(() => synth(chart))
+      .toThrow(/\[bookinfo\/Reviews\] tcp\[0\]\.route\[0\]\.destination: Service bookinfo\/reviews spec\.ports\[0\] protocol: is not one a tcp route applies to .*\(got "HTTP"\)\. Fix: use a http route for this port/);
   });
 
   test('IST0101 host:port: a port the ServiceEntry does not have', () => {
