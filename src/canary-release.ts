@@ -9,7 +9,7 @@ import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
 import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, expandHost, hostsOverlap, meshObjects } from './private/mesh-model';
+import { addSynthValidation, expandHost, hostsOverlap, meshObjects, serviceNamed } from './private/mesh-model';
 import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { percentProblem } from './private/rules';
@@ -731,7 +731,7 @@ export class CanaryRelease extends Construct {
   /** What only the synthesized app can tell: the Service reaches every version, and nothing bypasses the split. */
   private validateRelease(): string[] {
     const problems: Problem[] = [];
-    const service = meshObjects(this, 'Service', '').find(s => `${s.name}.${s.namespace}.svc.cluster.local` === this.backend.host);
+    const service = serviceNamed(this.backend.host, meshObjects(this, 'Service', ''));
     const selector: { [key: string]: string } = service?.manifest.spec?.selector ?? {};
     if (VERSION_LABEL in selector) {
       problems.push({

@@ -7,7 +7,7 @@ import { IIngressGateway, IngressGateway } from './ingress-gateway';
 import { IngressTls, IngressTlsMode } from './ingress-tls';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, meshObjects } from './private/mesh-model';
+import { addSynthValidation, meshObjects, serviceNamed } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { namespaceOf } from './private/scope';
@@ -596,7 +596,7 @@ export class IngressRoute extends Construct {
     // only a host outside the app needs the backend's own word on its protocol.
     const services = meshObjects(this, 'Service', '');
     for (const { field, backend, kind } of this.backends) {
-      if (services.some(s => `${s.name}.${s.namespace}.svc.cluster.local` === backend.host)) continue;
+      if (serviceNamed(backend.host, services)) continue;
       errors.push(...backend.problemsFor(kind).map(message => `${field}: ${message}`));
     }
     errors.push(...this.secretConflictProblems().map(describeProblem));

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-route';
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects } from './private/mesh-model';
+import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects, serviceNamed } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';
 import { gatewayRefProblems, isJwtClaimKey } from './route-match';
@@ -500,7 +500,7 @@ export class VirtualService extends IstioResource {
     const services = meshObjects(this, 'Service', '');
     const messages: string[] = [];
     for (const d of this.destinations()) {
-      const service = serviceOf(expandHost(d.host, ns), services);
+      const service = serviceNamed(expandHost(d.host, ns), services);
       if (service === undefined) continue;
       const ports = ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port));
       const port = d.port ?? (ports.length === 1 ? ports[0] : undefined);
@@ -569,15 +569,9 @@ function namespacesIntersect(a: '*' | Set<string>, b: '*' | Set<string>): boolea
 }
 
 /** The ports of the Service or visible ServiceEntry a destination FQDN resolves to, if the app defines it. */
-/** The Kubernetes Service of the app that `fqdn` (`name.namespace.svc.cluster.local`) names, if any. */
-function serviceOf(fqdn: string, services: MeshObject[]): MeshObject | undefined {
-  const svc = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
-  return svc ? services.find(s => s.name === svc[1] && s.namespace === svc[2]) : undefined;
-}
-
 function resolvePorts(fqdn: string, vsNamespace: string, services: MeshObject[], serviceEntries: MeshObject[]):
 { what: string; ports: number[] } | undefined {
-  const service = serviceOf(fqdn, services);
+  const service = serviceNamed(fqdn, services);
   if (service) {
     return { what: `Service ${service.namespace}/${service.name}`, ports: ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port)) };
   }

@@ -158,6 +158,12 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** The Kubernetes Service among `services` that a cluster-local host (`name.namespace.svc.cluster.local`) names. */
+export function serviceNamed(fqdn: string, services: MeshObject[]): MeshObject | undefined {
+  const parts = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
+  return parts ? services.find(s => s.name === parts[1] && s.namespace === parts[2]) : undefined;
+}
+
 /** Istio's short-name expansion: `reviews` in namespace `prod` is `reviews.prod.svc.cluster.local`. */
 export function expandHost(host: string, namespace: string): string {
   if (host === '*' || host.includes('.')) return host;
