@@ -1,8 +1,8 @@
 import { ApiObject, App } from 'cdk8s';
-
-const SYNTH_SESSION = Symbol.for('cdk8s-istio.synthSession');
 import { IConstruct } from 'constructs';
 import { DEFAULT_NAMESPACE } from './scope';
+
+const SYNTH_SESSION = Symbol.for('cdk8s-istio.synthSession');
 
 /**
  * One Kubernetes or Istio object of the app, as it will be synthesized. Cross-resource rules read these, so they
@@ -45,9 +45,9 @@ export function meshObjects(scope: IConstruct, kind: string, group?: string): Me
  * Makes `meshObjects` render each object once per validation pass of the app `root` belongs to. cdk8s validates
  * constructs in pre-order, so a validation on the root runs first in every pass (`cdk8s synth`, `App.synthYaml`,
  * `Testing.synth`) and starts a fresh cache for it; nothing changes the app while its validations run.
- * Every Istio resource calls this, so the hook is in place before the first pass.
+ * `addSynthValidation` calls this, so the hook is in place before the first pass that could use the cache.
  */
-export function trackValidationPasses(scope: IConstruct): void {
+function trackValidationPasses(scope: IConstruct): void {
   const root = scope.node.root;
   if (trackedRoots.has(root)) return;
   trackedRoots.add(root);
