@@ -60,9 +60,33 @@ export function sharedDir(): string {
   return fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, '..', 'shared');
 }
 
-/** Whether the shared reference directory exists (when it does not, conformance checks are skipped). */
+/**
+ * Whether the shared reference directory exists. When it does not, conformance checks are skipped with a notice,
+ * except under CI (`CI=true`), where a missing directory is an error: CI must never pass without the checks.
+ */
 export function sharedAvailable(): boolean {
-  return fs.existsSync(sharedDir());
+  return referenceAvailable(sharedDir(), 'conformance checks');
+}
+
+/** Whether this run is CI: `CI` set to anything but empty, `false` or `0` (the convention CI providers follow). */
+export function isCi(): boolean {
+  const value = process.env.CI;
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
+/**
+ * Whether the reference directory `dir` exists; under CI, throws when it does not (see `sharedAvailable`).
+ *
+ * @param dir the directory the tests read
+ * @param what the tests that need it, for the error
+ */
+export function referenceAvailable(dir: string, what: string): boolean {
+  if (fs.existsSync(dir)) return true;
+  if (isCi()) {
+    throw new Error(`${what} cannot run: ${dir} not found, and CI=true makes that an error instead of a skip `
+      + '(provide ../shared or set CDK8S_ISTIO_SHARED)');
+  }
+  return false;
 }
 
 /** Where time went in this test file (for the overhead report), in milliseconds. */

@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { firstTimeInProcess, sharedDir } from './conformance';
+import { firstTimeInProcess, referenceAvailable, sharedDir } from './conformance';
 
 /** The directory Istio's samples are read from. */
 function samplesDir(): string {
@@ -20,12 +20,13 @@ function samplesDir(): string {
 
 /**
  * Whether Istio's samples can be read. When they cannot, prints one notice per process naming what is skipped,
- * so a machine without `../shared` still passes the suite and says why some tests did not run.
+ * so a machine without `../shared` still passes the suite and says why some tests did not run. Under CI
+ * (`CI=true`) a missing samples directory throws instead (see `referenceAvailable`).
  *
  * @param what the tests that depend on the samples, for the notice (e.g. "Bookinfo sample equality tests")
  */
 export function samplesAvailable(what: string): boolean {
-  const available = fs.existsSync(samplesDir());
+  const available = referenceAvailable(samplesDir(), what);
   if (!available && firstTimeInProcess(`samples-missing:${what}`)) {
     process.stderr.write(`${what} skipped: Istio samples not found (looked in ${samplesDir()}; set CDK8S_ISTIO_SHARED)\n`);
   }
