@@ -26,8 +26,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.0',
     '@marcbachmann/cel-js@^8.0.0',
     'yaml@^2.5.0',
-    // schemas of the Kubernetes kinds we emit (Service, Deployment, Namespace, Secret), for conformance tests
-    'kubernetes-models@^5.1.0',
+    // schemas of the Kubernetes kinds we emit (Service, Deployment, Namespace, Secret), for conformance tests;
+    // 5.x declares node >=22 (EBADENGINE on Node 20, which the engines below support), 4.5 declares >=14
+    'kubernetes-models@^4.5.1',
+    // the engines test checks the lockfile's engines ranges against the supported Node versions
+    'semver@^7.6.0',
+    '@types/semver@^7.5.0',
     // examples import 'cdk8s-istio' exactly as users do; in this repo that name maps to src/
     'tsconfig-paths@^4.2.0',
     // Node 20 is the runtime here; projen's default tag for TypeScript 5.9 does not exist
@@ -62,6 +66,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'build-tools', 'projenrc', 'examples'],
   },
 });
+
+// Supported Node versions: the lines the toolchain's dependencies declare (eslint-visitor-keys: 22.0-22.12 lack
+// APIs it uses); test/ecosystem-engines.test.ts checks the lockfile against them.
+project.package.addEngine('node', '^20.19.0 || ^22.13.0 || >=24');
 
 // `npm ci` (npm 11) rejects a lockfile that depends on unrs-resolver: its per-platform optional
 // bindings are missing from the lockfile. So stay on the eslint resolver and jest versions that

@@ -1,9 +1,11 @@
+// The package root is the jsii API and nothing else (test/ecosystem-surface.test.ts compares it with the assembly).
+// Modules that also hold internal rendering/rule helpers (used by other modules) export their API types by name.
 export * from './api-version';
 export * from './protocol';
 export * from './resource';
 export * from './service-entry';
 export * from './sidecar';
-export * from './workload-target';
+export { PolicyTargetReference, PolicyTargetReferenceOptions, PolicyTargetingProps } from './workload-target';
 export * from './peer-authentication';
 export * from './authorization-policy';
 export * from './request-authentication';
@@ -14,14 +16,14 @@ export * from './gateway';
 export * from './destination-rule';
 export * from './traffic-policy';
 export * from './string-match';
-export * from './route-match';
-export * from './route-destination';
-export * from './http-headers';
-export * from './http-retry';
-export * from './http-fault';
-export * from './cors-policy';
-export * from './http-route';
-export * from './l4-route';
+export { HttpMatch, TcpMatch, TlsMatch } from './route-match';
+export { HttpMirror, HttpRouteDestination, RouteDestination } from './route-destination';
+export { HeaderOperations, HttpHeaders } from './http-headers';
+export { HttpRetry, RetryOn } from './http-retry';
+export { FaultAbort, FaultDelay, GrpcStatus, HttpFault } from './http-fault';
+export { CorsMethod, CorsPolicy } from './cors-policy';
+export { HttpDelegate, HttpDirectResponse, HttpRedirect, HttpRewrite, HttpRouteOptions, RedirectPortSelection, RedirectScheme, RegexRewrite } from './http-route';
+export { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 export * from './virtual-service';
 export * from './egress-through-gateway';
 export * from './mesh-namespace';
