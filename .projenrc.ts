@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, release } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-istio',
@@ -38,9 +38,30 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
   ],
 
+  // Every jsii language. Nothing is published from here: `.ci/run` generates each target's code with
+  // `jsii-pacmak --code-only` (PyPI, Maven Central, NuGet and the Go proxy are not reachable from CI).
+  publishToPypi: { distName: 'cdk8s-istio', module: 'cdk8s_istio' },
+  publishToMaven: {
+    javaPackage: 'dev.cdk8s_istio',
+    mavenGroupId: 'dev.cdk8s-istio',
+    mavenArtifactId: 'cdk8s-istio',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sIstio', packageId: 'Cdk8sIstio' },
+  publishToGo: { moduleName: 'github.com/cdk8s-istio/cdk8s-istio-go' },
+
   // This project lives outside GitHub's automation; `.ci/run` is the CI entry point.
   github: false,
-  release: false,
+  // Releases are manual and local: `npx projen release` bumps the version from the conventional commits since the
+  // last tag (0.x while the API may break), writes CHANGELOG.md, builds every language's package into dist/ and
+  // tags. Publishing stays with the maintainer (push the tag, upload dist/ with publib).
+  release: true,
+  majorVersion: 0,
+  // 13.x depends on conventional-changelog packages that want node >=22 (EBADENGINE on the supported Node 20)
+  bumpPackage: 'commit-and-tag-version@^12',
+  releaseTrigger: release.ReleaseTrigger.manual({
+    changelogPath: 'CHANGELOG.md',
+    gitPushCommand: 'echo "Release committed and tagged locally; push with: git push --follow-tags origin main"',
+  }),
   sampleCode: false,
   integrationTestAutoDiscover: false,
 
@@ -87,6 +108,16 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolv
 project.gitignore.exclude('/test/.generated/');
 
 project.npmignore?.exclude('/examples/', '/.ci/', '/.ci-work/', '/scripts/');
+
+// Every doc sample (README and @example) compiles and is translated for each language's docs: rosetta writes the
+// translations to .jsii.tabl.json, which jsii-pacmak reads (samples inherited by a subclass are translated live).
+// The fixture that puts short @example statements in context is rosetta/default.ts-fixture.
+project.postCompileTask.exec('jsii-rosetta extract --compile --fail');
+project.gitignore.exclude('/.jsii.tabl.json');
+project.npmignore?.exclude('/rosetta/');
+for (const language of ['java', 'python', 'dotnet', 'go']) {
+  project.tasks.tryFind(`package:${language}`)?.reset(`jsii-pacmak -v --target ${language} --rosetta-unknown-snippets=translate`);
+}
 
 // Synthesize every example with the cdk8s CLI, the way a user runs `cdk8s synth`.
 project.addTask('synth', {

@@ -53,7 +53,11 @@ export interface IngressGatewayProps {
  *
  * @example
  * const publicGateway = new IngressGateway(chart, 'PublicGateway');
- * new IngressRoute(chart, 'Shop', { gateway: publicGateway, hosts: ['shop.example.com'], httpRoutes: [...] });
+ * new IngressRoute(chart, 'Shop', {
+ *   gateway: publicGateway,
+ *   hosts: ['shop.example.com'],
+ *   httpRoutes: [{ backend: ServiceBackend.fromMeshService(frontend) }],
+ * });
  */
 export class IngressGateway extends Construct implements IIngressGateway {
   /** The namespace Istio's default ingress gateway runs in. */

@@ -318,7 +318,8 @@ export interface MeshNamespaceProps {
  *
  * @example
  * const ns = new MeshNamespace(chart, 'IstioInAction', { name: 'istioinaction' });
- * new MeshDeployment(ns, 'Webapp', { app: 'webapp', version: 'v1', containers: [...] }); // lands in istioinaction
+ * // lands in istioinaction
+ * new MeshDeployment(ns, 'Webapp', { app: 'webapp', version: 'v1', containers: [{ image: 'istioinaction/webapp:latest' }] });
  */
 export class MeshNamespace extends Construct {
   /** The namespace's name. */
