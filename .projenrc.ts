@@ -20,6 +20,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
   devDeps: [
+    // the current cdk8s-plus line (what `cdk8s init` scaffolds): tests pass its objects to the library, which
+    // accepts any line's (test/ecosystem-plus.test.ts)
+    'cdk8s-plus-33@^2.5.57',
     // the CLI the README's synth command and the examples use
     'cdk8s-cli@^2.207.0',
     // CRD-schema and CEL conformance of every synthesized object (test helper only)

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DestinationRule } from './destination-rule';
 import { HttpFault, httpFaultProblems } from './http-fault';
 import { HttpRetry, httpRetryProblems } from './http-retry';
@@ -80,10 +80,12 @@ export class CanaryWorkload {
   }
 
   /**
-   * An existing cdk8s-plus Deployment (or MeshDeployment). Its pods must carry the label `version: <version name>`
-   * and every label the release's Service selects on (`app`).
+   * An existing Deployment from any cdk8s-plus line (cdk8s-plus-27, cdk8s-plus-33, ...) or a MeshDeployment. Its
+   * pods must carry the label `version: <version name>` and every label the release's Service selects on (`app`).
+   *
+   * @param deployment the Deployment construct (its ApiObject is found with `ApiObject.of()`)
    */
-  public static fromDeployment(deployment: plus.Deployment): CanaryWorkload {
+  public static fromDeployment(deployment: IConstruct): CanaryWorkload {
     // A MeshDeployment checks its pods against Istio's rules itself; any other Deployment is checked by the release.
     return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment));
   }

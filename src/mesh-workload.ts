@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { apiObjectOf } from './private/api-object';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, renderManifest } from './private/mesh-model';
 import {
@@ -173,9 +174,14 @@ export interface ResolvedMeshWorkload {
  * the same rules as MeshDeployment, on the object as it will be synthesized.
  */
 export class MeshWorkload {
-  /** A cdk8s-plus workload or Pod, including MeshDeployment and MeshStatefulSet. */
-  public static fromWorkload(workload: plus.AbstractPod): MeshWorkload {
-    return new MeshWorkload(ApiObject.of(workload));
+  /**
+   * A workload or Pod from any cdk8s-plus line (cdk8s-plus-27, cdk8s-plus-33, ...), including MeshDeployment and
+   * MeshStatefulSet, or a workload ApiObject.
+   *
+   * @param workload the workload construct (its ApiObject is found with `ApiObject.of()`)
+   */
+  public static fromWorkload(workload: IConstruct): MeshWorkload {
+    return MeshWorkload.fromApiObject(apiObjectOf(workload, 'a workload (Deployment, StatefulSet, DaemonSet, Job, Pod, ...)'));
   }
 
   /** A workload ApiObject (e.g. imported with `cdk8s import` or `Include`). */

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import * as plus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
+import { apiObjectOf } from './private/api-object';
 import { configError, describeProblem, Problem } from './private/errors';
 import { renderManifest } from './private/mesh-model';
 import { Finding, portNamingFix, reservedPortFinding, servicePortProtocol, undeterminedProtocolFinding, WirePort } from './private/mesh-rules';
@@ -84,9 +84,15 @@ export class ServiceBackend {
     return ServiceBackend.ofService(service.apiObject, options);
   }
 
-  /** A cdk8s-plus Service (e.g. from `Deployment.exposeViaService()`). */
-  public static fromService(service: plus.Service, options: ServiceBackendOptions = {}): ServiceBackend {
-    return ServiceBackend.ofService(ApiObject.of(service), options);
+  /**
+   * A Service from any cdk8s-plus line (cdk8s-plus-27, cdk8s-plus-33, ...), e.g. from `Deployment.exposeViaService()`,
+   * or a Service ApiObject.
+   *
+   * @param service the Service construct (its ApiObject is found with `ApiObject.of()`)
+   * @param options the port to route to
+   */
+  public static fromService(service: IConstruct, options: ServiceBackendOptions = {}): ServiceBackend {
+    return ServiceBackend.fromApiObject(apiObjectOf(service, 'a Service'), options);
   }
 
   /** A core v1 Service ApiObject (e.g. imported with `cdk8s import` or `Include`). */
