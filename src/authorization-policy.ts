@@ -439,9 +439,13 @@ export class AuthorizationPolicy extends IstioResource {
     return this._rules.map(copyRule);
   }
 
-  /** Attaches the policy to a Gateway, GatewayClass, Service or ServiceEntry. */
-  public addTargetRef(ref: PolicyTargetReference): void {
-    this.targets.add(ref);
+  /**
+   * Attaches the policy to a Gateway, GatewayClass, Service or ServiceEntry.
+   *
+   * @param targetRef the object the policy applies to
+   */
+  public addTargetRef(targetRef: PolicyTargetReference): void {
+    this.targets.add(targetRef);
   }
 
   /** Adds a rule; see `AuthorizationRules` for the common ones. */

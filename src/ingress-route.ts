@@ -622,7 +622,7 @@ export class IngressRoute extends Construct {
           field: 'tls.credential',
           value: `${namespace}/${name}`,
           problem: `is a Secret this route creates, and ${producers.join(', ')} also produces it`,
-          fix: `give each route its own secretName, or create the Secret once and use TlsCredential.fromSecret("${name}", "${namespace}") elsewhere`,
+          fix: `give each route its own secretName, or create the Secret once and use TlsCredential.fromSecret("${name}") elsewhere`,
           symptom: 'the producers overwrite each other and the gateway serves whichever certificate was written last',
         });
       }

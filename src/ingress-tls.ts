@@ -6,7 +6,7 @@ import { Certificate, CertificateIssuer } from './certificate';
 import { TlsProtocolVersion } from './gateway';
 import { Problem, throwIfProblems } from './private/errors';
 import { hostCovers } from './private/mesh-model';
-import { k8sLabelNameProblem, objectNameProblem } from './private/rules';
+import { objectNameProblem } from './private/rules';
 import { markPlacedElsewhere } from './private/scope';
 
 /**
@@ -103,14 +103,14 @@ export class TlsCredential {
   }
 
   /**
-   * A Secret that exists already (made by another tool, or elsewhere in the app). It must be in the gateway
-   * workload's namespace, and hold `tls.crt` and `tls.key` (plus `ca.crt`, or a `<name>-cacert` companion, for MUTUAL).
+   * A Secret that exists already (made by another tool, or elsewhere in the app), holding `tls.crt` and `tls.key`
+   * (plus `ca.crt`, or a `<name>-cacert` companion, for MUTUAL). Istio reads it in the gateway workload's namespace
+   * (e.g. `istio-system`), whatever the namespace of the Gateway object or of the route, so that is where it must be.
    *
    * @param name the Secret's name
-   * @param namespace the Secret's namespace: the gateway workload's (e.g. `istio-system`)
    */
-  public static fromSecret(name: string, namespace: string): TlsCredential {
-    return new TlsCredential('secret', { secretName: name, namespace });
+  public static fromSecret(name: string): TlsCredential {
+    return new TlsCredential('secret', { secretName: name });
   }
 
   private constructor(private readonly source: 'pem' | 'cert-manager' | 'secret', private readonly options: any) {}
@@ -147,20 +147,6 @@ export class TlsCredential {
     }
 
     if (this.source === 'secret') {
-      const namespace: string = this.options.namespace;
-      const nsProblem = k8sLabelNameProblem(namespace);
-      if (nsProblem) {
-        problems.push({ field: `${f}.credential.namespace`, value: namespace, problem: nsProblem, fix: `use the gateway workload's namespace, "${ns}"` });
-      } else if (namespace !== ns) {
-        problems.push({
-          field: `${f}.credential.namespace`,
-          value: namespace,
-          problem: `is not the namespace of the gateway workload ("${ns}"), where Istio looks up credentialName `
-            + '(whatever the namespace of the Gateway object or of the route)',
-          fix: `create or copy Secret "${secretName}" into "${ns}" and pass TlsCredential.fromSecret("${secretName}", "${ns}")`,
-          symptom: 'TLS handshake fails: no certificate (the gateway cannot find the Secret, IST0101 credentialName)',
-        });
-      }
       throwIfProblems(scope, problems);
       this.addClientCaSecret(scope, secretName, ns, context.clientCaCertificate);
       return { credentialName: secretName, createsSecret: false };

@@ -204,7 +204,7 @@ export class MeshEnrollment {
 }
 
 /**
- * Egress lockdown of a MeshNamespace.
+ * Options of `EgressFilter.registryOnly()`.
  */
 export interface EgressLockdownOptions {
   /**
@@ -215,6 +215,42 @@ export interface EgressLockdownOptions {
    * @default - only `./*` and `istio-system/*`
    */
   readonly allowedHosts?: string[];
+}
+
+/**
+ * What the workloads of a MeshNamespace may call (as aws-appmesh models a mesh's `egressFilter`).
+ */
+export class EgressFilter {
+  /**
+   * No lockdown: no Sidecar, so the mesh-wide outbound traffic policy applies and every service of the mesh is
+   * reachable.
+   */
+  public static allowAll(): EgressFilter {
+    return new EgressFilter(undefined);
+  }
+
+  /**
+   * Locks egress down with the namespace's default Sidecar (named `default`): outbound traffic policy REGISTRY_ONLY,
+   * and only the services of this namespace, of `istio-system` and of `options.allowedHosts` are known to the
+   * workloads. Sidecar mode only (a Sidecar has no effect on ambient workloads).
+   *
+   * @param options the hosts allowed besides the namespace's own and `istio-system`'s
+   */
+  public static registryOnly(options: EgressLockdownOptions = {}): EgressFilter {
+    return new EgressFilter([...new Set(['./*', 'istio-system/*', ...options.allowedHosts ?? []])]);
+  }
+
+  /** The Sidecar egress hosts when egress is locked down, else undefined. @internal */
+  public readonly _hosts?: string[];
+
+  private constructor(hosts: string[] | undefined) {
+    this._hosts = hosts;
+  }
+
+  /** Whether egress is locked down (a Sidecar with REGISTRY_ONLY). */
+  public get lockedDown(): boolean {
+    return this._hosts !== undefined;
+  }
 }
 
 /**
@@ -286,13 +322,12 @@ export interface MeshNamespaceProps {
   readonly portMtlsOverrides?: PortMtlsOverride[];
 
   /**
-   * Locks egress down with the namespace's default Sidecar (named `default`): outbound traffic policy REGISTRY_ONLY,
-   * and only the services of this namespace, of `istio-system` and of `allowedHosts` are known to the workloads.
-   * Sidecar mode only (a Sidecar has no effect on ambient workloads).
+   * What the namespace's workloads may call: `EgressFilter.registryOnly()` locks egress down with the namespace's
+   * default Sidecar (outbound traffic policy REGISTRY_ONLY, only known hosts); sidecar mode only.
    *
-   * @default - no Sidecar: the mesh-wide outbound traffic policy applies and every service of the mesh is reachable
+   * @default EgressFilter.allowAll(): no Sidecar, the mesh-wide outbound traffic policy applies
    */
-  readonly egressLockdown?: EgressLockdownOptions;
+  readonly egressFilter?: EgressFilter;
 
   /**
    * Refuses every request to the namespace's workloads that no ALLOW policy lets through: an AuthorizationPolicy
@@ -340,7 +375,7 @@ export class MeshNamespace extends Construct {
   /** The namespace-wide PeerAuthentication, unless `mtls` is UNSET. */
   public readonly peerAuthentication?: PeerAuthentication;
 
-  /** The namespace's default Sidecar, with `egressLockdown`. */
+  /** The namespace's default Sidecar, with `egressFilter: EgressFilter.registryOnly()`. */
   public readonly sidecar?: Sidecar;
 
   /** The `deny-all` AuthorizationPolicy, with `defaultDeny`. */
@@ -367,7 +402,7 @@ export class MeshNamespace extends Construct {
       ...this.metadataProblems(props),
     ]);
     this.checkMtlsMode('mtls', props.mtls);
-    if (props.egressLockdown !== undefined) this.checkEgressLockdown(props.egressLockdown);
+    if (props.egressFilter?.lockedDown) this.checkEgressLockdown();
     if (props.defaultDeny === true) this.checkPolicyTakesEffect('defaultDeny', true);
 
     markNamespaceScope(this, this.name);
@@ -393,8 +428,8 @@ export class MeshNamespace extends Construct {
     }
     for (const override of props.portMtlsOverrides ?? []) this.addPortMtlsOverride(override);
 
-    if (props.egressLockdown !== undefined) {
-      const hosts = [...new Set(['./*', 'istio-system/*', ...props.egressLockdown.allowedHosts ?? []])];
+    const hosts = props.egressFilter?._hosts;
+    if (hosts !== undefined) {
       this.sidecar = new Sidecar(this, 'Sidecar', {
         metadata: { name: 'default' },
         outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
@@ -411,18 +446,19 @@ export class MeshNamespace extends Construct {
    * in plain text. Creates (or extends) a workload-level PeerAuthentication with that selector, whose mode on the
    * other ports is the namespace's.
    *
+   * @param portOverride the workloads, the port and its mode
    * @returns the workload-level PeerAuthentication
    */
-  public addPortMtlsOverride(override: PortMtlsOverride): PeerAuthentication {
-    this.checkMtlsMode(`addPortMtlsOverride(${override.port}).mode`, override.mode);
-    const labels = Object.entries(override.selector ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  public addPortMtlsOverride(portOverride: PortMtlsOverride): PeerAuthentication {
+    this.checkMtlsMode(`addPortMtlsOverride(${portOverride.port}).mode`, portOverride.mode);
+    const labels = Object.entries(portOverride.selector ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const selectorKey = JSON.stringify(labels);
-    const name = override.name ?? (defaultObjectName(labels.map(([, v]) => v).join('-')) || 'port-mtls');
+    const name = portOverride.name ?? (defaultObjectName(labels.map(([, v]) => v).join('-')) || 'port-mtls');
     const existing = this.portMtlsPolicies.get(name);
     const reserved = this.peerAuthentication?.name === name;
     if (reserved || (existing !== undefined && existing.selectorKey !== selectorKey)) {
       throw configError(this, {
-        field: `addPortMtlsOverride(${override.port}).name`,
+        field: `addPortMtlsOverride(${portOverride.port}).name`,
         value: name,
         problem: reserved
           ? 'is the name of the namespace-wide PeerAuthentication'
@@ -433,10 +469,10 @@ export class MeshNamespace extends Construct {
     }
     let policy = existing?.policy;
     if (policy === undefined) {
-      policy = new PeerAuthentication(this, `PortMtls-${name}`, { metadata: { name }, selector: override.selector });
+      policy = new PeerAuthentication(this, `PortMtls-${name}`, { metadata: { name }, selector: portOverride.selector });
       this.portMtlsPolicies.set(name, { selectorKey, policy });
     }
-    policy.addPortMtls(override.port, override.mode);
+    policy.addPortMtls(portOverride.port, portOverride.mode);
     return policy;
   }
 
@@ -605,14 +641,14 @@ export class MeshNamespace extends Construct {
     });
   }
 
-  private checkEgressLockdown(lockdown: EgressLockdownOptions): void {
-    this.checkPolicyTakesEffect('egressLockdown', lockdown);
+  private checkEgressLockdown(): void {
+    this.checkPolicyTakesEffect('egressFilter', 'EgressFilter.registryOnly()');
     if (this.enrollment.mode === MeshEnrollmentMode.AMBIENT) {
       throw configError(this, {
-        field: 'egressLockdown',
-        value: lockdown,
+        field: 'egressFilter',
+        value: 'EgressFilter.registryOnly()',
         problem: 'is a Sidecar, which has no effect on ambient workloads (istioctl analyze IST0167)',
-        fix: 'remove egressLockdown; in ambient mode route egress through an egress waypoint or gateway, or use sidecar enrollment',
+        fix: 'use EgressFilter.allowAll(); in ambient mode route egress through an egress waypoint or gateway, or use sidecar enrollment',
         symptom: 'outbound traffic is not restricted',
       });
     }

@@ -178,9 +178,13 @@ export class RequestAuthentication extends IstioResource {
     return this._jwtRules.map(copyRule);
   }
 
-  /** Attaches the policy to a Gateway, GatewayClass, Service or ServiceEntry. */
-  public addTargetRef(ref: PolicyTargetReference): void {
-    this.targets.add(ref);
+  /**
+   * Attaches the policy to a Gateway, GatewayClass, Service or ServiceEntry.
+   *
+   * @param targetRef the object the policy applies to
+   */
+  public addTargetRef(targetRef: PolicyTargetReference): void {
+    this.targets.add(targetRef);
   }
 
   /** Accepts the JWTs of one more issuer. */

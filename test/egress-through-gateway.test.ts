@@ -4,7 +4,7 @@ import { allOf, oneOf, synth } from './util';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { EgressThroughGateway, EgressThroughGatewayProps } from '../src/egress-through-gateway';
 import { Gateway } from '../src/gateway';
-import { MeshNamespace } from '../src/mesh-namespace';
+import { EgressFilter, MeshNamespace } from '../src/mesh-namespace';
 import { Protocol } from '../src/protocol';
 import { ServiceEntryResolution } from '../src/service-entry';
 import { OutboundTrafficPolicyMode, Sidecar } from '../src/sidecar';
@@ -511,7 +511,7 @@ describe('behaviour', () => {
   test('inside a MeshNamespace with egress lockdown: the objects land in the namespace, whose Sidecar lets both hops through', () => {
     // GIVEN
     const chart = new Chart(Testing.app(), 'app');
-    const ns = new MeshNamespace(chart, 'MyNamespace', { name: 'mynamespace', egressLockdown: {} });
+    const ns = new MeshNamespace(chart, 'MyNamespace', { name: 'mynamespace', egressFilter: EgressFilter.registryOnly() });
 
     // WHEN
     const egress = new EgressThroughGateway(ns, 'Myapp', { host: 'myapp.local', endpoints: [{ address: '192.168.0.163', port: 4154 }] });
@@ -528,8 +528,8 @@ describe('behaviour', () => {
   test('inside a MeshNamespace with egress lockdown, an egress gateway in another namespace must be among allowedHosts', () => {
     // GIVEN
     const chart = new Chart(Testing.app(), 'app');
-    const locked = new MeshNamespace(chart, 'Locked', { name: 'locked', egressLockdown: {} });
-    const allowed = new MeshNamespace(chart, 'Allowed', { name: 'allowed', egressLockdown: { allowedHosts: ['egress/*'] } });
+    const locked = new MeshNamespace(chart, 'Locked', { name: 'locked', egressFilter: EgressFilter.registryOnly() });
+    const allowed = new MeshNamespace(chart, 'Allowed', { name: 'allowed', egressFilter: EgressFilter.registryOnly({ allowedHosts: ['egress/*'] }) });
     const gateway = { namespace: 'egress' };
 
     // WHEN

@@ -69,7 +69,7 @@ function shopChart(app: App = Testing.app()): Chart {
   return new Chart(app, 'shop', { namespace: 'shop' });
 }
 
-const EXISTING = TlsCredential.fromSecret('shop-tls', 'istio-system');
+const EXISTING = TlsCredential.fromSecret('shop-tls');
 
 /** An HTTPS IngressRoute for shop.example.com made with `props` in a fresh chart; returns the construction as a thunk. */
 function httpsRoute(tls: Partial<IngressTls>, props: Partial<IngressRouteProps> = {}): () => IngressRoute {
@@ -91,7 +91,7 @@ describe('snapshots', () => {
       metadata: { name: 'kiali-vs' },
       gatewayMetadata: { name: 'kiali-gateway' },
       hosts: ['kiali.example.com'],
-      tls: { credential: TlsCredential.fromSecret('telemetry-gw-cert', 'istio-system') },
+      tls: { credential: TlsCredential.fromSecret('telemetry-gw-cert') },
       httpRoutes: [{ backend: ServiceBackend.fromMeshService(kiali) }],
     });
 
@@ -323,18 +323,8 @@ describe('API', () => {
 });
 
 describe('local errors (thrown at construction)', () => {
-  test('an existing secret outside the gateway workload namespace', () => {
-    expect(httpsRoute({ credential: TlsCredential.fromSecret('shop-tls', 'shop') }))
-      .toThrow(/\[shop\/Shop\] tls\.credential\.namespace: is not the namespace of the gateway workload \("istio-system"\).*\(got "shop"\)\. Fix: create or copy Secret "shop-tls" into "istio-system" and pass TlsCredential\.fromSecret\("shop-tls", "istio-system"\)\. In the cluster: TLS handshake fails: no certificate/);
-  });
-
-  test('an existing secret with an invalid namespace', () => {
-    expect(httpsRoute({ credential: TlsCredential.fromSecret('shop-tls', 'Istio-System') }))
-      .toThrow(/tls\.credential\.namespace: must be a lower-case DNS-1123 label.*\(got "Istio-System"\)\. Fix: use the gateway workload's namespace, "istio-system"/);
-  });
-
   test('an invalid secret name', () => {
-    expect(httpsRoute({ credential: TlsCredential.fromSecret('Shop_TLS', 'istio-system') }))
+    expect(httpsRoute({ credential: TlsCredential.fromSecret('Shop_TLS') }))
       .toThrow(/tls\.credential\.secretName: must be a lower-case DNS-1123 subdomain.*\(got "Shop_TLS"\)\. Fix: name the Secret/);
   });
 

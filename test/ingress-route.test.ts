@@ -181,7 +181,7 @@ describe('snapshots', () => {
     new IngressRoute(shop, 'Shop', {
       gateway: publicGateway,
       hosts: ['shop.example.com'],
-      tls: { credential: TlsCredential.fromSecret('shop-example-com-tls', 'istio-system') },
+      tls: { credential: TlsCredential.fromSecret('shop-example-com-tls') },
       httpRoutes: [{ backend: ServiceBackend.fromMeshService(frontend(shop)) }],
     });
     new IngressRoute(blog, 'Blog', {
@@ -254,7 +254,7 @@ describe('snapshots', () => {
       selector: { istio: 'shop-ingress' },
       workloadNamespace: 'shop-gateway',
       gatewayMetadata: { name: 'shop-public', namespace: 'shop-gateway', labels: { team: 'shop' } },
-      tls: { credential: TlsCredential.fromSecret('shop-tls', 'shop-gateway'), httpsRedirect: false },
+      tls: { credential: TlsCredential.fromSecret('shop-tls'), httpsRedirect: false },
       httpRoutes: [{ backend: ServiceBackend.fromMeshService(frontend(chart)) }],
     });
 
@@ -407,7 +407,7 @@ describe('local errors (thrown at construction or by addXxx)', () => {
   test('the same certificate from two routes on one shared gateway (IST0138)', () => {
     const chart = shopChart();
     const gateway = new IngressGateway(chart, 'Public');
-    const tls = { credential: TlsCredential.fromSecret('wildcard-example-com', 'istio-system'), httpsRedirect: false };
+    const tls = { credential: TlsCredential.fromSecret('wildcard-example-com'), httpsRedirect: false };
     new IngressRoute(chart, 'Shop', { gateway, hosts: ['shop.example.com'], tls });
     expect(() => new IngressRoute(chart, 'Blog', { gateway, hosts: ['blog.example.com'], tls }))
       .toThrow(/\[shop\/Blog\] tls\.credential: is also the certificate of shop\/Shop on port 443 .*\(IST0138.*\(got "wildcard-example-com"\)\. Fix: serve the hosts that share a certificate from one IngressRoute.*404 NR/);

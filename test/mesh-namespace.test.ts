@@ -6,7 +6,7 @@ import { CanaryRelease, CanaryWorkload } from '../src/canary-release';
 import { CertificateIssuer } from '../src/certificate';
 import { IngressRoute } from '../src/ingress-route';
 import { TlsCredential } from '../src/ingress-tls';
-import { MeshEnrollment, MeshEnrollmentMode, MeshNamespace, MeshNamespaceProps } from '../src/mesh-namespace';
+import { EgressFilter, MeshEnrollment, MeshEnrollmentMode, MeshNamespace, MeshNamespaceProps } from '../src/mesh-namespace';
 import { MeshService } from '../src/mesh-service';
 import { MeshDeployment, SidecarInjection } from '../src/mesh-workload';
 import { MtlsMode, PeerAuthentication } from '../src/peer-authentication';
@@ -154,7 +154,7 @@ describe('MeshNamespace manifests', () => {
       name: 'shop',
       labels: { team: 'checkout' },
       annotations: { 'example.com/owner': 'checkout-team' },
-      egressLockdown: { allowedHosts: ['payments/*', './api.stripe.com'] },
+      egressFilter: EgressFilter.registryOnly({ allowedHosts: ['payments/*', './api.stripe.com'] }),
       defaultDeny: true,
     });
 
@@ -249,7 +249,7 @@ describe('MeshNamespace enrollment and policy combinations', () => {
   // Every enrollment mode with the policies it supports (the others are refused, see "MeshNamespace errors").
   const combinations: Array<[string, Partial<MeshNamespaceProps>, (ns: MeshNamespace) => void, string[]]> = [
     ['sidecar injection, PERMISSIVE, egress lockdown, default deny allowing a namespace',
-      { mtls: MtlsMode.PERMISSIVE, egressLockdown: { allowedHosts: ['payments/*'] }, defaultDeny: true },
+      { mtls: MtlsMode.PERMISSIVE, egressFilter: EgressFilter.registryOnly({ allowedHosts: ['payments/*'] }), defaultDeny: true },
       ns => ns.allowFromNamespaces(['frontend']),
       ['Namespace', 'PeerAuthentication', 'Sidecar', 'AuthorizationPolicy', 'AuthorizationPolicy']],
     ['sidecar injection, mTLS DISABLE with a STRICT port override',
@@ -257,7 +257,7 @@ describe('MeshNamespace enrollment and policy combinations', () => {
       () => undefined,
       ['Namespace', 'PeerAuthentication', 'PeerAuthentication']],
     ['revision, STRICT, egress lockdown, default deny allowing the ingress gateway',
-      { enrollment: MeshEnrollment.revision('canary'), egressLockdown: {}, defaultDeny: true },
+      { enrollment: MeshEnrollment.revision('canary'), egressFilter: EgressFilter.registryOnly(), defaultDeny: true },
       ns => ns.allowFromIngressGateway(),
       ['Namespace', 'PeerAuthentication', 'Sidecar', 'AuthorizationPolicy', 'AuthorizationPolicy']],
     ['revision, mTLS UNSET (the mesh-wide policy applies)',
@@ -346,7 +346,7 @@ describe('MeshNamespace behaviour', () => {
 
   test('accessors report what was created', () => {
     // GIVEN
-    const ns = meshNamespace({ egressLockdown: {}, defaultDeny: true });
+    const ns = meshNamespace({ egressFilter: EgressFilter.registryOnly(), defaultDeny: true });
 
     // THEN
     expect(ns.name).toBe('shop');
@@ -390,7 +390,7 @@ describe('MeshNamespace behaviour', () => {
   test('Istio rules of the composed resources still apply: a second namespace-wide Sidecar is IST0111', () => {
     // GIVEN
     const c = chart();
-    const ns = meshNamespace({ egressLockdown: {} }, c);
+    const ns = meshNamespace({ egressFilter: EgressFilter.registryOnly() }, c);
 
     // WHEN
     new Sidecar(ns, 'Extra', { egress: [{ hosts: ['./*'] }] });
@@ -459,7 +459,7 @@ describe('MeshNamespace errors', () => {
 
   test.each([
     ['mtls', { mtls: MtlsMode.STRICT }, /mtls: has no effect in a namespace whose enrollment is disabled.*\(got "STRICT"\).*Fix: enroll the namespace.*or remove mtls\..*In the cluster: the policy is applied but nothing enforces it/],
-    ['egressLockdown', { egressLockdown: {} }, /egressLockdown: has no effect in a namespace whose enrollment is disabled.*Fix: enroll the namespace.*or remove egressLockdown\./],
+    ['egressFilter', { egressFilter: EgressFilter.registryOnly() }, /egressFilter: has no effect in a namespace whose enrollment is disabled.*\(got "EgressFilter\.registryOnly\(\)"\)\. Fix: enroll the namespace.*or remove egressFilter\./],
     ['defaultDeny', { defaultDeny: true }, /defaultDeny: has no effect in a namespace whose enrollment is disabled.*\(got true\).*Fix: enroll the namespace.*or remove defaultDeny\./],
   ])('a mesh policy (%s) in a namespace whose enrollment is disabled', (_, props, message) => {
     expect(() => meshNamespace({ enrollment: MeshEnrollment.disabled(), ...props })).toThrow(message);
@@ -483,12 +483,12 @@ describe('MeshNamespace errors', () => {
   });
 
   test('egress lockdown in ambient mode (IST0167)', () => {
-    expect(() => meshNamespace({ enrollment: MeshEnrollment.ambient(), egressLockdown: { allowedHosts: ['payments/*'] } }))
-      .toThrow(/egressLockdown: is a Sidecar, which has no effect on ambient workloads \(istioctl analyze IST0167\) \(got \{"allowedHosts":\["payments\/\*"\]\}\).*Fix: remove egressLockdown/);
+    expect(() => meshNamespace({ enrollment: MeshEnrollment.ambient(), egressFilter: EgressFilter.registryOnly({ allowedHosts: ['payments/*'] }) }))
+      .toThrow(/egressFilter: is a Sidecar, which has no effect on ambient workloads \(istioctl analyze IST0167\) \(got "EgressFilter\.registryOnly\(\)"\).*Fix: use EgressFilter\.allowAll\(\)/);
   });
 
   test('an egress host not in namespace/dnsName form', () => {
-    expect(() => meshNamespace({ egressLockdown: { allowedHosts: ['api.stripe.com'] } }))
+    expect(() => meshNamespace({ egressFilter: EgressFilter.registryOnly({ allowedHosts: ['api.stripe.com'] }) }))
       .toThrow(/\[test\/Ns\/Sidecar\] egress\[0\]\.hosts\[2\]: must have the form namespace\/dnsName \(got "api\.stripe\.com"\).*Fix: write namespace\/dnsName/);
   });
 

@@ -8,7 +8,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 // In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
-import { ClientTlsMode, EgressThroughGateway, MeshDeployment, MeshNamespace, Protocol } from 'cdk8s-istio';
+import { ClientTlsMode, EgressFilter, EgressThroughGateway, MeshDeployment, MeshNamespace, Protocol } from 'cdk8s-istio';
 
 /** Builds the egress chart (namespace payments) into `app`. */
 export function build(app: App): Chart {
@@ -16,7 +16,7 @@ export function build(app: App): Chart {
 
   // Default Sidecar with REGISTRY_ONLY: anything not in this namespace, in istio-system or registered by a
   // ServiceEntry here gets 502 from the sidecar instead of leaving the cluster.
-  const ns = new MeshNamespace(chart, 'Payments', { name: 'payments', egressLockdown: {} });
+  const ns = new MeshNamespace(chart, 'Payments', { name: 'payments', egressFilter: EgressFilter.registryOnly() });
 
   // The client of Istio's egress tasks: `kubectl exec deploy/curl -n payments -- curl -sS http://api.github.com/zen`.
   new MeshDeployment(ns, 'Curl', {

@@ -35,7 +35,7 @@ export function build(app: App): Chart[] {
   new IngressRoute(platform, 'Kiali', {
     gateway,
     hosts: [`kiali.${DOMAIN}`],
-    tls: { credential: TlsCredential.fromSecret('telemetry-gw-cert', 'istio-system') },
+    tls: { credential: TlsCredential.fromSecret('telemetry-gw-cert') },
     httpRoutes: [{ backend: ServiceBackend.fromHost('kiali.istio-system.svc.cluster.local', 20001, Protocol.HTTP) }],
   });
 
