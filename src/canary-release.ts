@@ -9,6 +9,7 @@ import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
 import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { combineMatches } from './private/http-match';
 import { addSynthValidation, expandHost, hostsOverlap, meshObjects, serviceNamed } from './private/mesh-model';
 import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
@@ -427,6 +428,8 @@ export class CanaryRelease extends Construct {
 
   private readonly versionList: Array<CanaryVersion & { readonly weight: number }>;
   private readonly createdDeployments: MeshDeployment[] = [];
+  /** The HTTP routes of the release's VirtualService, as added (hosts as the release names them). */
+  private readonly httpRoutes: HttpRouteOptions[] = [];
   /** The pods of each version, by version name, to check against the subsets and the Service at synth. */
   private readonly pods = new Map<string, MeshWorkload>();
   private readonly host: string;
@@ -528,8 +531,8 @@ export class CanaryRelease extends Construct {
    * rules and split as mesh traffic without writing the routes twice. The VirtualService keeps applying to the mesh.
    *
    * The gateway must serve the hosts, and no other VirtualService (e.g. an IngressRoute's) may route them at the same
-   * gateway: the gateway would merge both route lists and one would shadow the other (reported at synth). To give an
-   * IngressRoute path the release's split instead, route it to `splitDestinations`.
+   * gateway: the gateway would merge both route lists and one would shadow the other (reported at synth). To send an
+   * IngressRoute path to the release instead, give the path `release: <this release>`.
    *
    * @param gatewayRef the Gateway as `namespace/name`, e.g. `gateway.gatewayRef`
    * @param hosts the host names the gateway serves for this service, e.g. `['bookinfo.example.com']`; none when the
@@ -542,9 +545,55 @@ export class CanaryRelease extends Construct {
   }
 
   /**
+   * The release's HTTP routes for a VirtualService bound to a gateway, e.g. an IngressRoute path (that is what
+   * `IngressHttpRoute.release` does): the rules, then the weighted split, each with the release's timeout, retries,
+   * faults and mirror, sent to the Service's fully qualified host through the release's subsets. Rules on the caller
+   * (`sourceLabels`, `sourceNamespace`) are left out: at a gateway the caller is the gateway's pod, so they never match.
+   *
+   * @param match conditions every route also requires, e.g. the ingress path; each is combined with each rule's own
+   * conditions (both must hold). A condition both set (e.g. two `uri` matches) is an error.
+   * @returns the routes, in the order the release applies them
+   */
+  public gatewayHttpRoutes(match: HttpMatch[] = []): HttpRouteOptions[] {
+    const problems: Problem[] = [];
+    const routes = this._gatewayHttpRoutes(match, problems);
+    throwIfProblems(this, problems.map(p => ({ ...p, field: `gatewayHttpRoutes(match).${p.field}` })));
+    return routes;
+  }
+
+  /** `gatewayHttpRoutes()`, reporting conflicting conditions in `problems` (fields `match[i].<field>`). @internal */
+  public _gatewayHttpRoutes(match: HttpMatch[], problems: Problem[]): HttpRouteOptions[] {
+    if (this.routeKind !== BackendRouteKind.HTTP) {
+      problems.push({
+        field: 'protocol',
+        value: this.protocol,
+        problem: 'is routed with tcp routes, which have none of the HTTP routes\' conditions, timeouts or retries',
+        fix: 'route the gateway\'s TCP traffic with an IngressRoute tcpRoutes entry and backend: release.backend',
+      });
+      return [];
+    }
+    const fqdn = expandHost(this.host, this.virtualService.effectiveNamespace);
+    const onFqdn = (d: HttpRouteDestination): HttpRouteDestination => ({ ...d, host: fqdn });
+    const routes: HttpRouteOptions[] = [];
+    for (const route of this.httpRoutes) {
+      const own = route.match?.filter(m => m.sourceLabels === undefined && m.sourceNamespace === undefined);
+      if (own !== undefined && own.length === 0) continue; // only mesh callers' conditions
+      const combined = combineMatches(match, own, problems);
+      routes.push({
+        ...route,
+        match: combined.length > 0 ? combined : undefined,
+        route: route.route?.map(onFqdn),
+        mirror: route.mirror && { ...route.mirror, host: fqdn },
+      });
+    }
+    return routes;
+  }
+
+  /**
    * The weighted split as destinations for a route of another VirtualService that should split like the release,
    * e.g. an IngressRoute's `route`: the Service's fully qualified host, one subset per version with a weight above 0.
-   * Only the weights carry over; the release's rules and mirroring apply through `bindToGateway()`.
+   * Only the weights carry over; for the rules, timeout, retries and mirror too, use `gatewayHttpRoutes()` (or an
+   * IngressRoute path with `release`).
    */
   public get splitDestinations(): HttpRouteDestination[] {
     return this.split(expandHost(this.host, this.virtualService.effectiveNamespace));
@@ -724,10 +773,11 @@ export class CanaryRelease extends Construct {
     const common: HttpRouteOptions = { timeout: props.timeout, retries: props.retries };
     for (const rule of props.rules ?? []) {
       const r = rule._http!;
-      this.virtualService.addHttpRoute({ ...common, name: r.name, match: r.match, route: r.version ? [to(r.version)] : split, fault: r.fault });
+      this.httpRoutes.push({ ...common, name: r.name, match: r.match, route: r.version ? [to(r.version)] : split, fault: r.fault });
     }
     const mirror = props.mirror && { ...to(props.mirror.version), percentage: props.mirror.percentage ?? 100 };
-    this.virtualService.addHttpRoute({ ...common, route: split, mirror });
+    this.httpRoutes.push({ ...common, route: split, mirror });
+    for (const route of this.httpRoutes) this.virtualService.addHttpRoute(route);
   }
 
   /** What only the synthesized app can tell: the Service reaches every version, and nothing bypasses the split. */
@@ -823,7 +873,8 @@ export class CanaryRelease extends Construct {
           field: `VirtualService ${other.namespace}/${other.name} (${other.path}) http[${i}].route[${j}].destination`,
           value: dest.host,
           problem: 'sends gateway traffic to the release\'s Service directly, bypassing the release\'s rules and weights',
-          fix: 'expose the release with release.bindToGateway(gatewayRef, hosts), or route to release.splitDestinations instead of its Service',
+          fix: 'route the IngressRoute path with release: <the CanaryRelease> (it keeps the release\'s rules, split, timeout and retries), '
+            + 'or expose the release with release.bindToGateway(gatewayRef, hosts)',
           symptom: 'ingress requests reach every version in proportion to its pods, whatever the weights (IST0140)',
         });
       }));
@@ -854,8 +905,8 @@ export class CanaryRelease extends Construct {
         value: common,
         problem: `are also routed at that gateway by VirtualService ${other.namespace}/${other.name} (${other.path}); the gateway merges `
           + 'both VirtualServices\' routes for a host in the order the objects were created, and the release\'s routes end in a catch-all split',
-        fix: 'bind the release with a host of its own, or drop bindToGateway and route from that VirtualService to release.splitDestinations '
-          + '(e.g. an IngressRoute path with route: release.splitDestinations)',
+        fix: 'bind the release with a host of its own, or drop bindToGateway and route from that VirtualService with the release\'s own '
+          + 'routes (an IngressRoute path with release: <the CanaryRelease>, or release.gatewayHttpRoutes())',
         symptom: 'depending on which object is older, that VirtualService\'s routes or the release\'s rules never apply to requests for the host',
       });
     }

@@ -1,5 +1,6 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CanaryRelease } from './canary-release';
 import { Certificate } from './certificate';
 import { Gateway, GatewayServer, GatewayTlsMode, TlsProtocolVersion } from './gateway';
 import { HttpRouteOptions } from './http-route';
@@ -45,6 +46,16 @@ export interface IngressHttpRoute extends HttpRouteOptions {
    * @default - use `route`, `redirect`, `directResponse` or `delegate`
    */
   readonly backend?: ServiceBackend;
+
+  /**
+   * Send matching requests to a CanaryRelease as the mesh sees it: the release's rules, then its weighted split, with
+   * its timeout, retries, faults and mirror (see `CanaryRelease.gatewayHttpRoutes()`). This route's `match` (e.g. the
+   * path) is combined with each rule's conditions; its other options (rewrite, headers, CORS) apply to every route.
+   * The release keeps serving the mesh; the gateway needs none of the release's hosts.
+   *
+   * @default - use `backend`, `route`, `redirect`, `directResponse` or `delegate`
+   */
+  readonly release?: CanaryRelease;
 }
 
 /**
@@ -325,7 +336,12 @@ export class IngressRoute extends Construct {
   public addHttpRoute(route: IngressHttpRoute): void {
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
-    const { backend, ...options } = route;
+    if (route.release) {
+      this.addReleaseRoutes(field, route, route.release);
+      this.routeCount.http++;
+      return;
+    }
+    const { backend, release: _, ...options } = route;
     this.checkBackendOrRoute(field, backend, route.route);
     const vsRoute: HttpRouteOptions = backend ? { ...options, route: [backendDestination(backend)] } : options;
     this.virtualService.addHttpRoute(vsRoute);
@@ -374,6 +390,24 @@ export class IngressRoute extends Construct {
     this.virtualService.addTlsRoute(vsRoute);
     if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.TLS);
     this.routeCount.tls++;
+  }
+
+  /** An HTTP route to a CanaryRelease: the release's own routes for gateway traffic, within this route's match. */
+  private addReleaseRoutes(field: string, route: IngressHttpRoute, release: CanaryRelease): void {
+    const { release: _, match, ...options } = route;
+    const problems: Problem[] = [];
+    const owned = ['backend', 'route', 'redirect', 'directResponse', 'delegate', 'timeout', 'retries', 'fault', 'mirror'] as const;
+    for (const key of owned.filter(k => options[k] !== undefined)) {
+      problems.push({
+        field: `${field}.${key}`,
+        problem: 'is set together with release, which decides where requests go and with which timeout, retries, faults and mirror',
+        fix: `remove ${key}, or set it on the CanaryRelease (props timeout, retries, mirror, rules) so mesh and gateway traffic get it`,
+      });
+    }
+    const routes = release._gatewayHttpRoutes(match ?? [], problems);
+    throwIfProblems(this, problems.map(p => (p.field.startsWith(field) ? p : { ...p, field: `${field}.release: ${p.field}` })));
+    for (const r of routes) this.virtualService.addHttpRoute({ ...options, ...r });
+    this.addBackend(`${field}.release`, release.backend, BackendRouteKind.HTTP);
   }
 
   private addBackend(field: string, backend: ServiceBackend, kind: BackendRouteKind): void {

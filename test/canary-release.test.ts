@@ -903,7 +903,7 @@ describe('errors', () => {
     // THEN
     expect(() => synth(chart)).toThrow(new RegExp(escapeRe('[bookinfo/Reviews] bindToGateway(bookinfo/public-gateway) hosts: are also routed at that '
       + 'gateway by VirtualService bookinfo/public (bookinfo/Public/VirtualService)') + '.*catch-all split \\(got \\["bookinfo\\.example\\.com"\\]\\)\\. '
-      + 'Fix: bind the release with a host of its own, or drop bindToGateway and route from that VirtualService to release\\.splitDestinations'
+      + 'Fix: bind the release with a host of its own, or drop bindToGateway and route from that VirtualService with the release\'s own routes'
       + '.*In the cluster: .*never apply'));
   });
 
@@ -918,6 +918,6 @@ describe('errors', () => {
     });
 
     // THEN
-    expect(() => synth(chart)).toThrow(/\[bookinfo\/Reviews\] VirtualService bookinfo\/ingress \(bookinfo\/Ingress\) http\[0\]\.route\[0\]\.destination: sends gateway traffic to the release's Service directly.*Fix: expose the release with release\.bindToGateway\(gatewayRef, hosts\).*\(IST0140\)/);
+    expect(() => synth(chart)).toThrow(/\[bookinfo\/Reviews\] VirtualService bookinfo\/ingress \(bookinfo\/Ingress\) http\[0\]\.route\[0\]\.destination: sends gateway traffic to the release's Service directly.*Fix: route the IngressRoute path with release: <the CanaryRelease>.*or expose the release with release\.bindToGateway\(gatewayRef, hosts\).*\(IST0140\)/);
   });
 });

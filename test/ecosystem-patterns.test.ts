@@ -1,0 +1,122 @@
+/**
+ * Patterns that compose the way users reach for them: an IngressRoute path to a CanaryRelease, mesh-correct Services
+ * of MeshDeployment/MeshStatefulSet, EgressFilter, TlsCredential.fromSecret(name).
+ */
+import { App, Chart, Duration } from 'cdk8s';
+import {
+  CanaryRelease, CanaryRule, CanaryWorkload, EgressFilter, IngressRoute, MeshNamespace, Protocol, StringMatch,
+} from '../src';
+import { allOf, oneOf, synth } from './util';
+
+const IMAGES = 'docker.io/istio/examples-bookinfo-reviews';
+
+function bookinfo(): Chart {
+  return new Chart(new App(), 'bookinfo', { namespace: 'bookinfo' });
+}
+
+function reviews(chart: Chart): CanaryRelease {
+  return new CanaryRelease(chart, 'Reviews', {
+    port: 9080,
+    versions: [
+      { name: 'v1', workload: CanaryWorkload.fromImage(`${IMAGES}-v1:1.20.3`) },
+      { name: 'v2', workload: CanaryWorkload.fromImage(`${IMAGES}-v2:1.20.3`) },
+    ],
+    canaryPercent: 10,
+    rules: [
+      CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2'),
+      CanaryRule.sourceLabels({ app: 'productpage', version: 'v2' }, 'v2'),
+    ],
+    timeout: Duration.seconds(5),
+    retries: { attempts: 3, perTryTimeout: Duration.seconds(2) },
+  });
+}
+
+describe('an IngressRoute path to a CanaryRelease (IngressHttpRoute.release)', () => {
+  test('keeps the release\'s rules, split, timeout and retries for gateway traffic, within the path', () => {
+    const chart = bookinfo();
+    const release = reviews(chart);
+    new IngressRoute(chart, 'Ingress', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [{ match: [{ uri: StringMatch.prefix('/reviews') }], release }],
+    });
+
+    const manifests = synth(chart);
+    const timeoutAndRetries = { timeout: '5s', retries: { attempts: 3, perTryTimeout: '2s' } };
+    const host = 'reviews.bookinfo.svc.cluster.local';
+    expect(oneOf(manifests, 'VirtualService', 'ingress').spec.http).toEqual([
+      {
+        // the header rule, within the path; the sourceLabels rule is about mesh callers and is left out
+        match: [{ uri: { prefix: '/reviews' }, headers: { 'end-user': { exact: 'jason' } } }],
+        route: [{ destination: { host, subset: 'v2' } }],
+        ...timeoutAndRetries,
+      },
+      {
+        match: [{ uri: { prefix: '/reviews' } }],
+        route: [{ destination: { host, subset: 'v1' }, weight: 90 }, { destination: { host, subset: 'v2' }, weight: 10 }],
+        ...timeoutAndRetries,
+      },
+    ]);
+    // the release keeps serving the mesh, unchanged, and is bound to no gateway
+    const mesh = oneOf(manifests, 'VirtualService', 'reviews').spec;
+    expect(mesh.gateways).toBeUndefined();
+    expect(mesh.http).toHaveLength(3);
+  });
+
+  test('the same routes are available to any gateway VirtualService (gatewayHttpRoutes)', () => {
+    const chart = bookinfo();
+    const routes = reviews(chart).gatewayHttpRoutes();
+    expect(routes.map(r => r.match)).toEqual([[{ headers: { 'end-user': StringMatch.exact('jason') } }], undefined]);
+    expect(routes[1].route!.map(d => `${d.host}/${d.subset}:${d.weight}`))
+      .toEqual(['reviews.bookinfo.svc.cluster.local/v1:90', 'reviews.bookinfo.svc.cluster.local/v2:10']);
+  });
+
+  test('a condition set both by the path and by a rule', () => {
+    const chart = bookinfo();
+    const release = reviews(chart);
+    expect(() => new IngressRoute(chart, 'Ingress', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [{ match: [{ headers: { 'end-user': StringMatch.exact('bob') } }], release }],
+    })).toThrow('[bookinfo/Ingress] httpRoutes[0].release: match[0].headers.end-user: is also set by the route\'s own match '
+      + '({"exact":"bob"}), and a request cannot satisfy both (got {"exact":"jason"}). Fix: match on another field (e.g. the path '
+      + 'on the route, a header in the release\'s rule), or drop one of them. In the cluster: the combined route would never match.');
+  });
+
+  test('a destination or a timeout next to release', () => {
+    const chart = bookinfo();
+    const release = reviews(chart);
+    expect(() => new IngressRoute(chart, 'Ingress', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [{ release, timeout: Duration.seconds(1) }],
+    })).toThrow('[bookinfo/Ingress] httpRoutes[0].timeout: is set together with release, which decides where requests go and with '
+      + 'which timeout, retries, faults and mirror. Fix: remove timeout, or set it on the CanaryRelease (props timeout, retries, '
+      + 'mirror, rules) so mesh and gateway traffic get it.');
+  });
+
+  test('a TCP release has no HTTP routes for a gateway', () => {
+    const release = new CanaryRelease(new Chart(new App(), 'tcp', { namespace: 'tcp' }), 'Reviews', {
+      port: 9080,
+      protocol: Protocol.TCP,
+      versions: [
+        { name: 'v1', workload: CanaryWorkload.fromImage(`${IMAGES}-v1:1.20.3`) },
+        { name: 'v2', workload: CanaryWorkload.fromImage(`${IMAGES}-v2:1.20.3`) },
+      ],
+    });
+    expect(() => release.gatewayHttpRoutes()).toThrow(/\[tcp\/Reviews\] gatewayHttpRoutes\(match\)\.protocol: is routed with tcp routes.*Fix: route the gateway's TCP traffic with an IngressRoute tcpRoutes entry and backend: release\.backend/);
+  });
+});
+
+describe('EgressFilter', () => {
+  test('allowAll() creates no Sidecar; registryOnly() locks egress down', () => {
+    const chart = bookinfo();
+    new MeshNamespace(chart, 'Open', { name: 'open', egressFilter: EgressFilter.allowAll() });
+    new MeshNamespace(chart, 'Locked', { name: 'locked', egressFilter: EgressFilter.registryOnly({ allowedHosts: ['payments/*'] }) });
+    const sidecars = allOf(synth(chart), 'Sidecar');
+    expect(sidecars.map(s => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual(['locked/default']);
+    expect(sidecars[0].spec).toEqual({
+      egress: [{ hosts: ['./*', 'istio-system/*', 'payments/*'] }],
+      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+    });
+    expect(EgressFilter.allowAll().lockedDown).toBe(false);
+    expect(EgressFilter.registryOnly().lockedDown).toBe(true);
+  });
+});
