@@ -105,12 +105,30 @@ export class MeshDeployment extends plus.Deployment {
     checkContainer(this, cont);
     super.attachContainer(cont);
   }
+
+  /**
+   * Exposes the pods with a Service made for the mesh: named `options.name`, else after the `app` label (the
+   * Service's host, `<app>.<namespace>.svc`), selecting on `app` only (every version of the app, so subsets and
+   * canaries can split between them), with the containers' protocol-named ports (or `options.ports`, which must be
+   * named `<protocol>[-<suffix>]` too). Expose one version of an app; the other versions are reached through it.
+   *
+   * @param options the Service's name, ports and type
+   */
+  public exposeViaService(options: plus.DeploymentExposeViaServiceOptions = {}): plus.Service {
+    return new AppService(this, `${options.name ?? ''}Service`, {
+      metadata: { name: options.name ?? this.app, namespace: this.metadata.namespace },
+      app: this.app,
+      ports: options.ports ?? containerServicePorts(this.containers.flatMap(c => c.ports)),
+      type: options.serviceType,
+    });
+  }
 }
 
 /**
- * A cdk8s-plus StatefulSet made for the mesh, with the same guarantees as MeshDeployment. The headless Service
- * cdk8s-plus creates for it copies the container port names, so they carry the protocol too; pass `service` to
- * use your own.
+ * A cdk8s-plus StatefulSet made for the mesh, with the same guarantees as MeshDeployment. Its headless Service (made
+ * here unless `service` is passed) has the StatefulSet's name, so pods are `<name>-0.<name>.<namespace>.svc`, selects
+ * on `app` and carries the containers' protocol-named ports. It is created next to the StatefulSet, with the id
+ * `<id>Service`.
  */
 export class MeshStatefulSet extends plus.StatefulSet {
   /** The pod label `app`. */
@@ -121,7 +139,7 @@ export class MeshStatefulSet extends plus.StatefulSet {
   public readonly sidecarInjection: SidecarInjection;
 
   constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
-    super(scope, id, meshWorkloadProps(scope, id, props));
+    super(scope, id, withHeadlessService(scope, id, meshWorkloadProps(scope, id, props)));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
@@ -282,6 +300,41 @@ function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(s
     },
   };
   return { ...props, metadata, podMetadata };
+}
+
+/**
+ * A Service that selects the pods of a mesh workload by their `app` label only: it ignores the selection cdk8s-plus
+ * adds for the workload that owns it (`cdk8s.io/metadata.addr`, a hash of the construct path) and selects what
+ * `select()` or `selectLabel()` are asked for otherwise.
+ */
+class AppService extends plus.Service {
+  constructor(scope: Construct, id: string, props: plus.ServiceProps & { readonly app: string }) {
+    const { app, ...serviceProps } = props;
+    super(scope, id, serviceProps);
+    this.selectLabel(APP_LABEL, app);
+  }
+
+  public select(selector: plus.IPodSelector): void {
+    if (selector instanceof MeshStatefulSet || selector instanceof MeshDeployment) return;
+    super.select(selector);
+  }
+}
+
+/** Service ports for container ports: the same number and name (`<protocol>[-<suffix>]`) and L4 protocol. */
+function containerServicePorts(ports: plus.ContainerPort[]): plus.ServicePort[] {
+  return ports.map(p => ({ port: p.number, targetPort: p.number, name: p.name, protocol: p.protocol }));
+}
+
+/** A StatefulSet's props with its headless Service, unless one is given (see MeshStatefulSet). */
+function withHeadlessService(scope: Construct, id: string, props: MeshStatefulSetProps): MeshStatefulSetProps {
+  if (props.service) return props;
+  const service = new AppService(scope, `${id}Service`, {
+    metadata: { name: props.metadata!.name, namespace: props.metadata!.namespace },
+    app: props.app,
+    clusterIP: 'None',
+    ports: containerServicePorts((props.containers ?? []).flatMap(c => c.ports ?? (c.portNumber !== undefined ? [{ number: c.portNumber }] : []))),
+  });
+  return { ...props, service };
 }
 
 /** The construction-time checks of a mesh workload's own props (containers are checked as they are attached). */

@@ -4,7 +4,8 @@
  */
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  CanaryRelease, CanaryRule, CanaryWorkload, EgressFilter, IngressRoute, MeshNamespace, Protocol, StringMatch,
+  CanaryRelease, CanaryRule, CanaryWorkload, EgressFilter, IngressRoute, MeshDeployment, MeshNamespace, MeshStatefulSet, Protocol,
+  ServiceBackend, StringMatch,
 } from '../src';
 import { allOf, oneOf, synth } from './util';
 
@@ -118,5 +119,67 @@ describe('EgressFilter', () => {
     });
     expect(EgressFilter.allowAll().lockedDown).toBe(false);
     expect(EgressFilter.registryOnly().lockedDown).toBe(true);
+  });
+});
+
+describe('mesh-correct Services of MeshDeployment and MeshStatefulSet', () => {
+  test('exposeViaService(): named after app, selects on app only, protocol-named ports', () => {
+    const chart = bookinfo();
+    const shop = new MeshNamespace(chart, 'Shop', { name: 'shop' });
+    const v1 = new MeshDeployment(shop, 'WebV1', {
+      app: 'web',
+      version: 'v1',
+      containers: [{ image: 'nginx:1.27', ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'grpc-admin' }] }],
+    });
+    new MeshDeployment(shop, 'WebV2', { app: 'web', version: 'v2', containers: [{ image: 'nginx:1.27', ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'grpc-admin' }] }] });
+    const service = v1.exposeViaService();
+
+    expect(oneOf(synth(chart), 'Service')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        externalIPs: [],
+        type: 'ClusterIP',
+        selector: { app: 'web' },
+        ports: [{ name: 'http', port: 8080, targetPort: 8080 }, { name: 'grpc-admin', port: 9090, targetPort: 9090 }],
+      },
+    });
+    expect(ServiceBackend.fromService(service, { port: 8080 }).resolve()).toMatchObject({ host: 'web.shop.svc.cluster.local', protocol: Protocol.HTTP });
+  });
+
+  test('exposeViaService({ name, ports }) keeps the given name and ports', () => {
+    const chart = bookinfo();
+    const web = new MeshDeployment(chart, 'Web', { app: 'web', version: 'v1', containers: [{ image: 'nginx:1.27', ports: [{ number: 8080, name: 'http' }] }] });
+    web.exposeViaService({ name: 'frontend', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    const service = oneOf(synth(chart), 'Service');
+    expect(service.metadata.name).toEqual('frontend');
+    expect(service.spec.selector).toEqual({ app: 'web' });
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080 }]);
+  });
+
+  test('MeshStatefulSet: a headless Service with the StatefulSet\'s name, so pods are <name>-0.<name>.<ns>.svc', () => {
+    const chart = bookinfo();
+    const shop = new MeshNamespace(chart, 'Shop', { name: 'shop' });
+    new MeshStatefulSet(shop, 'Mongodb', {
+      app: 'mongodb',
+      version: 'v1',
+      containers: [{ image: 'docker.io/istio/examples-bookinfo-mongodb:1.20.3', ports: [{ number: 27017, name: 'mongo' }] }],
+    });
+
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'StatefulSet', 'mongodb').spec.serviceName).toEqual('mongodb');
+    expect(oneOf(manifests, 'Service')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'mongodb', namespace: 'shop' },
+      spec: {
+        clusterIP: 'None',
+        externalIPs: [],
+        type: 'ClusterIP',
+        selector: { app: 'mongodb' },
+        ports: [{ name: 'mongo', port: 27017, targetPort: 27017 }],
+      },
+    });
   });
 });
