@@ -3,6 +3,7 @@
  * of MeshDeployment/MeshStatefulSet, EgressFilter, TlsCredential.fromSecret(name).
  */
 import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
   CanaryRelease, CanaryRule, CanaryWorkload, EgressFilter, IngressRoute, MeshDeployment, MeshNamespace, MeshStatefulSet, Protocol,
   ServiceBackend, StringMatch,
@@ -181,5 +182,26 @@ describe('mesh-correct Services of MeshDeployment and MeshStatefulSet', () => {
         ports: [{ name: 'mongo', port: 27017, targetPort: 27017 }],
       },
     });
+  });
+});
+
+describe('plain cdk8s-plus objects inside a MeshNamespace (what the README says holds)', () => {
+  test('in a chart with the same namespace they land in it without naming it', () => {
+    const chart = new Chart(new App(), 'shop', { namespace: 'shop' });
+    const shop = new MeshNamespace(chart, 'Shop', { name: 'shop' });
+    new kplus.ConfigMap(shop, 'Settings', { metadata: { name: 'settings' }, data: { color: 'blue' } });
+    new MeshDeployment(shop, 'Web', { app: 'web', version: 'v1', containers: [{ image: 'nginx:1.27', ports: [{ number: 80, name: 'http' }] }] });
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'ConfigMap').metadata.namespace).toEqual('shop');
+    expect(oneOf(manifests, 'Deployment').metadata.namespace).toEqual('shop');
+  });
+
+  test('in another chart they name it, or synth refuses them', () => {
+    const chart = new Chart(new App(), 'apps');
+    const shop = new MeshNamespace(chart, 'Shop', { name: 'shop' });
+    new kplus.ConfigMap(shop, 'Named', { metadata: { name: 'named', namespace: 'shop' }, data: { color: 'blue' } });
+    expect(oneOf(synth(chart), 'ConfigMap').metadata.namespace).toEqual('shop');
+    new kplus.ConfigMap(shop, 'Unnamed', { metadata: { name: 'unnamed' }, data: { color: 'blue' } });
+    expect(() => synth(chart)).toThrow(/ConfigMap "unnamed" \(apps\/Shop\/Unnamed\/Resource\) metadata\.namespace: is not "shop", although the object is created inside MeshNamespace "shop" \(got "<none>"\)/);
   });
 });
