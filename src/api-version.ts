@@ -26,6 +26,9 @@ export class IstioApi {
    * @example
    * const app = new App();
    * IstioApi.useVersion(app, IstioApiVersion.V1BETA1);
+   *
+   * @param scope the App or Chart whose Istio objects use the version
+   * @param version the API version, e.g. `IstioApiVersion.V1BETA1` for clusters older than Istio 1.22
    */
   public static useVersion(scope: IConstruct, version: IstioApiVersion): void {
     const current = scope.node.tryGetContext(CONTEXT_KEY);
@@ -42,6 +45,8 @@ export class IstioApi {
 
   /**
    * The Istio API version in effect for `scope`.
+   *
+   * @param scope any construct of the app
    */
   public static versionOf(scope: IConstruct): IstioApiVersion {
     return scope.node.tryGetContext(CONTEXT_KEY) ?? IstioApiVersion.V1;

@@ -311,27 +311,51 @@ export interface AuthorizationRuleFromIngressGatewayOptions extends Authorizatio
  * policy.addRule(AuthorizationRules.fromNamespaces(['frontend'], { to: [{ methods: ['GET'], paths: ['/api/*'] }] }));
  */
 export class AuthorizationRules {
-  /** Requests from workloads in these namespaces (needs mutual TLS). */
+  /**
+   * Requests from workloads in these namespaces (needs mutual TLS).
+   *
+   * @param namespaces the namespaces of the calling workloads
+   * @param options the operations (`to`) and conditions (`when`) the rule also requires
+   */
   public static fromNamespaces(namespaces: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
     return { from: [{ namespaces: [...namespaces] }], ...copyOptions(options) };
   }
 
-  /** Requests from workloads running as these service accounts, `<namespace>/<service account>` (needs mutual TLS). */
+  /**
+   * Requests from workloads running as these service accounts, `<namespace>/<service account>` (needs mutual TLS).
+   *
+   * @param serviceAccounts the service accounts as `<namespace>/<service account>`, e.g. `shop/frontend`
+   * @param options the operations (`to`) and conditions (`when`) the rule also requires
+   */
   public static fromServiceAccounts(serviceAccounts: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
     return { from: [{ serviceAccounts: [...serviceAccounts] }], ...copyOptions(options) };
   }
 
-  /** Requests from these peer identities, `<trust domain>/ns/<namespace>/sa/<service account>` (needs mutual TLS). */
+  /**
+   * Requests from these peer identities, `<trust domain>/ns/<namespace>/sa/<service account>` (needs mutual TLS).
+   *
+   * @param principals the peer identities, e.g. `cluster.local/ns/shop/sa/frontend`
+   * @param options the operations (`to`) and conditions (`when`) the rule also requires
+   */
   public static fromPrincipals(principals: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
     return { from: [{ principals: [...principals] }], ...copyOptions(options) };
   }
 
-  /** Requests carrying a valid JWT of these identities, `<iss>/<sub>`; `['*']` means any valid JWT. HTTP only. */
+  /**
+   * Requests carrying a valid JWT of these identities, `<iss>/<sub>`; `['*']` means any valid JWT. HTTP only.
+   *
+   * @param requestPrincipals the JWT identities `<iss>/<sub>`, e.g. `https://auth.example.com/alice`, or `*` for any valid token
+   * @param options the operations (`to`) and conditions (`when`) the rule also requires
+   */
   public static fromRequestPrincipals(requestPrincipals: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
     return { from: [{ requestPrincipals: [...requestPrincipals] }], ...copyOptions(options) };
   }
 
-  /** Requests that come through the ingress gateway (identified by its service account; needs mutual TLS). */
+  /**
+   * Requests that come through the ingress gateway (identified by its service account; needs mutual TLS).
+   *
+   * @param options the gateway's service account and namespace, and the operations and conditions the rule also requires
+   */
   public static fromIngressGateway(options: AuthorizationRuleFromIngressGatewayOptions = {}): AuthorizationRule {
     const namespace = options.gatewayNamespace ?? 'istio-system';
     const serviceAccount = options.gatewayServiceAccount ?? 'istio-ingressgateway-service-account';
@@ -388,6 +412,10 @@ export class AuthorizationPolicy extends IstioResource {
   /**
    * A policy that allows every request (`rules: [{}]`), e.g. to open one workload in a namespace that has a
    * default-deny policy.
+   *
+   * @param scope where to create the policy (it lands in the scope's namespace)
+   * @param id the construct id; the policy's name defaults to it in kebab case
+   * @param props the policy's selector or targetRefs (this method sets the rules and the action)
    */
   public static allowAll(scope: Construct, id: string, props: PolicyTargetingProps = {}): AuthorizationPolicy {
     return new AuthorizationPolicy(scope, id, { ...props, action: AuthorizationAction.ALLOW, rules: [{}] });
@@ -397,6 +425,10 @@ export class AuthorizationPolicy extends IstioResource {
    * A policy that allows nothing (an ALLOW policy without rules): every request is refused unless another ALLOW
    * policy matches it. Add ALLOW policies (or rules to this one) for the traffic to let through. A DENY policy
    * would instead override every ALLOW policy.
+   *
+   * @param scope where to create the policy (it lands in the scope's namespace)
+   * @param id the construct id; the policy's name defaults to it in kebab case
+   * @param props the policy's selector or targetRefs (this method sets the rules and the action)
    */
   public static denyAll(scope: Construct, id: string, props: PolicyTargetingProps = {}): AuthorizationPolicy {
     return new AuthorizationPolicy(scope, id, { ...props, action: AuthorizationAction.ALLOW });
@@ -412,6 +444,11 @@ export class AuthorizationPolicy extends IstioResource {
   private readonly httpOnlyWorkloads: boolean;
   private readonly _rules: AuthorizationRule[] = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the AuthorizationPolicy's settings
+   */
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id, GROUP, KIND, props);
     this.action = props.action ?? AuthorizationAction.ALLOW;
@@ -448,7 +485,11 @@ export class AuthorizationPolicy extends IstioResource {
     this.targets.add(targetRef);
   }
 
-  /** Adds a rule; see `AuthorizationRules` for the common ones. */
+  /**
+   * Adds a rule; see `AuthorizationRules` for the common ones.
+   *
+   * @param rule the rule: sources (`from`), operations (`to`) and conditions (`when`), all of which must match
+   */
   public addRule(rule: AuthorizationRule): void {
     const problems = this.ruleProblems(rule, `rules[${this._rules.length}]`);
     throwIfProblems(this, problems);

@@ -75,6 +75,7 @@ export class CanaryWorkload {
    * The release creates a MeshDeployment `<service>-<version>` running `image`, labelled `app` and `version`.
    *
    * @param image the container image, e.g. `docker.io/istio/examples-bookinfo-reviews-v2:1.20.3`
+   * @param options the container, replicas, pod metadata and service account of the Deployment
    */
   public static fromImage(image: string, options: CanaryWorkloadOptions = {}): CanaryWorkload {
     return new CanaryWorkload(image, options, undefined);
@@ -94,6 +95,8 @@ export class CanaryWorkload {
   /**
    * An existing workload ApiObject (e.g. a Deployment imported with `Include`), with the same label requirements as
    * `fromDeployment()`.
+   *
+   * @param apiObject the workload's ApiObject (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)
    */
   public static fromApiObject(apiObject: ApiObject): CanaryWorkload {
     return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true);
@@ -197,6 +200,10 @@ export class CanaryRule {
    *
    * @example
    * CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2');
+   *
+   * @param name the request header's name, e.g. `end-user`
+   * @param value how the header's value must match
+   * @param version the version (a `CanaryVersion` name) matching requests go to
    */
   public static header(name: string, value: StringMatch, version: string): CanaryRule {
     return new CanaryRule('header', { match: [{ headers: { [name]: value } }], version }, undefined);
@@ -208,6 +215,10 @@ export class CanaryRule {
    *
    * @example
    * CanaryRule.cookie('canary', 'always', 'v2');
+   *
+   * @param name the cookie's name
+   * @param value the exact value the cookie must have
+   * @param version the version (a `CanaryVersion` name) matching requests go to
    */
   public static cookie(name: string, value: string, version: string): CanaryRule {
     const regex = `^(.*?;\\s*)?(${escapeRe2(name)}=${escapeRe2(value)})(;.*)?$`;
@@ -220,6 +231,9 @@ export class CanaryRule {
    * @example
    * // ratings v2 serves reviews v3 only
    * CanaryRule.sourceLabels({ app: 'reviews', version: 'v3' }, 'v2');
+   *
+   * @param labels the pod labels of the calling workloads
+   * @param version the version (a `CanaryVersion` name) their calls go to
    */
   public static sourceLabels(labels: { [key: string]: string }, version: string): CanaryRule {
     return new CanaryRule('sourceLabels', { match: [{ sourceLabels: { ...labels } }], version }, { match: [{ sourceLabels: { ...labels } }], version });
@@ -235,12 +249,18 @@ export class CanaryRule {
    *   match: [{ headers: { 'end-user': StringMatch.exact('jason') } }],
    *   fault: { delay: { fixedDelay: Duration.seconds(7) } },
    * });
+   *
+   * @param options the conditions, the version (or the split) and the faults of the rule
    */
   public static http(options: CanaryHttpRuleOptions): CanaryRule {
     return new CanaryRule('http', options, undefined);
   }
 
-  /** Connections matching TCP conditions go to a version (TCP services). */
+  /**
+   * Connections matching TCP conditions go to a version (TCP services).
+   *
+   * @param options the conditions and the version of the rule
+   */
   public static tcp(options: CanaryTcpRuleOptions): CanaryRule {
     return new CanaryRule('tcp', undefined, options);
   }
@@ -436,6 +456,11 @@ export class CanaryRelease extends Construct {
   private readonly destinationPort?: number;
   private readonly routeKind: BackendRouteKind;
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the CanaryRelease's settings
+   */
   public constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
     this.protocol = props.protocol ?? Protocol.HTTP;

@@ -20,12 +20,20 @@ const MAX_COMMON_NAME = 64;
  * `ClusterIssuer`, or an issuer of an external issuer project.
  */
 export class CertificateIssuer {
-  /** An `Issuer` of cert-manager, which must be in the same namespace as the Certificate. */
+  /**
+   * An `Issuer` of cert-manager, which must be in the same namespace as the Certificate.
+   *
+   * @param name the Issuer's name
+   */
   public static issuer(name: string): CertificateIssuer {
     return new CertificateIssuer(name, 'Issuer', CERT_MANAGER_GROUP);
   }
 
-  /** A `ClusterIssuer` of cert-manager, usable from every namespace (e.g. a Let's Encrypt ACME issuer). */
+  /**
+   * A `ClusterIssuer` of cert-manager, usable from every namespace (e.g. a Let's Encrypt ACME issuer).
+   *
+   * @param name the ClusterIssuer's name, e.g. `letsencrypt`
+   */
   public static clusterIssuer(name: string): CertificateIssuer {
     return new CertificateIssuer(name, 'ClusterIssuer', CERT_MANAGER_GROUP);
   }
@@ -133,6 +141,11 @@ export class Certificate extends Construct {
   private readonly _dnsNames: string[];
   private readonly props: CertificateProps;
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the Certificate's settings
+   */
   constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
     this.name = resolveObjectName(this, props.metadata);

@@ -98,6 +98,11 @@ export class DestinationRule extends IstioResource {
   private readonly _subsets: DestinationRuleSubset[] = [];
   private readonly _portPolicies: PortTrafficPolicy[] = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the DestinationRule's settings
+   */
   constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id, 'networking.istio.io', 'DestinationRule', props);
     this.host = props.host;
@@ -136,13 +141,19 @@ export class DestinationRule extends IstioResource {
     return this._subsets.map(s => s.name);
   }
 
-  /** Whether the rule defines a subset with this name. */
+  /**
+   * Whether the rule defines a subset with this name.
+   *
+   * @param name the subset's name
+   */
   public hasSubset(name: string): boolean {
     return this._subsets.some(s => s.name === name);
   }
 
   /**
    * Adds a subset.
+   *
+   * @param subset the subset: its name and the pod labels it selects
    */
   public addSubset(subset: DestinationRuleSubset): void {
     const f = `subsets["${subset.name}"]`;
@@ -195,6 +206,9 @@ export class DestinationRule extends IstioResource {
 
   /**
    * Sets the policy for one port of the destination; its fields replace the top-level policy's for that port.
+   *
+   * @param port the port number of the destination
+   * @param policy the traffic policy for that port (it replaces the rule-wide policy's fields there)
    */
   public addPortPolicy(port: number, policy: TrafficPolicy): void {
     const seen = this._portPolicies.map(p => p.port);

@@ -247,6 +247,11 @@ export class EgressThroughGateway extends Construct {
   private readonly direct: boolean;
   private readonly gatewayNamespace: string;
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the EgressThroughGateway's settings
+   */
   public constructor(scope: Construct, id: string, props: EgressThroughGatewayProps) {
     super(scope, id);
     const base = props.name ?? defaultObjectName(id);

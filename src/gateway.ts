@@ -232,6 +232,11 @@ export class Gateway extends IstioResource {
   private readonly _selector: { [key: string]: string };
   private readonly _servers: GatewayServer[] = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the Gateway's settings
+   */
   constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id, 'networking.istio.io', 'Gateway', props);
     const nameIssue = k8sLabelNameProblem(this.name);
@@ -280,6 +285,8 @@ export class Gateway extends IstioResource {
 
   /**
    * Adds a server.
+   *
+   * @param server the server: its port, hosts and TLS settings
    */
   public addServer(server: GatewayServer): void {
     const index = this._servers.length;

@@ -94,6 +94,11 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   private readonly attached: Array<{ owner: IConstruct; server: GatewayServer }> = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the IngressGateway's settings
+   */
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);
     this.workloadNamespace = props.workloadNamespace ?? IngressGateway.DEFAULT_WORKLOAD_NAMESPACE;

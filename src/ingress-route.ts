@@ -255,6 +255,11 @@ export class IngressRoute extends Construct {
   /** Destinations given by host name (`route`, `mirror`, `ServiceBackend.fromHost`), checked at synth if they are Services of the app. */
   private readonly createdSecrets: Array<{ namespace: string; name: string }> = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the IngressRoute's settings
+   */
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
     super(scope, id);
     this.protocol = props.protocol ?? IngressProtocol.HTTP;
@@ -332,7 +337,11 @@ export class IngressRoute extends Construct {
     return [...this._hosts];
   }
 
-  /** Adds an HTTP route after the existing ones (the first match wins). Needs protocol HTTP. */
+  /**
+   * Adds an HTTP route after the existing ones (the first match wins). Needs protocol HTTP.
+   *
+   * @param route the route: its match and where matching requests go (backend, release, route, redirect...)
+   */
   public addHttpRoute(route: IngressHttpRoute): void {
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
@@ -349,7 +358,11 @@ export class IngressRoute extends Construct {
     this.routeCount.http++;
   }
 
-  /** Adds a TCP route after the existing ones. Needs protocol TCP. */
+  /**
+   * Adds a TCP route after the existing ones. Needs protocol TCP.
+   *
+   * @param route the route: its match and where matching connections go
+   */
   public addTcpRoute(route: IngressTcpRoute): void {
     const field = `tcpRoutes[${this.routeCount.tcp}]`;
     this.checkKind(field, IngressProtocol.TCP, 'addTcpRoute');
@@ -378,7 +391,11 @@ export class IngressRoute extends Construct {
     this.routeCount.tcp++;
   }
 
-  /** Adds a TLS passthrough route, chosen by SNI. Needs protocol TLS_PASSTHROUGH. */
+  /**
+   * Adds a TLS passthrough route, chosen by SNI. Needs protocol TLS_PASSTHROUGH.
+   *
+   * @param route the route: the SNI names it serves and where the connections go
+   */
   public addTlsRoute(route: IngressTlsRoute): void {
     const field = `tlsRoutes[${this.routeCount.tls}]`;
     this.checkKind(field, IngressProtocol.TLS_PASSTHROUGH, 'addTlsRoute');

@@ -88,7 +88,11 @@ export interface TlsCredentialCertManagerOptions {
  * **workload** (Istio reads `credentialName` there, wherever the Gateway object lives).
  */
 export class TlsCredential {
-  /** A certificate and key given as PEM text; the IngressRoute creates the `kubernetes.io/tls` Secret. */
+  /**
+   * A certificate and key given as PEM text; the IngressRoute creates the `kubernetes.io/tls` Secret.
+   *
+   * @param options the certificate and private key, PEM
+   */
   public static fromPem(options: TlsCredentialPemOptions): TlsCredential {
     return new TlsCredential('pem', options);
   }
@@ -97,6 +101,8 @@ export class TlsCredential {
    * A certificate issued by cert-manager; the IngressRoute creates the `Certificate` that produces the Secret. With an
    * ACME HTTP-01 issuer, set `httpsRedirect: false` (the redirect would send the challenge to HTTPS, which has no
    * certificate yet) or use DNS-01.
+   *
+   * @param options the issuer, and the Secret name and certificate settings
    */
   public static fromCertManager(options: TlsCredentialCertManagerOptions): TlsCredential {
     return new TlsCredential('cert-manager', options);

@@ -113,7 +113,11 @@ export class MeshEnrollment {
     return new MeshEnrollment(MeshEnrollmentMode.REVISION, { [REVISION_LABEL]: revision }, revision);
   }
 
-  /** Ambient mode (ztunnel, no sidecars): label `istio.io/dataplane-mode: ambient`, optionally with a waypoint. */
+  /**
+   * Ambient mode (ztunnel, no sidecars): label `istio.io/dataplane-mode: ambient`, optionally with a waypoint.
+   *
+   * @param options the waypoint the namespace's traffic goes through, if any
+   */
   public static ambient(options: AmbientEnrollmentOptions = {}): MeshEnrollment {
     const wantsWaypoint = options.waypoint ?? options.waypointName !== undefined;
     const waypointName = wantsWaypoint ? options.waypointName ?? 'waypoint' : undefined;
@@ -387,6 +391,11 @@ export class MeshNamespace extends Construct {
   private readonly portMtlsPolicies = new Map<string, { selectorKey: string; policy: PeerAuthentication }>();
   private readonly allowPolicies = new Map<string, AuthorizationPolicy>();
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the MeshNamespace's settings
+   */
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
     this.name = props.name;
@@ -481,6 +490,8 @@ export class MeshNamespace extends Construct {
    * Every call adds a rule to the AuthorizationPolicy `allow-from-namespaces`.
    *
    * @returns the AuthorizationPolicy
+   * @param namespaces the namespaces of the calling workloads
+   * @param options the operations (`to`) and conditions (`when`) allowed
    */
   public allowFromNamespaces(namespaces: string[], options: AuthorizationRuleOptions = {}): AuthorizationPolicy {
     return this.addAllowRule('allowFromNamespaces()', 'AllowFromNamespaces', AuthorizationRules.fromNamespaces(namespaces, options));
@@ -492,6 +503,8 @@ export class MeshNamespace extends Construct {
    * `allow-from-service-accounts`.
    *
    * @returns the AuthorizationPolicy
+   * @param serviceAccounts the service accounts as `<namespace>/<service account>`, e.g. `shop/frontend`
+   * @param options the operations (`to`) and conditions (`when`) allowed
    */
   public allowFromServiceAccounts(serviceAccounts: string[], options: AuthorizationRuleOptions = {}): AuthorizationPolicy {
     return this.addAllowRule('allowFromServiceAccounts()', 'AllowFromServiceAccounts',
@@ -505,6 +518,7 @@ export class MeshNamespace extends Construct {
    * rule to the AuthorizationPolicy `allow-from-ingress-gateway`.
    *
    * @returns the AuthorizationPolicy
+   * @param options the gateway's service account and namespace, and the operations and conditions allowed
    */
   public allowFromIngressGateway(options: AuthorizationRuleFromIngressGatewayOptions = {}): AuthorizationPolicy {
     return this.addAllowRule('allowFromIngressGateway()', 'AllowFromIngressGateway', AuthorizationRules.fromIngressGateway(options));

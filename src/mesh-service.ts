@@ -126,6 +126,11 @@ export class MeshService extends Construct {
   private readonly _ports: MeshServicePort[] = [];
   private readonly _selector: { [key: string]: string };
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the MeshService's settings
+   */
   constructor(scope: Construct, id: string, props: MeshServiceProps = {}) {
     super(scope, id);
     this.name = resolveObjectName(this, props.metadata, serviceNameProblem);
@@ -205,6 +210,8 @@ export class MeshService extends Construct {
 
   /**
    * Adds a port. Its name, when given, must make Istio select `protocol` (or `appProtocol` must).
+   *
+   * @param port the port: number, protocol (which names it) and target port
    */
   public addPort(port: MeshServicePort): void {
     const field = `ports[${this._ports.length}]`;

@@ -95,12 +95,21 @@ export class MeshDeployment extends plus.Deployment {
   /** The injection choice. */
   public readonly sidecarInjection: SidecarInjection;
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the MeshDeployment's settings
+   */
   constructor(scope: Construct, id: string, props: MeshDeploymentProps) {
     super(scope, id, meshWorkloadProps(scope, id, props));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
-  /** Attaches a container; its ports and security context must suit the sidecar. */
+  /**
+   * Attaches a container; its ports and security context must suit the sidecar.
+   *
+   * @param cont the container
+   */
   public attachContainer(cont: plus.Container): void {
     checkContainer(this, cont);
     super.attachContainer(cont);
@@ -138,12 +147,21 @@ export class MeshStatefulSet extends plus.StatefulSet {
   /** The injection choice. */
   public readonly sidecarInjection: SidecarInjection;
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the MeshStatefulSet's settings
+   */
   constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
     super(scope, id, withHeadlessService(scope, id, meshWorkloadProps(scope, id, props)));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
-  /** Attaches a container; its ports and security context must suit the sidecar. */
+  /**
+   * Attaches a container; its ports and security context must suit the sidecar.
+   *
+   * @param cont the container
+   */
   public attachContainer(cont: plus.Container): void {
     checkContainer(this, cont);
     super.attachContainer(cont);
@@ -202,7 +220,11 @@ export class MeshWorkload {
     return MeshWorkload.fromApiObject(apiObjectOf(workload, 'a workload (Deployment, StatefulSet, DaemonSet, Job, Pod, ...)'));
   }
 
-  /** A workload ApiObject (e.g. imported with `cdk8s import` or `Include`). */
+  /**
+   * A workload ApiObject (e.g. imported with `cdk8s import` or `Include`).
+   *
+   * @param apiObject the workload's ApiObject (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)
+   */
   public static fromApiObject(apiObject: ApiObject): MeshWorkload {
     if (podTemplateOf({ kind: apiObject.kind }) === undefined) {
       throw configError(apiObject, {

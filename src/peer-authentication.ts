@@ -74,6 +74,11 @@ export class PeerAuthentication extends IstioResource {
   private readonly _selector?: { [key: string]: string };
   private readonly _portMtls: PeerAuthenticationPortMtls[] = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the PeerAuthentication's settings
+   */
   constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
     super(scope, id, GROUP, KIND, props);
     checkPolicySelector(this, props.selector);

@@ -155,6 +155,11 @@ export class RequestAuthentication extends IstioResource {
   private readonly targets: PolicyTargets;
   private readonly _jwtRules: JwtRule[] = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the RequestAuthentication's settings
+   */
   constructor(scope: Construct, id: string, props: RequestAuthenticationProps = {}) {
     super(scope, id, GROUP, KIND, props);
     this.targets = new PolicyTargets(this, props.selector);
@@ -187,7 +192,11 @@ export class RequestAuthentication extends IstioResource {
     this.targets.add(targetRef);
   }
 
-  /** Accepts the JWTs of one more issuer. */
+  /**
+   * Accepts the JWTs of one more issuer.
+   *
+   * @param rule the issuer, its keys (`jwksUri` or `jwks`), audiences and where the token is read from
+   */
   public addJwtRule(rule: JwtRule): void {
     throwIfProblems(this, jwtRuleProblems(rule, `jwtRules[${this._jwtRules.length}]`));
     this._jwtRules.push(copyRule(rule));

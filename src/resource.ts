@@ -49,6 +49,13 @@ export abstract class IstioResource extends Construct {
 
   private readonly specOverrides: Array<{ path: string[]; value: any }> = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param group the API group, e.g. `networking.istio.io`
+   * @param kind the kind, e.g. `VirtualService`
+   * @param props the IstioResource's settings
+   */
   protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
     super(scope, id);
     this.kind = kind;
@@ -86,6 +93,9 @@ export abstract class IstioResource extends Construct {
    *
    * @example
    * virtualService.addSpecOverride('http.0.retries.retryRemoteLocalities', true);
+   *
+   * @param path the dot-separated path below `spec`, e.g. `http.0.retries.retryRemoteLocalities`
+   * @param value the value to set there (rendered as is: keeping it valid is up to you)
    */
   public addSpecOverride(path: string, value: any): void {
     const segments = path.split(/(?<!\\)\./).map(s => s.replace(/\\\./g, '.'));

@@ -79,7 +79,12 @@ export interface ResolvedServiceBackend {
  * is checked by the same rules as MeshService: routes can only target a port whose protocol Istio can tell.
  */
 export class ServiceBackend {
-  /** A MeshService. */
+  /**
+   * A MeshService.
+   *
+   * @param service the MeshService
+   * @param options the port to route to
+   */
   public static fromMeshService(service: MeshService, options: ServiceBackendOptions = {}): ServiceBackend {
     return ServiceBackend.ofService(service.apiObject, options);
   }
@@ -95,7 +100,12 @@ export class ServiceBackend {
     return ServiceBackend.fromApiObject(apiObjectOf(service, 'a Service'), options);
   }
 
-  /** A core v1 Service ApiObject (e.g. imported with `cdk8s import` or `Include`). */
+  /**
+   * A core v1 Service ApiObject (e.g. imported with `cdk8s import` or `Include`).
+   *
+   * @param apiObject the Service's ApiObject
+   * @param options the port to route to
+   */
   public static fromApiObject(apiObject: ApiObject, options: ServiceBackendOptions = {}): ServiceBackend {
     if (apiObject.kind !== 'Service' || apiObject.apiVersion !== 'v1') {
       throw configError(ownerOf(apiObject), {
@@ -111,6 +121,10 @@ export class ServiceBackend {
   /**
    * A host that is not a Kubernetes Service of this app: an external host (served through a ServiceEntry) or a
    * Service managed elsewhere, by its fully qualified name (`ratings.prod.svc.cluster.local`).
+   *
+   * @param host the fully qualified host, e.g. `ratings.prod.svc.cluster.local` or `api.example.com`
+   * @param port the port routes send to
+   * @param protocol the protocol the host speaks on that port
    */
   public static fromHost(host: string, port: number, protocol: Protocol): ServiceBackend {
     const hostProblem = fqdnProblem(host) ?? (host.includes('.') ? undefined : 'is a short name, which Istio expands with the route\'s namespace');
@@ -179,6 +193,8 @@ export class ServiceBackend {
    * chosen port (IST0112), a chosen port the Service does not have, a port whose protocol Istio cannot tell
    * (IST0118), a protocol the route kind does not apply to, a port the sidecar reserves. Call it at synth time,
    * e.g. from `node.addValidation()`.
+   *
+   * @param kind the kind of route that sends traffic to the backend
    */
   public problemsFor(kind: BackendRouteKind): string[] {
     const problems: Problem[] = [];

@@ -194,6 +194,11 @@ export class ServiceEntry extends IstioResource {
   private readonly renderedResolution?: ServiceEntryResolution;
   private readonly renderedLocation?: ServiceEntryLocation;
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the ServiceEntry's settings
+   */
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(scope, id, 'networking.istio.io', 'ServiceEntry', props);
     this.resolution = props.resolution ?? ServiceEntryResolution.NONE;
@@ -256,6 +261,8 @@ export class ServiceEntry extends IstioResource {
 
   /**
    * Adds a port to the service.
+   *
+   * @param port the port: number, name and protocol
    */
   public addPort(port: ServiceEntryPort): void {
     const i = this._ports.length;
@@ -328,6 +335,8 @@ export class ServiceEntry extends IstioResource {
 
   /**
    * Adds an endpoint to the service.
+   *
+   * @param endpoint the endpoint: its address, ports and labels
    */
   public addEndpoint(endpoint: ServiceEntryEndpoint): void {
     const i = this._endpoints.length;

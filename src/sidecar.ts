@@ -156,6 +156,11 @@ export class Sidecar extends IstioResource {
   private readonly _ingress: SidecarIngressListener[] = [];
   private readonly _egress: SidecarEgressListener[] = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the Sidecar's settings
+   */
   public constructor(scope: Construct, id: string, props: SidecarProps = {}) {
     super(scope, id, 'networking.istio.io', 'Sidecar', props);
     this.outboundTrafficPolicy = props.outboundTrafficPolicy;
@@ -194,6 +199,8 @@ export class Sidecar extends IstioResource {
 
   /**
    * Adds a listener for inbound traffic.
+   *
+   * @param listener the listener: the port, and where the proxy forwards what it accepts
    */
   public addIngress(listener: SidecarIngressListener): void {
     const at = `ingress[${this._ingress.length}]`;
@@ -241,6 +248,8 @@ export class Sidecar extends IstioResource {
 
   /**
    * Adds a listener for outbound traffic. A listener without a port (the catch-all) must be added last.
+   *
+   * @param listener the listener: the hosts the workloads may reach, and its port and bind address
    */
   public addEgress(listener: SidecarEgressListener): void {
     const at = `egress[${this._egress.length}]`;

@@ -8,12 +8,20 @@ import { re2Problem } from './private/rules';
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
  */
 export class StringMatch {
-  /** The value must equal `value` (case-sensitive, unless the match sets `ignoreUriCase` for the URI). */
+  /**
+   * The value must equal `value` (case-sensitive, unless the match sets `ignoreUriCase` for the URI).
+   *
+   * @param value the exact value
+   */
   public static exact(value: string): StringMatch {
     return new StringMatch('exact', value);
   }
 
-  /** The value must start with `value`. */
+  /**
+   * The value must start with `value`.
+   *
+   * @param value the prefix, e.g. `/api/`
+   */
   public static prefix(value: string): StringMatch {
     return new StringMatch('prefix', value);
   }
@@ -21,6 +29,8 @@ export class StringMatch {
   /**
    * The value must match `regex` in full, in Google RE2 syntax (what Envoy runs): no look-arounds, no
    * back-references.
+   *
+   * @param regex the RE2 regular expression the whole value must match
    */
   public static regex(regex: string): StringMatch {
     return new StringMatch('regex', regex);

@@ -170,22 +170,41 @@ export interface HttpCookie {
  * ConsistentHash.httpCookie({ name: 'session', ttl: Duration.hours(1) });
  */
 export class ConsistentHash {
-  /** Hashes the value of a request header. */
+  /**
+   * Hashes the value of a request header.
+   *
+   * @param name the request header's name, e.g. `x-user-id`
+   * @param options the hash ring settings
+   */
   public static httpHeader(name: string, options: ConsistentHashOptions = {}): ConsistentHash {
     return new ConsistentHash({ httpHeaderName: name }, options);
   }
 
-  /** Hashes a cookie's value; Envoy generates the cookie when it is missing and `ttl` is set. */
+  /**
+   * Hashes a cookie's value; Envoy generates the cookie when it is missing and `ttl` is set.
+   *
+   * @param cookie the cookie: its name, and the TTL and path Envoy gives it when it generates one
+   * @param options the hash ring settings
+   */
   public static httpCookie(cookie: HttpCookie, options: ConsistentHashOptions = {}): ConsistentHash {
     return new ConsistentHash({ httpCookie: cookie }, options);
   }
 
-  /** Hashes the source IP address. */
+  /**
+   * Hashes the source IP address.
+   *
+   * @param options the hash ring settings
+   */
   public static sourceIp(options: ConsistentHashOptions = {}): ConsistentHash {
     return new ConsistentHash({ useSourceIp: true }, options);
   }
 
-  /** Hashes the value of a query parameter. */
+  /**
+   * Hashes the value of a query parameter.
+   *
+   * @param name the query parameter's name, e.g. `user`
+   * @param options the hash ring settings
+   */
   public static queryParameter(name: string, options: ConsistentHashOptions = {}): ConsistentHash {
     return new ConsistentHash({ httpQueryParameterName: name }, options);
   }

@@ -79,6 +79,11 @@ export class VirtualService extends IstioResource {
   private readonly tcp: TcpRouteOptions[] = [];
   private readonly tls: TlsRouteOptions[] = [];
 
+  /**
+   * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
+   * @param id the construct id; the object's name defaults to it in kebab case
+   * @param props the VirtualService's settings
+   */
   public constructor(scope: Construct, id: string, props: VirtualServiceProps = {}) {
     super(scope, id, GROUP, 'VirtualService', props);
 
@@ -153,21 +158,33 @@ export class VirtualService extends IstioResource {
     this._gateways.push(gateway);
   }
 
-  /** Adds an HTTP route after the existing ones (routes are tried in order; the first match wins). */
+  /**
+   * Adds an HTTP route after the existing ones (routes are tried in order; the first match wins).
+   *
+   * @param route the route: its match and where matching requests go
+   */
   public addHttpRoute(route: HttpRouteOptions): void {
     throwIfProblems(this, httpRouteProblems(`http[${this.http.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ http: [...this.http, route] }));
     this.http.push(route);
   }
 
-  /** Adds a TCP route after the existing ones. */
+  /**
+   * Adds a TCP route after the existing ones.
+   *
+   * @param route the route: its match and where matching connections go
+   */
   public addTcpRoute(route: TcpRouteOptions): void {
     throwIfProblems(this, tcpRouteProblems(`tcp[${this.tcp.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tcp: [...this.tcp, route] }));
     this.tcp.push(route);
   }
 
-  /** Adds a TLS passthrough route after the existing ones. Its SNI hosts must be covered by `hosts`. */
+  /**
+   * Adds a TLS passthrough route after the existing ones. Its SNI hosts must be covered by `hosts`.
+   *
+   * @param route the route: its SNI match and where the connections go
+   */
   public addTlsRoute(route: TlsRouteOptions): void {
     throwIfProblems(this, tlsRouteProblems(`tls[${this.tls.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tls: [...this.tls, route] }));

@@ -31,22 +31,42 @@ export interface PolicyTargetReferenceOptions {
  * @see https://istio.io/latest/docs/reference/config/type/workload-selector/#PolicyTargetReference
  */
 export class PolicyTargetReference {
-  /** A Kubernetes Service (core group), enforced by its waypoint proxy. */
+  /**
+   * A Kubernetes Service (core group), enforced by its waypoint proxy.
+   *
+   * @param name the Service's name
+   * @param options the namespace of the Service, when it is not the policy's
+   */
   public static service(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
     return new PolicyTargetReference('', 'Service', name, options.namespace);
   }
 
-  /** An Istio ServiceEntry (`networking.istio.io`), enforced by its waypoint proxy. */
+  /**
+   * An Istio ServiceEntry (`networking.istio.io`), enforced by its waypoint proxy.
+   *
+   * @param name the ServiceEntry's name
+   * @param options the namespace of the ServiceEntry, when it is not the policy's
+   */
   public static serviceEntry(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
     return new PolicyTargetReference('networking.istio.io', 'ServiceEntry', name, options.namespace);
   }
 
-  /** A Kubernetes Gateway API Gateway (`gateway.networking.k8s.io`). */
+  /**
+   * A Kubernetes Gateway API Gateway (`gateway.networking.k8s.io`).
+   *
+   * @param name the Gateway's name
+   * @param options the namespace of the Gateway, when it is not the policy's
+   */
   public static gateway(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
     return new PolicyTargetReference('gateway.networking.k8s.io', 'Gateway', name, options.namespace);
   }
 
-  /** A Kubernetes Gateway API GatewayClass (`gateway.networking.k8s.io`); only for policies in the root namespace. */
+  /**
+   * A Kubernetes Gateway API GatewayClass (`gateway.networking.k8s.io`); only for policies in the root namespace.
+   *
+   * @param name the GatewayClass's name
+   * @param options the reference's namespace (GatewayClasses are cluster-scoped: leave it out)
+   */
   public static gatewayClass(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
     return new PolicyTargetReference('gateway.networking.k8s.io', 'GatewayClass', name, options.namespace);
   }

@@ -79,3 +79,11 @@ test('every reserved-word warning is a property docs/jsii-languages.md lists wit
   expect(warned.length).toBeGreaterThan(0);
   expect(warned).toEqual(documented);
 });
+
+test('every parameter of every public method and constructor is documented (API.md shows no "No description")', () => {
+  const undocumented = Object.values<any>(assembly.types).flatMap(t => [
+    ...(t.initializer ? [{ ...t.initializer, name: 'constructor' }] : []),
+    ...t.methods ?? [],
+  ].flatMap((m: any) => (m.parameters ?? []).filter((p: any) => !p.docs?.summary).map((p: any) => `${t.name}.${m.name}(${p.name})`)));
+  expect(undocumented).toEqual([]);
+});
