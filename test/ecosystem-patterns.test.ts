@@ -5,8 +5,8 @@
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CanaryRelease, CanaryRule, CanaryWorkload, EgressFilter, IngressRoute, MeshDeployment, MeshNamespace, MeshStatefulSet, Protocol,
-  ServiceBackend, StringMatch,
+  CanaryRelease, CanaryRule, CanaryWorkload, EgressFilter, IngressRoute, MeshDeployment, MeshEnrollment, MeshNamespace, MeshStatefulSet,
+  MtlsMode, Protocol, ServiceBackend, StringMatch,
 } from '../src';
 import { allOf, oneOf, synth } from './util';
 
@@ -203,5 +203,27 @@ describe('plain cdk8s-plus objects inside a MeshNamespace (what the README says 
     expect(oneOf(synth(chart), 'ConfigMap').metadata.namespace).toEqual('shop');
     new kplus.ConfigMap(shop, 'Unnamed', { metadata: { name: 'unnamed' }, data: { color: 'blue' } });
     expect(() => synth(chart)).toThrow(/ConfigMap "unnamed" \(apps\/Shop\/Unnamed\/Resource\) metadata\.namespace: is not "shop", although the object is created inside MeshNamespace "shop" \(got "<none>"\)/);
+  });
+});
+
+describe('errors name a prop as every language\'s API reference documents it', () => {
+  test('a construction error about a prop ends with <Struct>.<prop>', () => {
+    const chart = bookinfo();
+    expect(() => new MeshNamespace(chart, 'Ambient', { name: 'ambient', enrollment: MeshEnrollment.ambient(), egressFilter: EgressFilter.registryOnly() }))
+      .toThrow(/\[bookinfo\/Ambient\] egressFilter: is a Sidecar, which has no effect on ambient workloads.* See MeshNamespaceProps\.egressFilter in the API reference\.$/);
+    expect(() => new IngressRoute(chart, 'Bad', { hosts: ['shop.example.com'], httpRoutes: [{ release: reviews(chart), timeout: Duration.seconds(1) }] }))
+      .toThrow(/httpRoutes\[0\]\.timeout: is set together with release.* See IngressRouteProps\.httpRoutes in the API reference\.$/);
+  });
+
+  test('also from a subclass of the construct', () => {
+    class ShopNamespace extends MeshNamespace {}
+    expect(() => new ShopNamespace(bookinfo(), 'Shop', { name: 'Shop' })).toThrow(/ See MeshNamespaceProps\.name in the API reference\.$/);
+  });
+
+  test('a field that is not a prop (a method\'s argument) is left as it is', () => {
+    const ns = new MeshNamespace(bookinfo(), 'Shop', { name: 'shop', enrollment: MeshEnrollment.ambient() });
+    expect(() => ns.addPortMtlsOverride({ selector: { app: 'db' }, port: 5432, mode: MtlsMode.DISABLE }))
+      .toThrow(/^\[bookinfo\/Shop\] addPortMtlsOverride\(5432\)\.mode: is not supported in ambient mode.*\.$/);
+    expect(() => ns.addPortMtlsOverride({ selector: { app: 'db' }, port: 5432, mode: MtlsMode.DISABLE })).not.toThrow(/API reference/);
   });
 });

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { PROPS_FIELDS } from './props-fields';
 
 /**
  * What every error of this library says: where (construct path), which field, the bad value, what is wrong,
@@ -26,15 +27,40 @@ export function describeProblem(p: Problem): string {
 
 /** The error thrown at construction time for a bad local input. */
 export function configError(scope: IConstruct, p: Problem): Error {
-  return new Error(`[${scope.node.path}] ${describeProblem(p)}`);
+  return new Error(constructionMessage(scope, p));
 }
 
 /** Throws a construction-time error for each problem found (the first one). */
 export function throwIfProblems(scope: IConstruct, problems: Problem[]): void {
   if (problems.length > 0) {
-    const lines = problems.map(p => `[${scope.node.path}] ${describeProblem(p)}`);
-    throw new Error(lines.join('\n'));
+    throw new Error(problems.map(p => constructionMessage(scope, p)).join('\n'));
   }
+}
+
+/**
+ * A construction-time message. When the field is one of the construct's props, the message ends by naming the
+ * prop with its struct, as API.md and every language's docs document it (`IngressRouteProps.tls`: `tls` in
+ * TypeScript and in Java's builder, `tls=` in Python, `Tls` in C# and Go), so users of any jsii language can look
+ * it up; other fields (a method's argument, `scope`) are left as they are.
+ */
+function constructionMessage(scope: IConstruct, p: Problem): string {
+  const documented = documentedProp(scope, p.field);
+  return `[${scope.node.path}] ${describeProblem(p)}${documented ? ` See ${documented} in the API reference.` : ''}`;
+}
+
+/** `<Struct>.<prop>` for a field that starts with a prop of the construct's props struct. */
+function documentedProp(scope: IConstruct, field: string): string | undefined {
+  const first = /^[A-Za-z]\w*(?=$|[.[])/.exec(field)?.[0];
+  if (first === undefined) return undefined;
+  // the construct's class, or the nearest class of this library it extends (an app may subclass constructs)
+  for (let proto = Object.getPrototypeOf(scope); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const name: string = proto.constructor.name;
+    if (Object.prototype.hasOwnProperty.call(PROPS_FIELDS, name)) {
+      const props = PROPS_FIELDS[name];
+      return props.fields.includes(first) ? `${props.struct}.${first}` : undefined;
+    }
+  }
+  return undefined;
 }
 
 function renderValue(value: unknown): string {
