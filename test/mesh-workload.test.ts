@@ -81,7 +81,7 @@ describe('MeshDeployment manifests', () => {
     expect([busybox.app, busybox.version]).toEqual(['busybox', 'v1']);
   });
 
-  test('MeshStatefulSet: pod labels, and the headless Service cdk8s-plus makes copies the protocol-named ports', () => {
+  test('MeshStatefulSet: pod labels, and its headless Service carries the protocol-named ports', () => {
     // GIVEN
     const chart = bookinfo();
 
