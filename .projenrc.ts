@@ -19,12 +19,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // CEL parser (pure JS, no dependencies): Telemetry checks access-log filters and metric tag expressions at
+  // construction. Also what the conformance tests evaluate the CRDs' CEL rules with.
+  bundledDeps: ['@marcbachmann/cel-js@^8.0.0'],
   devDeps: [
     // the CLI the README's synth command and the examples use
     'cdk8s-cli@^2.207.0',
     // CRD-schema and CEL conformance of every synthesized object (test helper only)
     'ajv@^8.17.0',
-    '@marcbachmann/cel-js@^8.0.0',
     'yaml@^2.5.0',
     // schemas of the Kubernetes kinds we emit (Service, Deployment, Namespace, Secret), for conformance tests
     'kubernetes-models@^5.1.0',

@@ -376,6 +376,15 @@ export interface AuthorizationPolicyProps extends PolicyTargetingProps {
    * @default false
    */
   readonly httpOnlyWorkloads?: boolean;
+
+  /**
+   * Try the policy before enforcing it: the annotation `istio.io/dry-run: "true"` makes the proxies evaluate it and
+   * report what it would do (`istio_dry_run_*` stats and proxy debug logs) without allowing or denying anything.
+   * ALLOW and DENY policies only.
+   *
+   * @default false
+   */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -419,6 +428,7 @@ export class AuthorizationPolicy extends IstioResource {
     this.httpOnlyWorkloads = props.httpOnlyWorkloads ?? false;
     this.targets = new PolicyTargets(this, props.selector);
     this.checkProvider();
+    if (props.dryRun === true) this.apiObject.metadata.addAnnotation(DRY_RUN_ANNOTATION, 'true');
     for (const ref of props.targetRefs ?? []) this.addTargetRef(ref);
     for (const rule of props.rules ?? []) this.addRule(rule);
     addSynthValidation(this, () => this.validatePolicy());
