@@ -28,6 +28,7 @@ export * from './mesh-namespace';
 export * from './certificate';
 export * from './ingress-tls';
 export * from './ingress-gateway';
+export * from './ingress-jwt';
 export * from './ingress-route';
 export * from './canary-release';
 export * from './telemetry';

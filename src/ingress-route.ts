@@ -1,17 +1,22 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AuthorizationPolicy } from './authorization-policy';
 import { Certificate } from './certificate';
 import { Gateway, GatewayServer, GatewayTlsMode, TlsProtocolVersion } from './gateway';
 import { HttpRouteOptions } from './http-route';
 import { IIngressGateway, IngressGateway } from './ingress-gateway';
+import { IngressJwt } from './ingress-jwt';
 import { IngressTls, IngressTlsMode } from './ingress-tls';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
+import { noteGatewayWorkloadNamespace } from './private/analysis/ist0149-jwt-claim-routes';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { addIngressJwtPolicies, ingressJwtProblems } from './private/ingress-jwt';
 import { addSynthValidation, meshObjects, serviceNamed } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
-import { namespaceOf } from './private/scope';
+import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { Protocol } from './protocol';
+import { RequestAuthentication } from './request-authentication';
 import { RouteDestination } from './route-destination';
 import { TcpMatch } from './route-match';
 import { BackendRouteKind, ServiceBackend } from './service-backend';
@@ -177,6 +182,15 @@ export interface IngressRouteProps {
   readonly workloadNamespace?: string;
 
   /**
+   * Require (or, with `requireToken: false`, only validate) a JWT of one issuer on the route's hosts, enforced by the
+   * gateway pods: a RequestAuthentication and a DENY AuthorizationPolicy in the gateway workload's namespace, named
+   * `<route namespace>-<route name>-jwt`. HTTP routes with a gateway of this app only (not `fromGatewayRef`).
+   *
+   * @default - no end-user authentication
+   */
+  readonly jwt?: IngressJwt;
+
+  /**
    * HTTP routes, tried in order. More can be added with `addHttpRoute()`.
    *
    * @default - none
@@ -238,6 +252,18 @@ export class IngressRoute extends Construct {
   /** The cert-manager Certificate the route created, if any. */
   public readonly certificate?: Certificate;
 
+  /** With `jwt`: the RequestAuthentication on the gateway pods. */
+  public readonly requestAuthentication?: RequestAuthentication;
+
+  /**
+   * With `jwt`: the DENY AuthorizationPolicy refusing requests without a token of the issuer or without the required
+   * claims; undefined when `requireToken: false` and no `claimRules` (then anonymous requests pass).
+   */
+  public readonly jwtPolicy?: AuthorizationPolicy;
+
+  /** With `jwt` and `audit`: the AUDIT AuthorizationPolicy. */
+  public readonly jwtAuditPolicy?: AuthorizationPolicy;
+
   private readonly _hosts: string[];
   private readonly routeCount = { http: 0, tcp: 0, tls: 0 };
   private readonly backends: Array<{ field: string; backend: ServiceBackend; kind: BackendRouteKind }> = [];
@@ -259,6 +285,7 @@ export class IngressRoute extends Construct {
       ...this.portProblems(props, referenced),
       ...this.tlsProblems(props, referenced),
       ...gatewayChoiceProblems(props),
+      ...this.jwtProblems(props, referenced),
     ]);
 
     // Which gateway, and where its workload (and so the TLS Secret) lives.
@@ -274,6 +301,8 @@ export class IngressRoute extends Construct {
       });
     }
     this.gatewayRef = this.gateway?.gatewayRef ?? props.gateway!.gatewayRef;
+    const gatewayObject = this.gateway ?? shared?.gateway;
+    if (gatewayObject) noteGatewayWorkloadNamespace(gatewayObject.apiObject, workloadNamespace);
     this.port = props.port ?? (referenced ? undefined : defaultPort(this.protocol, tls));
 
     if (tls) {
@@ -308,6 +337,19 @@ export class IngressRoute extends Construct {
       hosts: this._hosts,
       gateways: [this.gatewayRef],
     });
+
+    if (props.jwt) {
+      const policies = addIngressJwtPolicies(this, props.jwt, {
+        routeName: name,
+        routeNamespace: routeNamespace ?? DEFAULT_NAMESPACE,
+        hosts: this._hosts,
+        selector: shared?.selector ?? props.selector ?? DEFAULT_SELECTOR,
+        workloadNamespace,
+      });
+      this.requestAuthentication = policies.requestAuthentication;
+      this.jwtPolicy = policies.authorizationPolicy;
+      this.jwtAuditPolicy = policies.auditPolicy;
+    }
 
     for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
     for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);
@@ -412,6 +454,28 @@ export class IngressRoute extends Construct {
       return [redirect, terminating];
     }
     return [terminating];
+  }
+
+  private jwtProblems(props: IngressRouteProps, referenced: boolean): Problem[] {
+    if (props.jwt === undefined) return [];
+    const problems = ingressJwtProblems(props.jwt);
+    if (this.protocol !== IngressProtocol.HTTP) {
+      problems.push({
+        field: 'jwt',
+        value: this.protocol,
+        problem: 'needs protocol HTTP: tokens are read from HTTP requests',
+        fix: 'remove jwt, or terminate TLS at the gateway and route HTTP (protocol HTTP with tls)',
+      });
+    }
+    if (referenced) {
+      problems.push({
+        field: 'jwt',
+        value: props.gateway!.gatewayRef,
+        problem: 'needs to know the gateway pods (labels and namespace), which a gateway given by reference does not tell',
+        fix: 'attach to an IngressGateway of this app, or let the route create its own Gateway (selector and workloadNamespace)',
+      });
+    }
+    return problems;
   }
 
   private hostProblems(props: IngressRouteProps): Problem[] {

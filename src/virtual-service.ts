@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-route';
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
+import { addJwtClaimRouteValidation } from './private/analysis/ist0149-jwt-claim-routes';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects, serviceNamed } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
@@ -109,6 +110,7 @@ export class VirtualService extends IstioResource {
     for (const route of props.tls ?? []) this.addTlsRoute(route);
 
     addSynthValidation(this, () => [...this.validateVirtualService().map(describeProblem), ...this.servicePortProtocolProblems()]);
+    addJwtClaimRouteValidation(this, this.apiObject);
   }
 
   /** The hosts this VirtualService routes (a copy; use `addHost()` to add one). */
