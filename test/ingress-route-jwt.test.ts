@@ -25,17 +25,22 @@ describe('IngressRoute jwt manifests', () => {
     // GIVEN
     const { chart, shop } = app();
 
+    // The RequestAuthentication's part of jwt: rendered as is.
+    const verification = {
+      issuer: ISSUER,
+      jwksUri: JWKS_URI,
+      audiences: ['shop-api'],
+      fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
+      fromParams: ['access_token'],
+      fromCookies: ['session'],
+      outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }],
+    };
+
     // WHEN
     const route = new IngressRoute(shop, 'Api', {
       hosts: ['api.example.com'],
       jwt: {
-        issuer: ISSUER,
-        jwksUri: JWKS_URI,
-        audiences: ['shop-api'],
-        fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
-        fromParams: ['access_token'],
-        fromCookies: ['session'],
-        outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }],
+        ...verification,
         claimRules: [
           { paths: ['/admin/*'], claims: [{ claim: 'groups', values: ['admin'] }] },
           { methods: ['DELETE'], claims: [{ claim: 'realm_access.roles', values: ['deleter'] }, { claim: 'scope', values: ['write'] }] },
@@ -54,15 +59,7 @@ describe('IngressRoute jwt manifests', () => {
       metadata: { name: 'shop-api-jwt', namespace: 'istio-system' },
       spec: {
         selector: { matchLabels: { istio: 'ingressgateway' } },
-        jwtRules: [{
-          issuer: ISSUER,
-          jwksUri: JWKS_URI,
-          audiences: ['shop-api'],
-          fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
-          fromParams: ['access_token'],
-          fromCookies: ['session'],
-          outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }],
-        }],
+        jwtRules: [verification],
       },
     });
     const hosts = ['api.example.com', 'api.example.com:*'];
