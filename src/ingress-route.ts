@@ -218,7 +218,8 @@ const DEFAULT_SELECTOR = { istio: 'ingressgateway' };
  * Exposes services through an Istio ingress gateway: a Gateway server (created, or added to a shared
  * `IngressGateway`) and a VirtualService bound to it, which line up by construction: the VirtualService has exactly
  * the server's hosts and refers to the Gateway as `namespace/name`, and TLS Secrets are placed in the namespace of
- * the gateway workload, where Istio reads them.
+ * the gateway workload, where Istio reads them. With `jwt`, the gateway also authenticates end users: the
+ * RequestAuthentication and AuthorizationPolicy are placed the same way, next to the gateway pods.
  *
  * @example
  * new IngressRoute(chart, 'Shop', {
