@@ -619,6 +619,15 @@ export interface MeshTelemetryDefaultsProps extends TelemetryOptions {
   readonly rootNamespace?: string;
 
   /**
+   * The names of the extension providers the mesh config declares (`meshConfig.extensionProviders[].name`). When set,
+   * every `TelemetryProvider.extension(name)` of the app's Telemetries must be one of them (or a built-in), so a
+   * misspelt provider is caught at synth.
+   *
+   * @default - extension provider names are not checked against the mesh config
+   */
+  readonly extensionProviders?: string[];
+
+  /**
    * The name of the Telemetry.
    *
    * @default 'mesh-default'
@@ -664,5 +673,33 @@ export class MeshTelemetryDefaults extends Construct {
     });
     // The root namespace, wherever the construct is created (even inside a MeshNamespace).
     markPlacedElsewhere(this.telemetry);
+    const declared = props.extensionProviders;
+    if (declared !== undefined) addSynthValidation(this, () => undeclaredProviderProblems(this, declared).map(describeProblem));
   }
+}
+
+/** Istio's built-in provider names (`DefaultMeshConfig`), which need no declaration. */
+const BUILT_IN_PROVIDERS = [TelemetryProvider.prometheus().name, TelemetryProvider.envoyAccessLog().name];
+
+/** Providers named by the app's Telemetries that the mesh config does not declare. */
+function undeclaredProviderProblems(scope: Construct, declared: string[]): Problem[] {
+  const known = new Set([...BUILT_IN_PROVIDERS, ...declared]);
+  const problems: Problem[] = [];
+  for (const telemetry of meshObjects(scope, KIND, GROUP)) {
+    for (const part of ['tracing', 'accessLogging', 'metrics']) {
+      ((telemetry.manifest.spec?.[part] ?? []) as any[]).forEach((entry, i) => {
+        ((entry.providers ?? []) as any[]).forEach((provider, j) => {
+          if (known.has(provider.name)) return;
+          problems.push({
+            field: `Telemetry "${telemetry.namespace}/${telemetry.name}" (${telemetry.path}) ${part}[${i}].providers[${j}].name`,
+            value: provider.name,
+            problem: `is not a provider of the mesh config (extensionProviders: ${JSON.stringify(declared)}) nor one of Istio's built-ins`,
+            fix: 'correct the name, or declare the provider in the mesh config and add it to extensionProviders',
+            symptom: 'istiod ignores the unknown provider, so this telemetry goes nowhere',
+          });
+        });
+      });
+    }
+  }
+  return problems;
 }

@@ -26,6 +26,7 @@ describe('Telemetry manifests', () => {
 
     // WHEN
     new MeshTelemetryDefaults(platform, 'MeshTelemetry', {
+      extensionProviders: ['otel-tracing'],
       accessLogging: [{ providers: [TelemetryProvider.envoyAccessLog()], filter: 'response.code >= 400' }],
       metrics: [{
         providers: [TelemetryProvider.prometheus()],
@@ -234,6 +235,25 @@ describe('Telemetry errors', () => {
   test('selector and targetRefs together', () => {
     expect(() => new Telemetry(chart('shop'), 'T', { selector: { app: 'api' }, targetRefs: [PolicyTargetReference.gateway('public')], tracing: [{}] }))
       .toThrow('targetRefs[0]: is set together with selector; a policy applies either to the pods a selector picks or to its targetRefs');
+  });
+
+  test('a provider the mesh config does not declare, when MeshTelemetryDefaults lists the declared ones', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    new MeshTelemetryDefaults(platform, 'Defaults', {
+      extensionProviders: ['otel-tracing'],
+      tracing: [{ providers: [TelemetryProvider.extension('otel-tracing')] }],
+      metrics: [{ providers: [TelemetryProvider.prometheus()] }],
+    });
+    const shop = new MeshNamespace(new Chart(app, 'shop'), 'Shop', {
+      name: 'shop',
+      telemetry: { accessLogging: [{ providers: [TelemetryProvider.envoyAccessLog(), TelemetryProvider.extension('otel-tracng')] }] },
+    });
+    expect(() => synth(platform)).toThrow('[platform/Defaults] Telemetry "shop/default" (shop/Shop/Telemetry) accessLogging[0].providers[1].name: '
+      + 'is not a provider of the mesh config (extensionProviders: ["otel-tracing"]) nor one of Istio\'s built-ins (got "otel-tracng"). '
+      + 'Fix: correct the name, or declare the provider in the mesh config and add it to extensionProviders. '
+      + 'In the cluster: istiod ignores the unknown provider, so this telemetry goes nowhere.');
+    expect(shop.telemetry?.name).toBe('default');
   });
 
   test('the root namespace must be a namespace name', () => {
