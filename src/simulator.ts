@@ -102,7 +102,7 @@ export class RequestSource {
  */
 export interface SimulatedRequest {
   /** Who sends it. */
-  readonly from: RequestSource;
+  readonly source: RequestSource;
   /** The host the client addresses (`Host` header; for mesh clients also what DNS resolves, e.g. `reviews` or `reviews.prod`). */
   readonly host: string;
   /**
@@ -228,6 +228,11 @@ export interface ExpectReachesOptions {
  * the policies on the way, or why nothing matches. Made by `MeshSimulator.request()`.
  */
 export class RequestSimulation {
+  /** @internal */
+  public static _of(data: SimulationData): RequestSimulation {
+    return new RequestSimulation(data);
+  }
+
   /** What happens to the request. */
   public readonly outcome: RequestOutcome;
   /** The HTTP status the client sees when the configuration decides it (errors, redirects, direct responses, aborts). */
@@ -267,8 +272,7 @@ export class RequestSimulation {
   /** What else the simulator noticed (ambiguities, assumptions, what it could not know). */
   public readonly notes: string[];
 
-  /** @internal */
-  constructor(data: SimulationData) {
+  private constructor(data: SimulationData) {
     this.outcome = data.outcome as RequestOutcome;
     this.statusCode = data.statusCode;
     this.explanation = data.explanation;
@@ -356,7 +360,7 @@ function toMirror(m: MirrorResult): SimulatedMirror {
  *
  * @example
  * const sim = MeshSimulator.fromApp(app);
- * sim.request({ from: RequestSource.fromWorkload({ namespace: 'bookinfo' }), host: 'reviews', headers: { 'end-user': 'jason' } })
+ * sim.request({ source: RequestSource.fromWorkload({ namespace: 'bookinfo' }), host: 'reviews', headers: { 'end-user': 'jason' } })
  *   .expectReaches('reviews', { subset: 'v2', share: 100 });
  */
 export class MeshSimulator {
@@ -401,17 +405,17 @@ export class MeshSimulator {
    * @param request the request and who sends it
    */
   public request(request: SimulatedRequest): RequestSimulation {
-    return new RequestSimulation(simulate(this.config, normalizeRequest(request)));
+    return RequestSimulation._of(simulate(this.config, normalizeRequest(request)));
   }
 }
 
 function normalizeRequest(request: SimulatedRequest): RequestSpec {
   const problems: Problem[] = [];
   if (request === null || typeof request !== 'object') {
-    throw new Error(`[MeshSimulator.request] ${describeProblem({ field: 'request', value: request, problem: 'must be an object', fix: 'pass { from, host, ... }' })}`);
+    throw new Error(`[MeshSimulator.request] ${describeProblem({ field: 'request', value: request, problem: 'must be an object', fix: 'pass { source, host, ... }' })}`);
   }
-  if (!(request.from instanceof RequestSource)) {
-    problems.push({ field: 'from', value: request.from, problem: 'must be a RequestSource', fix: 'use RequestSource.fromWorkload() or RequestSource.fromGateway()' });
+  if (!(request.source instanceof RequestSource)) {
+    problems.push({ field: 'source', value: request.source, problem: 'must be a RequestSource', fix: 'use RequestSource.fromWorkload() or RequestSource.fromGateway()' });
   }
   if (typeof request.host !== 'string' || request.host === '') {
     problems.push({ field: 'host', value: request.host, problem: 'must be a host name', fix: 'give the host the client addresses, e.g. "reviews" or "bookinfo.example.com"' });
@@ -426,7 +430,7 @@ function normalizeRequest(request: SimulatedRequest): RequestSpec {
   const headers: { [name: string]: string } = {};
   for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = String(v);
   return {
-    source: request.from._spec(),
+    source: request.source._spec(),
     host: request.host,
     port: request.port,
     path: request.path ?? '/',

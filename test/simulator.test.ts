@@ -34,29 +34,33 @@ function bookinfoWith(...samples: string[]): MeshSimulator {
 withSamples('Istio\'s request-routing task (istio.io/latest/docs/tasks/traffic-management/request-routing)', () => {
   test('virtual-service-all-v1: every request to reviews reaches v1', () => {
     const sim = bookinfoWith('bookinfo/virtual-service-all-v1.yaml');
-    const result = sim.request({ from: PRODUCTPAGE, host: 'reviews' });
+    const result = sim.request({ source: PRODUCTPAGE, host: 'reviews' });
     result.expectReaches('reviews', { subset: 'v1', share: 100 });
     expect(result.virtualService).toBe('default/reviews');
     expect(result.destinations[0]).toMatchObject({
-      host: 'reviews.default.svc.cluster.local', service: 'default/reviews', port: 9080, destinationRule: 'default/reviews',
-      podLabels: { app: 'reviews', version: 'v1' }, workloads: ['default/reviews-v1'],
+      host: 'reviews.default.svc.cluster.local',
+      service: 'default/reviews',
+      port: 9080,
+      destinationRule: 'default/reviews',
+      podLabels: { app: 'reviews', version: 'v1' },
+      workloads: ['default/reviews-v1'],
     });
   });
 
   test('virtual-service-reviews-test-v2: end-user jason reaches v2, everyone else v1', () => {
     const sim = bookinfoWith('bookinfo/virtual-service-all-v1.yaml', 'bookinfo/virtual-service-reviews-test-v2.yaml');
-    sim.request({ from: PRODUCTPAGE, host: 'reviews', headers: { 'end-user': 'jason' } }).expectReaches('reviews', { subset: 'v2', share: 100 });
-    sim.request({ from: PRODUCTPAGE, host: 'reviews', headers: { 'end-user': 'kim' } }).expectReaches('reviews', { subset: 'v1', share: 100 });
-    sim.request({ from: PRODUCTPAGE, host: 'reviews' }).expectReaches('reviews', { subset: 'v1', share: 100 });
+    sim.request({ source: PRODUCTPAGE, host: 'reviews', headers: { 'end-user': 'jason' } }).expectReaches('reviews', { subset: 'v2', share: 100 });
+    sim.request({ source: PRODUCTPAGE, host: 'reviews', headers: { 'end-user': 'kim' } }).expectReaches('reviews', { subset: 'v1', share: 100 });
+    sim.request({ source: PRODUCTPAGE, host: 'reviews' }).expectReaches('reviews', { subset: 'v1', share: 100 });
   });
 
   test('the ingress gateway sends /productpage to productpage and anything else nowhere (bookinfo-gateway)', () => {
     const sim = bookinfoWith('bookinfo/bookinfo-gateway.yaml');
     const gateway = RequestSource.fromGateway('default/bookinfo-gateway');
-    const page = sim.request({ from: gateway, host: 'bookinfo.example.com', port: 8080, path: '/productpage' });
+    const page = sim.request({ source: gateway, host: 'bookinfo.example.com', port: 8080, path: '/productpage' });
     page.expectReaches('productpage', { share: 100 });
     expect(page.proxy).toBe('gateway workload {"istio":"ingressgateway"} in istio-system');
-    const other = sim.request({ from: gateway, host: 'bookinfo.example.com', port: 8080, path: '/admin' });
+    const other = sim.request({ source: gateway, host: 'bookinfo.example.com', port: 8080, path: '/admin' });
     other.expectOutcome(RequestOutcome.NO_ROUTE);
     expect(other.statusCode).toBe(404);
   });
@@ -70,7 +74,7 @@ withSamples('Istio\'s traffic-shifting task (istio.io/latest/docs/tasks/traffic-
     ['virtual-service-reviews-v3.yaml', { v3: 100 }],
     ['virtual-service-reviews-v2-v3.yaml', { v2: 50, v3: 50 }],
   ])('%s splits reviews traffic %j', (sample, split) => {
-    const result = bookinfoWith(`bookinfo/${sample}`).request({ from: PRODUCTPAGE, host: 'reviews' });
+    const result = bookinfoWith(`bookinfo/${sample}`).request({ source: PRODUCTPAGE, host: 'reviews' });
     for (const [subset, share] of Object.entries(split)) expect(result.shareOf('reviews', subset)).toBe(share);
     expect(result.shareOf('reviews')).toBe(100);
   });
@@ -79,19 +83,19 @@ withSamples('Istio\'s traffic-shifting task (istio.io/latest/docs/tasks/traffic-
 withSamples('Istio\'s fault-injection task (istio.io/latest/docs/tasks/traffic-management/fault-injection)', () => {
   test('virtual-service-ratings-test-delay: jason\'s requests to ratings are delayed 7s, reach v1, and time out in reviews\' 2x3s', () => {
     const sim = bookinfoWith('bookinfo/virtual-service-all-v1.yaml', 'bookinfo/virtual-service-ratings-test-delay.yaml');
-    const jason = sim.request({ from: REVIEWS_V2, host: 'ratings', headers: { 'end-user': 'jason' } });
+    const jason = sim.request({ source: REVIEWS_V2, host: 'ratings', headers: { 'end-user': 'jason' } });
     jason.expectReaches('ratings', { subset: 'v1', share: 100 });
     expect(jason.fault).toEqual({ delay: { percentage: { value: 100 }, fixedDelay: '7s' } });
-    const other = sim.request({ from: REVIEWS_V2, host: 'ratings' });
+    const other = sim.request({ source: REVIEWS_V2, host: 'ratings' });
     expect(other.fault).toBeUndefined();
   });
 
   test('virtual-service-ratings-test-abort: jason gets 500 from ratings, everyone else reaches v1', () => {
     const sim = bookinfoWith('bookinfo/virtual-service-all-v1.yaml', 'bookinfo/virtual-service-ratings-test-abort.yaml');
-    const jason = sim.request({ from: REVIEWS_V2, host: 'ratings', headers: { 'end-user': 'jason' } });
+    const jason = sim.request({ source: REVIEWS_V2, host: 'ratings', headers: { 'end-user': 'jason' } });
     jason.expectOutcome(RequestOutcome.ABORTED);
     expect(jason.statusCode).toBe(500);
-    sim.request({ from: REVIEWS_V2, host: 'ratings' }).expectReaches('ratings', { subset: 'v1', share: 100 });
+    sim.request({ source: REVIEWS_V2, host: 'ratings' }).expectReaches('ratings', { subset: 'v1', share: 100 });
   });
 });
 
@@ -99,18 +103,24 @@ describe('Istio\'s mirroring task (istio.io/latest/docs/tasks/traffic-management
   /** The task's httpbin v1/v2, DestinationRule and VirtualService, as the task applies them. */
   function httpbin(mirror: boolean): MeshSimulator {
     const deployment = (version: string) => ({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `httpbin-${version}`, namespace: 'default' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `httpbin-${version}`, namespace: 'default' },
       spec: { template: { metadata: { labels: { app: 'httpbin', version } }, spec: { containers: [{ image: 'docker.io/kennethreitz/httpbin' }] } } },
     });
     return MeshSimulator.fromManifests([
       deployment('v1'), deployment('v2'),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'httpbin', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 8000, targetPort: 80 }], selector: { app: 'httpbin' } } },
       {
-        apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'httpbin', namespace: 'default' },
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: 'httpbin', namespace: 'default' },
         spec: { host: 'httpbin', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] },
       },
       {
-        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'httpbin', namespace: 'default' },
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'httpbin', namespace: 'default' },
         spec: {
           hosts: ['httpbin'],
           http: [{
@@ -124,16 +134,20 @@ describe('Istio\'s mirroring task (istio.io/latest/docs/tasks/traffic-management
   const SLEEP = RequestSource.fromWorkload({ namespace: 'default', labels: { app: 'sleep' } });
 
   test('before mirroring, all traffic reaches v1 and nothing is mirrored', () => {
-    const result = httpbin(false).request({ from: SLEEP, host: 'httpbin', path: '/headers' });
+    const result = httpbin(false).request({ source: SLEEP, host: 'httpbin', path: '/headers' });
     result.expectReaches('httpbin', { subset: 'v1', share: 100 });
     expect(result.mirrors).toEqual([]);
   });
 
   test('with the mirror, v1 answers and every request is copied to v2', () => {
-    const result = httpbin(true).request({ from: SLEEP, host: 'httpbin', path: '/headers' });
+    const result = httpbin(true).request({ source: SLEEP, host: 'httpbin', path: '/headers' });
     result.expectReaches('httpbin', { subset: 'v1', share: 100 });
     expect(result.mirrors).toEqual([{
-      host: 'httpbin.default.svc.cluster.local', subset: 'v2', port: 8000, percentage: 100, outcome: RequestOutcome.ROUTED,
+      host: 'httpbin.default.svc.cluster.local',
+      subset: 'v2',
+      port: 8000,
+      percentage: 100,
+      outcome: RequestOutcome.ROUTED,
       explanation: 'reaches default/httpbin subset v2',
     }]);
   });
@@ -157,12 +171,12 @@ describe('the library\'s patterns', () => {
     });
     const sim = MeshSimulator.fromChart(chart);
 
-    const jason = sim.request({ from: CALLER, host: 'reviews', headers: { 'end-user': 'jason' } });
+    const jason = sim.request({ source: CALLER, host: 'reviews', headers: { 'end-user': 'jason' } });
     jason.expectReaches('reviews', { subset: 'v2', share: 100 });
     expect(jason.destinations[0].workloads).toEqual(['shop/reviews-v2']);
     expect(jason.timeout).toBe('10s');
 
-    const anyone = sim.request({ from: CALLER, host: 'reviews' });
+    const anyone = sim.request({ source: CALLER, host: 'reviews' });
     expect([anyone.shareOf('reviews', 'v1'), anyone.shareOf('reviews', 'v2')]).toEqual([80, 20]);
   });
 
@@ -177,14 +191,14 @@ describe('the library\'s patterns', () => {
     });
     const sim = MeshSimulator.fromChart(chart);
     const from = RequestSource.fromGateway(route.gatewayRef);
-    const redirected = sim.request({ from, host: 'shop.example.com', path: '/reviews' });
+    const redirected = sim.request({ source: from, host: 'shop.example.com', path: '/reviews' });
     redirected.expectOutcome(RequestOutcome.REDIRECTED);
     expect(redirected.statusCode).toBe(301);
-    const served = sim.request({ from, host: 'shop.example.com', scheme: 'https', path: '/reviews/1' });
+    const served = sim.request({ source: from, host: 'shop.example.com', scheme: 'https', path: '/reviews/1' });
     served.expectReaches('reviews', { share: 100 });
     expect(served.gatewayServer.tls).toMatchObject({ mode: 'SIMPLE', credentialName: 'shop-example-com' });
-    sim.request({ from, host: 'shop.example.com', scheme: 'https', path: '/admin' }).expectOutcome(RequestOutcome.NO_ROUTE);
-    sim.request({ from, host: 'other.example.com', scheme: 'https', path: '/reviews' }).expectOutcome(RequestOutcome.NO_ROUTE);
+    sim.request({ source: from, host: 'shop.example.com', scheme: 'https', path: '/admin' }).expectOutcome(RequestOutcome.NO_ROUTE);
+    sim.request({ source: from, host: 'other.example.com', scheme: 'https', path: '/reviews' }).expectOutcome(RequestOutcome.NO_ROUTE);
   });
 
   test('a MeshNamespace\'s default-deny refuses callers it does not allow, naming the policy', () => {
@@ -194,11 +208,11 @@ describe('the library\'s patterns', () => {
     new CanaryRelease(ns, 'Reviews', { port: 9080, versions: [{ name: 'v1', weight: 100, workload: image('v1') }, { name: 'v2', weight: 0, workload: image('v2') }] });
     const sim = MeshSimulator.fromChart(chart);
 
-    const denied = sim.request({ from: RequestSource.fromWorkload({ namespace: 'marketing' }), host: 'reviews.shop' });
+    const denied = sim.request({ source: RequestSource.fromWorkload({ namespace: 'marketing' }), host: 'reviews.shop' });
     denied.expectOutcome(RequestOutcome.DENIED);
     expect(denied.statusCode).toBe(403);
     expect(denied.destinations[0].authorizationPolicy).toMatch(/^shop\//);
-    sim.request({ from: RequestSource.fromWorkload({ namespace: 'frontend' }), host: 'reviews.shop' }).expectReaches('reviews', { share: 100 });
+    sim.request({ source: RequestSource.fromWorkload({ namespace: 'frontend' }), host: 'reviews.shop' }).expectReaches('reviews', { share: 100 });
   });
 
   test('a DestinationRule exported only to its own namespace is not consulted for clients elsewhere (503 NC for its subset)', () => {
@@ -206,13 +220,15 @@ describe('the library\'s patterns', () => {
     new ApiObject(chart, 'Svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'team-a' }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } } });
     new DestinationRule(chart, 'Dr', { metadata: { name: 'api', namespace: 'team-c' }, host: 'api.team-a.svc.cluster.local', subsets: [{ name: 'v1', labels: { version: 'v1' } }], exportTo: ['.'] });
     new ApiObject(chart, 'Vs', {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'team-b' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'api', namespace: 'team-b' },
       spec: { hosts: ['api.team-a.svc.cluster.local'], http: [{ route: [{ destination: { host: 'api.team-a.svc.cluster.local', subset: 'v1' } }] }] },
     });
     const sim = MeshSimulator.fromChart(chart);
-    const result = sim.request({ from: RequestSource.fromWorkload({ namespace: 'team-b' }), host: 'api.team-a' });
+    const result = sim.request({ source: RequestSource.fromWorkload({ namespace: 'team-b' }), host: 'api.team-a' });
     result.expectOutcome(RequestOutcome.NO_CLUSTER);
-    expect(result.explanation).toContain('no DestinationRule visible to sidecar of a workload in team-b defines subsets for api.team-a.svc.cluster.local');
+    expect(result.explanation).toContain('no DestinationRule visible to the sidecar of a workload in team-b defines subsets for api.team-a.svc.cluster.local');
   });
 });
 
@@ -221,7 +237,9 @@ describe('why nothing matches: one test per outcome', () => {
     apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ports: [{ name: 'http', port }], selector: { app: name } },
   });
   const deploy = (name: string, version: string, ns = 'default') => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${name}-${version}`, namespace: ns },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: `${name}-${version}`, namespace: ns },
     spec: { template: { metadata: { labels: { app: name, version } }, spec: { containers: [{ image: 'x' }] } } },
   });
   const vs = (spec: any, name = 'vs', ns = 'default') => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: ns }, spec });
@@ -230,7 +248,7 @@ describe('why nothing matches: one test per outcome', () => {
   test('NO_ROUTE: no route of the VirtualService matches (404 NR)', () => {
     const sim = MeshSimulator.fromManifests([svc('api'), deploy('api', 'v1'),
       vs({ hosts: ['api'], http: [{ match: [{ uri: { prefix: '/v1' } }], route: [{ destination: { host: 'api' } }] }] })]);
-    const result = sim.request({ from: FROM, host: 'api', path: '/v2/users' });
+    const result = sim.request({ source: FROM, host: 'api', path: '/v2/users' });
     result.expectOutcome(RequestOutcome.NO_ROUTE);
     expect(result.statusCode).toBe(404);
     expect(result.explanation).toBe('no route of default/vs matches the request to api (404 NR)');
@@ -240,7 +258,7 @@ describe('why nothing matches: one test per outcome', () => {
     const sim = MeshSimulator.fromManifests([svc('api'), deploy('api', 'v1'),
       { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'api', namespace: 'default' }, spec: { host: 'api', subsets: [{ name: 'v1', labels: { version: 'v1' } }] } },
       vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'v3' } }] }] })]);
-    const result = sim.request({ from: FROM, host: 'api' });
+    const result = sim.request({ source: FROM, host: 'api' });
     result.expectOutcome(RequestOutcome.NO_CLUSTER);
     expect(result.statusCode).toBe(503);
     expect(result.explanation).toContain('subset v3 is not defined by DestinationRule default/api');
@@ -250,7 +268,7 @@ describe('why nothing matches: one test per outcome', () => {
     const sim = MeshSimulator.fromManifests([
       { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'default' }, spec: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } },
     ]);
-    const result = sim.request({ from: FROM, host: 'www.example.com' });
+    const result = sim.request({ source: FROM, host: 'www.example.com' });
     result.expectOutcome(RequestOutcome.BLOCKED_BY_REGISTRY_ONLY);
     expect(result.statusCode).toBe(502);
     expect(result.explanation).toContain('Sidecar default/default allows only known hosts (REGISTRY_ONLY)');
@@ -258,32 +276,38 @@ describe('why nothing matches: one test per outcome', () => {
 
   test('BLOCKED_BY_REGISTRY_ONLY: a Service the Sidecar\'s egress hosts do not import', () => {
     const sim = MeshSimulator.fromManifests([svc('api', 'other'),
-      { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'default' }, spec: { egress: [{ hosts: ['./*'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } },
-    ]);
-    const result = sim.request({ from: FROM, host: 'api.other' });
+      { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'default' }, spec: { egress: [{ hosts: ['./*'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } }]);
+    const result = sim.request({ source: FROM, host: 'api.other' });
     result.expectOutcome(RequestOutcome.BLOCKED_BY_REGISTRY_ONLY);
     expect(result.explanation).toContain('Sidecar default/default does not import other/api.other.svc.cluster.local into default');
   });
 
   test('DENIED: an AuthorizationPolicy denies it, named (403)', () => {
     const sim = MeshSimulator.fromManifests([svc('api'), deploy('api', 'v1'),
-      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'no-admin', namespace: 'default' },
-        spec: { selector: { matchLabels: { app: 'api' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] } },
-    ]);
-    const result = sim.request({ from: FROM, host: 'api', path: '/admin/users' });
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'no-admin', namespace: 'default' },
+        spec: { selector: { matchLabels: { app: 'api' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] },
+      }]);
+    const result = sim.request({ source: FROM, host: 'api', path: '/admin/users' });
     result.expectOutcome(RequestOutcome.DENIED);
     expect(result.destinations[0].authorizationPolicy).toBe('default/no-admin');
     expect(result.explanation).toContain('denied by DENY AuthorizationPolicy default/no-admin');
-    sim.request({ from: FROM, host: 'api', path: '/users' }).expectReaches('api', { share: 100 });
+    sim.request({ source: FROM, host: 'api', path: '/users' }).expectReaches('api', { share: 100 });
   });
 
   test('UNAUTHENTICATED: a token from an issuer the gateway\'s RequestAuthentication does not trust (401)', () => {
     const sim = MeshSimulator.fromManifests([
       { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
-      { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'jwt', namespace: 'istio-system' },
-        spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, jwtRules: [{ issuer: 'https://auth.example.com' }] } },
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'RequestAuthentication',
+        metadata: { name: 'jwt', namespace: 'istio-system' },
+        spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, jwtRules: [{ issuer: 'https://auth.example.com' }] },
+      },
     ]);
-    const result = sim.request({ from: RequestSource.fromGateway('istio-system/gw'), host: 'a.example.com', jwtClaims: { iss: 'https://evil.example.com', sub: 'x' } });
+    const result = sim.request({ source: RequestSource.fromGateway('istio-system/gw'), host: 'a.example.com', jwtClaims: { iss: 'https://evil.example.com', sub: 'x' } });
     result.expectOutcome(RequestOutcome.UNAUTHENTICATED);
     expect(result.statusCode).toBe(401);
   });
@@ -292,14 +316,14 @@ describe('why nothing matches: one test per outcome', () => {
     const sim = MeshSimulator.fromManifests([
       { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
     ]);
-    const result = sim.request({ from: RequestSource.fromGateway('istio-system/gw'), host: 'a.example.com', port: 8443 });
+    const result = sim.request({ source: RequestSource.fromGateway('istio-system/gw'), host: 'a.example.com', port: 8443 });
     result.expectOutcome(RequestOutcome.NO_LISTENER);
     expect(result.explanation).toBe('no server of istio-system/gw listens on port 8443: the connection is refused');
   });
 
   test('DEPENDS_ON_CLUSTER: a Service the app does not define', () => {
     const result = MeshSimulator.fromManifests([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing' } }])
-      .request({ from: FROM, host: 'payments.billing' });
+      .request({ source: FROM, host: 'payments.billing' });
     result.expectOutcome(RequestOutcome.DEPENDS_ON_CLUSTER);
     expect(result.explanation).toContain('payments.billing.svc.cluster.local is not a Service or ServiceEntry host of the app visible from default');
   });
@@ -314,63 +338,91 @@ describe('Istio\'s routing order and scoping', () => {
 
   test('the first matching route wins, even when a later one matches more precisely', () => {
     const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'default' },
-      spec: { hosts: ['api'], http: [
-        { name: 'all', match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'api' } }] },
-        { name: 'legacy', match: [{ uri: { exact: '/old' } }], route: [{ destination: { host: 'legacy' } }] },
-      ] },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'api', namespace: 'default' },
+      spec: {
+        hosts: ['api'],
+        http: [
+          { name: 'all', match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'api' } }] },
+          { name: 'legacy', match: [{ uri: { exact: '/old' } }], route: [{ destination: { host: 'legacy' } }] },
+        ],
+      },
     }]);
-    const result = sim.request({ from: FROM, host: 'api', path: '/old' });
+    const result = sim.request({ source: FROM, host: 'api', path: '/old' });
     expect(result.routeName).toBe('all');
     result.expectReaches('api', { share: 100 });
   });
 
   test('a delegate\'s routes replace the delegating route, and what none matches goes on to the next parent route', () => {
     const sim = MeshSimulator.fromManifests([...base,
-      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'root', namespace: 'default' },
-        spec: { hosts: ['api'], http: [
-          { match: [{ uri: { prefix: '/v1' } }], delegate: { name: 'v1-routes', namespace: 'default' } },
-          { route: [{ destination: { host: 'legacy' } }] },
-        ] } },
-      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v1-routes', namespace: 'default' },
-        spec: { http: [{ match: [{ uri: { prefix: '/v1/users' } }], route: [{ destination: { host: 'api' } }] }] } },
-    ]);
-    const users = sim.request({ from: FROM, host: 'api', path: '/v1/users/7' });
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'root', namespace: 'default' },
+        spec: {
+          hosts: ['api'],
+          http: [
+            { match: [{ uri: { prefix: '/v1' } }], delegate: { name: 'v1-routes', namespace: 'default' } },
+            { route: [{ destination: { host: 'legacy' } }] },
+          ],
+        },
+      },
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'v1-routes', namespace: 'default' },
+        spec: { http: [{ match: [{ uri: { prefix: '/v1/users' } }], route: [{ destination: { host: 'api' } }] }] },
+      }]);
+    const users = sim.request({ source: FROM, host: 'api', path: '/v1/users/7' });
     expect(users.virtualService).toBe('default/v1-routes');
     users.expectReaches('api', { share: 100 });
-    sim.request({ from: FROM, host: 'api', path: '/v1/orders' }).expectReaches('legacy', { share: 100 });
+    sim.request({ source: FROM, host: 'api', path: '/v1/orders' }).expectReaches('legacy', { share: 100 });
   });
 
   test('a route whose match names only a gateway does not apply to mesh traffic', () => {
     const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'default' },
-      spec: { hosts: ['api'], gateways: ['mesh', 'public'], http: [
-        { match: [{ gateways: ['public'] }], route: [{ destination: { host: 'legacy' } }] },
-        { route: [{ destination: { host: 'api' } }] },
-      ] },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'api', namespace: 'default' },
+      spec: {
+        hosts: ['api'],
+        gateways: ['mesh', 'public'],
+        http: [
+          { match: [{ gateways: ['public'] }], route: [{ destination: { host: 'legacy' } }] },
+          { route: [{ destination: { host: 'api' } }] },
+        ],
+      },
     }]);
-    sim.request({ from: FROM, host: 'api' }).expectReaches('api', { share: 100 });
+    sim.request({ source: FROM, host: 'api' }).expectReaches('api', { share: 100 });
   });
 
   test('a VirtualService exported to another namespace does not apply to clients in this one', () => {
     const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'default' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'api', namespace: 'default' },
       spec: { hosts: ['api.default.svc.cluster.local'], exportTo: ['other'], http: [{ route: [{ destination: { host: 'legacy' } }] }] },
     }]);
-    sim.request({ from: FROM, host: 'api' }).expectReaches('api', { share: 100 });
-    sim.request({ from: RequestSource.fromWorkload({ namespace: 'other' }), host: 'api.default' }).expectReaches('legacy', { share: 100 });
+    sim.request({ source: FROM, host: 'api' }).expectReaches('api', { share: 100 });
+    sim.request({ source: RequestSource.fromWorkload({ namespace: 'other' }), host: 'api.default' }).expectReaches('legacy', { share: 100 });
   });
 
   test('regex matches are RE2 and match the whole path (Envoy safe_regex)', () => {
     const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'default' },
-      spec: { hosts: ['api'], http: [
-        { match: [{ uri: { regex: '(?i)/admin.*' } }], route: [{ destination: { host: 'legacy' } }] },
-        { route: [{ destination: { host: 'api' } }] },
-      ] },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'api', namespace: 'default' },
+      spec: {
+        hosts: ['api'],
+        http: [
+          { match: [{ uri: { regex: '(?i)/admin.*' } }], route: [{ destination: { host: 'legacy' } }] },
+          { route: [{ destination: { host: 'api' } }] },
+        ],
+      },
     }]);
-    sim.request({ from: FROM, host: 'api', path: '/ADMIN/x' }).expectReaches('legacy', { share: 100 });
-    sim.request({ from: FROM, host: 'api', path: '/x/admin' }).expectReaches('api', { share: 100 });
+    sim.request({ source: FROM, host: 'api', path: '/ADMIN/x' }).expectReaches('legacy', { share: 100 });
+    sim.request({ source: FROM, host: 'api', path: '/x/admin' }).expectReaches('api', { share: 100 });
   });
 });
 
@@ -382,12 +434,20 @@ describe('properties', () => {
       const subsets = weights.map((_, i) => `v${i}`);
       const sim = MeshSimulator.fromManifests([
         { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } } },
-        { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'api', namespace: 'default' },
-          spec: { host: 'api', subsets: subsets.map(name => ({ name, labels: { version: name } })) } },
-        { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'default' },
-          spec: { hosts: ['api'], http: [{ route: subsets.map((subset, i) => ({ destination: { host: 'api', subset }, weight: weights[i] })) }] } },
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'DestinationRule',
+          metadata: { name: 'api', namespace: 'default' },
+          spec: { host: 'api', subsets: subsets.map(name => ({ name, labels: { version: name } })) },
+        },
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'api', namespace: 'default' },
+          spec: { hosts: ['api'], http: [{ route: subsets.map((subset, i) => ({ destination: { host: 'api', subset }, weight: weights[i] })) }] },
+        },
       ]);
-      const result = sim.request({ from: RequestSource.fromWorkload({ namespace: 'default' }), host: 'api' });
+      const result = sim.request({ source: RequestSource.fromWorkload({ namespace: 'default' }), host: 'api' });
       subsets.forEach((subset, i) => expect(result.shareOf('api', subset)).toBeCloseTo((weights[i] * 100) / total, 9));
     }));
   });
@@ -396,11 +456,11 @@ describe('properties', () => {
 describe('untyped callers', () => {
   test('a request without a source names the field', () => {
     expect(() => MeshSimulator.fromManifests([]).request({ host: 'api' } as any))
-      .toThrow('[MeshSimulator.request] from: must be a RequestSource. Fix: use RequestSource.fromWorkload() or RequestSource.fromGateway().');
+      .toThrow('[MeshSimulator.request] source: must be a RequestSource. Fix: use RequestSource.fromWorkload() or RequestSource.fromGateway().');
   });
 
   test('a port that is not a port number names the field and value', () => {
-    expect(() => MeshSimulator.fromManifests([]).request({ from: RequestSource.fromWorkload({ namespace: 'a' }), host: 'api', port: 'http' as any }))
+    expect(() => MeshSimulator.fromManifests([]).request({ source: RequestSource.fromWorkload({ namespace: 'a' }), host: 'api', port: 'http' as any }))
       .toThrow('[MeshSimulator.request] port: must be a port number (1-65535) (got "http"). Fix: give the port the client connects to.');
   });
 });

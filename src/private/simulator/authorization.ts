@@ -46,7 +46,9 @@ export function policiesFor(config: MeshConfig, kind: string, namespace: string,
 export function authorize(config: MeshConfig, namespace: string, labels: { [key: string]: string }, request: PeerRequest): AuthorizationDecision {
   const notes: string[] = [];
   const authn = authenticate(config, namespace, labels, request);
-  if (authn.status !== undefined) return { allowed: false, status: authn.status, reason: authn.reason!, policy: authn.policy, tokenValidated: false, notes };
+  if (authn.status !== undefined) {
+    return { allowed: false, status: authn.status, reason: authn.reason!, policy: authn.policy, tokenValidated: false, notes };
+  }
   const attributes = { ...request, requestPrincipal: authn.requestPrincipal, jwtClaims: authn.requestPrincipal ? request.jwtClaims : undefined };
 
   const policies = policiesFor(config, 'AuthorizationPolicy', namespace, labels);

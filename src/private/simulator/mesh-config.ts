@@ -166,7 +166,9 @@ export class MeshConfig {
       case '/Service': {
         const fqdn = `${name}.${namespace}.svc.cluster.local`;
         this.services.set(fqdn, {
-          namespace, name, fqdn,
+          namespace,
+          name,
+          fqdn,
           ports: (spec.ports ?? []).map((p: any) => ({ port: p.port, targetPort: p.targetPort, name: p.name, appProtocol: p.appProtocol })),
           selector: spec.selector,
           exportTo: exportToOf(undefined, m.metadata?.annotations?.['networking.istio.io/exportTo']),
@@ -181,7 +183,9 @@ export class MeshConfig {
       case '/Pod': {
         const pod = m.kind === 'Pod' ? m : spec.template;
         list(this.workloadsByNamespace, namespace).push({
-          namespace, name, kind: m.kind,
+          namespace,
+          name,
+          kind: m.kind,
           podLabels: pod?.metadata?.labels ?? {},
           serviceAccount: pod?.spec?.serviceAccountName ?? 'default',
         });
@@ -189,7 +193,9 @@ export class MeshConfig {
       }
       case 'networking.istio.io/ServiceEntry':
         this.serviceEntries.push({
-          namespace, name, manifest: m,
+          namespace,
+          name,
+          manifest: m,
           hosts: (spec.hosts ?? []).map(String),
           ports: (spec.ports ?? []).map((p: any) => ({ port: p.number, targetPort: p.targetPort, name: p.name, appProtocol: p.protocol })),
           exportTo: exportToOf(spec.exportTo),
@@ -198,7 +204,9 @@ export class MeshConfig {
       case 'networking.istio.io/VirtualService': {
         const gateways: string[] = Array.isArray(spec.gateways) && spec.gateways.length > 0 ? spec.gateways : ['mesh'];
         const vs: VirtualServiceView = {
-          namespace, name, spec,
+          namespace,
+          name,
+          spec,
           hosts: (spec.hosts ?? []).map((h: string) => expandHost(h, namespace)),
           gateways: gateways.map(g => resolveGatewayRef(g, namespace)),
           exportTo: exportToOf(spec.exportTo),
@@ -209,7 +217,9 @@ export class MeshConfig {
       }
       case 'networking.istio.io/DestinationRule':
         list(this.destinationRulesByNamespace, namespace).push({
-          namespace, name, spec,
+          namespace,
+          name,
+          spec,
           host: expandHost(String(spec.host ?? ''), namespace),
           exportTo: exportToOf(spec.exportTo),
           workloadSelector: spec.workloadSelector?.matchLabels,
@@ -224,7 +234,10 @@ export class MeshConfig {
       case 'security.istio.io/AuthorizationPolicy':
       case 'security.istio.io/RequestAuthentication':
         list(this.policiesByNamespace, namespace).push({
-          namespace, name, spec, kind: m.kind,
+          namespace,
+          name,
+          spec,
+          kind: m.kind,
           selector: spec.selector?.matchLabels,
           hasTargetRefs: (spec.targetRefs ?? []).length > 0 || spec.targetRef !== undefined,
           dryRun: m.metadata?.annotations?.['istio.io/dry-run'] === 'true',

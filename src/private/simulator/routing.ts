@@ -153,7 +153,10 @@ function simulateFromSidecar(config: MeshConfig, request: RequestSpec): Simulati
   const sidecar = sidecarFor(config, namespace, labels);
   const proxy: Proxy = {
     description: `sidecar of a workload in ${namespace}${Object.keys(labels).length ? ` with labels ${JSON.stringify(labels)}` : ''}`,
-    namespace, labels, sidecar, gateways: [],
+    namespace,
+    labels,
+    sidecar,
+    gateways: [],
     principal: `cluster.local/ns/${namespace}/sa/${request.source.serviceAccount ?? 'default'}`,
   };
   const notes: string[] = [];
@@ -464,7 +467,8 @@ function applyRoute(ctx: Context, vs: VirtualServiceView, route: any, index: num
   base.destinations = dests.map((d, i) => resolveDestination(ctx, vs, d.destination ?? {}, shares[i]));
   base.mirrors = mirrorsOf(route).map(m => {
     const resolved = resolveDestination(ctx, vs, m.destination, 100);
-    return { host: resolved.host, subset: resolved.subset, port: resolved.port, percentage: m.percentage, outcome: resolved.outcome, explanation: resolved.explanation };
+    const { host, subset, port, outcome, explanation } = resolved;
+    return { host, subset, port, percentage: m.percentage, outcome, explanation };
   });
   return summarize(base, where);
 }
@@ -507,27 +511,37 @@ function resolveDestination(ctx: Context, vs: VirtualServiceView | undefined, de
   const ports = service?.ports ?? entries[0]?.ports ?? [];
   const port: number | undefined = dest.port?.number ?? (ports.length === 1 ? ports[0].port : ctx.port);
   const base = { host, subset: dest.subset, port, weight, workloads: [] as string[], tlsMode: 'AUTO' };
-  if (!service && entries.length === 0) {
-    return {
-      ...base, outcome: 'DEPENDS_ON_CLUSTER',
-      explanation: `${host} is not a Service or ServiceEntry of the app: in the cluster it must exist, or the request gets 503 (NC cluster_not_found)`,
-    };
-  }
-  const serviceNamespace = service?.namespace ?? entries[0].namespace;
+  // A cluster-local host names its namespace; other hosts not in the registry have none.
+  const serviceNamespace = service?.namespace ?? entries[0]?.namespace ?? /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1];
   const rule = destinationRuleFor(config, host, proxy, serviceNamespace);
   const subset = dest.subset === undefined ? undefined : rule?.subsets.find(s => s.name === dest.subset);
+  if (!service && entries.length === 0) {
+    const subsetNote = dest.subset === undefined ? '' : subset
+      ? ` (DestinationRule ${rule!.ids.join(', ')} defines its subset ${dest.subset})`
+      : ` (and no DestinationRule of the app visible to the ${proxy.description} defines its subset ${dest.subset})`;
+    return {
+      ...base,
+      destinationRule: rule?.ids.join(', '),
+      outcome: 'DEPENDS_ON_CLUSTER',
+      explanation: `${host} is not a Service or ServiceEntry of the app${subsetNote}: in the cluster it must exist, or the request gets 503 (NC cluster_not_found)`,
+    };
+  }
   const serviceId = service ? idOf(service) : idOf(entries[0]);
   if (dest.subset !== undefined && subset === undefined) {
     return {
-      ...base, service: serviceId, destinationRule: rule?.ids.join(', '), outcome: 'NO_CLUSTER', statusCode: 503,
+      ...base,
+      service: serviceId,
+      destinationRule: rule?.ids.join(', '),
+      outcome: 'NO_CLUSTER',
+      statusCode: 503,
       explanation: rule
-        ? `subset ${dest.subset} is not defined by DestinationRule ${rule.ids.join(', ')}, the one ${proxy.description} uses for ${host} (503 NC)`
-        : `no DestinationRule visible to ${proxy.description} defines subsets for ${host}, so subset ${dest.subset} does not exist (503 NC)`,
+        ? `subset ${dest.subset} is not defined by DestinationRule ${rule.ids.join(', ')}, the one the ${proxy.description} uses for ${host} (503 NC)`
+        : `no DestinationRule visible to the ${proxy.description} defines subsets for ${host}, so subset ${dest.subset} does not exist (503 NC)`,
     };
   }
   const trafficPolicy = effectivePolicy(rule?.trafficPolicy, subset?.trafficPolicy, port);
   const podLabels = service?.selector ? { ...service.selector, ...(subset?.labels ?? {}) } : subset?.labels;
-  const selected = podLabels && service ? config.workloadsSelected(serviceNamespace, podLabels) : [];
+  const selected = podLabels && service ? config.workloadsSelected(service.namespace, podLabels) : [];
   const resolved: DestinationResult = {
     ...base,
     service: serviceId,
@@ -546,7 +560,9 @@ function resolveDestination(ctx: Context, vs: VirtualServiceView | undefined, de
 }
 
 /** The AuthorizationPolicies of the destination's pods decide; a request is denied when every selected workload denies it. */
-function withAuthorization(ctx: Context, dest: DestinationResult, service: ServiceView, podLabels: Array<{ [key: string]: string }>, port: number | undefined): DestinationResult {
+function withAuthorization(
+  ctx: Context, dest: DestinationResult, service: ServiceView, podLabels: Array<{ [key: string]: string }>, port: number | undefined,
+): DestinationResult {
   const servicePort = service.ports.find(p => p.port === port);
   const targetPort = typeof servicePort?.targetPort === 'number' ? servicePort.targetPort : port ?? ctx.port;
   const decisions: AuthorizationDecision[] = podLabels.map(labels => authorize(ctx.config, service.namespace, labels, {
@@ -577,10 +593,11 @@ interface ConsolidatedRule {
  * Within a namespace the most specific host wins, and rules for the same host merge: subsets are added (the first
  * of a name wins) and the first traffic policy wins.
  */
-function destinationRuleFor(config: MeshConfig, host: string, proxy: Proxy, serviceNamespace: string): ConsolidatedRule | undefined {
-  const order = [...new Set([proxy.namespace, serviceNamespace, config.rootNamespace])];
+function destinationRuleFor(config: MeshConfig, host: string, proxy: Proxy, serviceNamespace: string | undefined): ConsolidatedRule | undefined {
+  const order = [...new Set([proxy.namespace, serviceNamespace ?? proxy.namespace, config.rootNamespace])];
   for (const ns of order) {
-    const rules = (config.destinationRulesByNamespace.get(ns) ?? []).filter(dr => (ns === proxy.namespace || visibleTo(dr.exportTo, dr.namespace, proxy.namespace))
+    const rules = (config.destinationRulesByNamespace.get(ns) ?? [])
+      .filter(dr => (ns === proxy.namespace || visibleTo(dr.exportTo, dr.namespace, proxy.namespace))
       && (dr.workloadSelector === undefined || labelsSubset(dr.workloadSelector, proxy.labels))
       && hostCovers(dr.host, host));
     if (rules.length === 0) continue;
