@@ -22,6 +22,14 @@ const PRODUCTPAGE = RequestSource.fromWorkload({ namespace: 'default', labels: {
 /** reviews v2, the caller of ratings in the fault-injection task. */
 const REVIEWS_V2 = RequestSource.fromWorkload({ namespace: 'default', labels: { app: 'reviews', version: 'v2' }, serviceAccount: 'bookinfo-reviews' });
 
+/** A manifest of `kind`, with the apiVersion Kubernetes and Istio serve it at today. */
+function manifest(kind: string, metadata: { name: string; namespace?: string; annotations?: { [key: string]: string } }, spec: any): any {
+  const apiVersions: { [kind: string]: string } = {
+    Service: 'v1', Namespace: 'v1', Deployment: 'apps/v1', AuthorizationPolicy: 'security.istio.io/v1', RequestAuthentication: 'security.istio.io/v1',
+  };
+  return { apiVersion: apiVersions[kind] ?? 'networking.istio.io/v1', kind, metadata, spec };
+}
+
 /** Bookinfo (Services, Deployments), its DestinationRules, and the given networking samples, applied in order. */
 function bookinfoWith(...samples: string[]): MeshSimulator {
   const objects = ['bookinfo/bookinfo.yaml', 'bookinfo/destination-rule-all.yaml', ...samples].flatMap(loadSample);
@@ -102,33 +110,18 @@ withSamples('Istio\'s fault-injection task (istio.io/latest/docs/tasks/traffic-m
 describe('Istio\'s mirroring task (istio.io/latest/docs/tasks/traffic-management/mirroring)', () => {
   /** The task's httpbin v1/v2, DestinationRule and VirtualService, as the task applies them. */
   function httpbin(mirror: boolean): MeshSimulator {
-    const deployment = (version: string) => ({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: `httpbin-${version}`, namespace: 'default' },
-      spec: { template: { metadata: { labels: { app: 'httpbin', version } }, spec: { containers: [{ image: 'docker.io/kennethreitz/httpbin' }] } } },
-    });
+    const deployment = (version: string) => (manifest('Deployment', { name: `httpbin-${version}`, namespace: 'default' }, { template: { metadata: { labels: { app: 'httpbin', version } }, spec: { containers: [{ image: 'docker.io/kennethreitz/httpbin' }] } } }));
     return MeshSimulator.fromManifests([
       deployment('v1'), deployment('v2'),
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'httpbin', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 8000, targetPort: 80 }], selector: { app: 'httpbin' } } },
-      {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'DestinationRule',
-        metadata: { name: 'httpbin', namespace: 'default' },
-        spec: { host: 'httpbin', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] },
-      },
-      {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'VirtualService',
-        metadata: { name: 'httpbin', namespace: 'default' },
-        spec: {
-          hosts: ['httpbin'],
-          http: [{
-            route: [{ destination: { host: 'httpbin', subset: 'v1' }, weight: 100 }],
-            ...(mirror ? { mirror: { host: 'httpbin', subset: 'v2' }, mirrorPercentage: { value: 100.0 } } : {}),
-          }],
-        },
-      },
+      manifest('Service', { name: 'httpbin', namespace: 'default' }, { ports: [{ name: 'http', port: 8000, targetPort: 80 }], selector: { app: 'httpbin' } }),
+      manifest('DestinationRule', { name: 'httpbin', namespace: 'default' }, { host: 'httpbin', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }),
+      manifest('VirtualService', { name: 'httpbin', namespace: 'default' }, {
+        hosts: ['httpbin'],
+        http: [{
+          route: [{ destination: { host: 'httpbin', subset: 'v1' }, weight: 100 }],
+          ...(mirror ? { mirror: { host: 'httpbin', subset: 'v2' }, mirrorPercentage: { value: 100.0 } } : {}),
+        }],
+      }),
     ]);
   }
   const SLEEP = RequestSource.fromWorkload({ namespace: 'default', labels: { app: 'sleep' } });
@@ -217,14 +210,9 @@ describe('the library\'s patterns', () => {
 
   test('a DestinationRule exported only to its own namespace is not consulted for clients elsewhere (503 NC for its subset)', () => {
     const chart = new Chart(Testing.app(), 'apps');
-    new ApiObject(chart, 'Svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'team-a' }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } } });
+    new ApiObject(chart, 'Svc', manifest('Service', { name: 'api', namespace: 'team-a' }, { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } }));
     new DestinationRule(chart, 'Dr', { metadata: { name: 'api', namespace: 'team-c' }, host: 'api.team-a.svc.cluster.local', subsets: [{ name: 'v1', labels: { version: 'v1' } }], exportTo: ['.'] });
-    new ApiObject(chart, 'Vs', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'api', namespace: 'team-b' },
-      spec: { hosts: ['api.team-a.svc.cluster.local'], http: [{ route: [{ destination: { host: 'api.team-a.svc.cluster.local', subset: 'v1' } }] }] },
-    });
+    new ApiObject(chart, 'Vs', manifest('VirtualService', { name: 'api', namespace: 'team-b' }, { hosts: ['api.team-a.svc.cluster.local'], http: [{ route: [{ destination: { host: 'api.team-a.svc.cluster.local', subset: 'v1' } }] }] }));
     const sim = MeshSimulator.fromChart(chart);
     const result = sim.request({ source: RequestSource.fromWorkload({ namespace: 'team-b' }), host: 'api.team-a' });
     result.expectOutcome(RequestOutcome.NO_CLUSTER);
@@ -233,16 +221,9 @@ describe('the library\'s patterns', () => {
 });
 
 describe('why nothing matches: one test per outcome', () => {
-  const svc = (name: string, ns = 'default', port = 80) => ({
-    apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ports: [{ name: 'http', port }], selector: { app: name } },
-  });
-  const deploy = (name: string, version: string, ns = 'default') => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: `${name}-${version}`, namespace: ns },
-    spec: { template: { metadata: { labels: { app: name, version } }, spec: { containers: [{ image: 'x' }] } } },
-  });
-  const vs = (spec: any, name = 'vs', ns = 'default') => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: ns }, spec });
+  const svc = (name: string, ns = 'default', port = 80) => (manifest('Service', { name, namespace: ns }, { ports: [{ name: 'http', port }], selector: { app: name } }));
+  const deploy = (name: string, version: string, ns = 'default') => (manifest('Deployment', { name: `${name}-${version}`, namespace: ns }, { template: { metadata: { labels: { app: name, version } }, spec: { containers: [{ image: 'x' }] } } }));
+  const vs = (spec: any, name = 'vs', ns = 'default') => manifest('VirtualService', { name, namespace: ns }, spec);
   const FROM = RequestSource.fromWorkload({ namespace: 'default', labels: { app: 'client' } });
 
   test('NO_ROUTE: no route of the VirtualService matches (404 NR)', () => {
@@ -256,7 +237,7 @@ describe('why nothing matches: one test per outcome', () => {
 
   test('NO_CLUSTER: a subset no DestinationRule defines (503 NC)', () => {
     const sim = MeshSimulator.fromManifests([svc('api'), deploy('api', 'v1'),
-      { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'api', namespace: 'default' }, spec: { host: 'api', subsets: [{ name: 'v1', labels: { version: 'v1' } }] } },
+      manifest('DestinationRule', { name: 'api', namespace: 'default' }, { host: 'api', subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
       vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'v3' } }] }] })]);
     const result = sim.request({ source: FROM, host: 'api' });
     result.expectOutcome(RequestOutcome.NO_CLUSTER);
@@ -266,7 +247,7 @@ describe('why nothing matches: one test per outcome', () => {
 
   test('BLOCKED_BY_REGISTRY_ONLY: a host the app does not know, from a namespace that allows only known hosts (502)', () => {
     const sim = MeshSimulator.fromManifests([
-      { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'default' }, spec: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } },
+      manifest('Sidecar', { name: 'default', namespace: 'default' }, { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }),
     ]);
     const result = sim.request({ source: FROM, host: 'www.example.com' });
     result.expectOutcome(RequestOutcome.BLOCKED_BY_REGISTRY_ONLY);
@@ -276,7 +257,7 @@ describe('why nothing matches: one test per outcome', () => {
 
   test('BLOCKED_BY_REGISTRY_ONLY: a Service the Sidecar\'s egress hosts do not import', () => {
     const sim = MeshSimulator.fromManifests([svc('api', 'other'),
-      { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'default' }, spec: { egress: [{ hosts: ['./*'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } }]);
+      manifest('Sidecar', { name: 'default', namespace: 'default' }, { egress: [{ hosts: ['./*'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } })]);
     const result = sim.request({ source: FROM, host: 'api.other' });
     result.expectOutcome(RequestOutcome.BLOCKED_BY_REGISTRY_ONLY);
     expect(result.explanation).toContain('Sidecar default/default does not import other/api.other.svc.cluster.local into default');
@@ -284,12 +265,7 @@ describe('why nothing matches: one test per outcome', () => {
 
   test('DENIED: an AuthorizationPolicy denies it, named (403)', () => {
     const sim = MeshSimulator.fromManifests([svc('api'), deploy('api', 'v1'),
-      {
-        apiVersion: 'security.istio.io/v1',
-        kind: 'AuthorizationPolicy',
-        metadata: { name: 'no-admin', namespace: 'default' },
-        spec: { selector: { matchLabels: { app: 'api' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] },
-      }]);
+      manifest('AuthorizationPolicy', { name: 'no-admin', namespace: 'default' }, { selector: { matchLabels: { app: 'api' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] })]);
     const result = sim.request({ source: FROM, host: 'api', path: '/admin/users' });
     result.expectOutcome(RequestOutcome.DENIED);
     expect(result.destinations[0].authorizationPolicy).toBe('default/no-admin');
@@ -299,13 +275,8 @@ describe('why nothing matches: one test per outcome', () => {
 
   test('UNAUTHENTICATED: a token from an issuer the gateway\'s RequestAuthentication does not trust (401)', () => {
     const sim = MeshSimulator.fromManifests([
-      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
-      {
-        apiVersion: 'security.istio.io/v1',
-        kind: 'RequestAuthentication',
-        metadata: { name: 'jwt', namespace: 'istio-system' },
-        spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, jwtRules: [{ issuer: 'https://auth.example.com' }] },
-      },
+      manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }),
+      manifest('RequestAuthentication', { name: 'jwt', namespace: 'istio-system' }, { selector: { matchLabels: { istio: 'ingressgateway' } }, jwtRules: [{ issuer: 'https://auth.example.com' }] }),
     ]);
     const result = sim.request({ source: RequestSource.fromGateway('istio-system/gw'), host: 'a.example.com', jwtClaims: { iss: 'https://evil.example.com', sub: 'x' } });
     result.expectOutcome(RequestOutcome.UNAUTHENTICATED);
@@ -314,7 +285,7 @@ describe('why nothing matches: one test per outcome', () => {
 
   test('NO_LISTENER: no server of the gateway listens on the port', () => {
     const sim = MeshSimulator.fromManifests([
-      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
+      manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }),
     ]);
     const result = sim.request({ source: RequestSource.fromGateway('istio-system/gw'), host: 'a.example.com', port: 8443 });
     result.expectOutcome(RequestOutcome.NO_LISTENER);
@@ -322,7 +293,7 @@ describe('why nothing matches: one test per outcome', () => {
   });
 
   test('DEPENDS_ON_CLUSTER: a Service the app does not define', () => {
-    const result = MeshSimulator.fromManifests([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing' } }])
+    const result = MeshSimulator.fromManifests([manifest('Namespace', { name: 'billing' }, {})])
       .request({ source: FROM, host: 'payments.billing' });
     result.expectOutcome(RequestOutcome.DEPENDS_ON_CLUSTER);
     expect(result.explanation).toContain('payments.billing.svc.cluster.local is not a Service or ServiceEntry host of the app visible from default');
@@ -331,24 +302,19 @@ describe('why nothing matches: one test per outcome', () => {
 
 describe('Istio\'s routing order and scoping', () => {
   const base = [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'legacy', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'legacy' } } },
+    manifest('Service', { name: 'api', namespace: 'default' }, { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } }),
+    manifest('Service', { name: 'legacy', namespace: 'default' }, { ports: [{ name: 'http', port: 80 }], selector: { app: 'legacy' } }),
   ];
   const FROM = RequestSource.fromWorkload({ namespace: 'default' });
 
   test('the first matching route wins, even when a later one matches more precisely', () => {
-    const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'api', namespace: 'default' },
-      spec: {
-        hosts: ['api'],
-        http: [
-          { name: 'all', match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'api' } }] },
-          { name: 'legacy', match: [{ uri: { exact: '/old' } }], route: [{ destination: { host: 'legacy' } }] },
-        ],
-      },
-    }]);
+    const sim = MeshSimulator.fromManifests([...base, manifest('VirtualService', { name: 'api', namespace: 'default' }, {
+      hosts: ['api'],
+      http: [
+        { name: 'all', match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'api' } }] },
+        { name: 'legacy', match: [{ uri: { exact: '/old' } }], route: [{ destination: { host: 'legacy' } }] },
+      ],
+    })]);
     const result = sim.request({ source: FROM, host: 'api', path: '/old' });
     expect(result.routeName).toBe('all');
     result.expectReaches('api', { share: 100 });
@@ -356,24 +322,14 @@ describe('Istio\'s routing order and scoping', () => {
 
   test('a delegate\'s routes replace the delegating route, and what none matches goes on to the next parent route', () => {
     const sim = MeshSimulator.fromManifests([...base,
-      {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'VirtualService',
-        metadata: { name: 'root', namespace: 'default' },
-        spec: {
-          hosts: ['api'],
-          http: [
-            { match: [{ uri: { prefix: '/v1' } }], delegate: { name: 'v1-routes', namespace: 'default' } },
-            { route: [{ destination: { host: 'legacy' } }] },
-          ],
-        },
-      },
-      {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'VirtualService',
-        metadata: { name: 'v1-routes', namespace: 'default' },
-        spec: { http: [{ match: [{ uri: { prefix: '/v1/users' } }], route: [{ destination: { host: 'api' } }] }] },
-      }]);
+      manifest('VirtualService', { name: 'root', namespace: 'default' }, {
+        hosts: ['api'],
+        http: [
+          { match: [{ uri: { prefix: '/v1' } }], delegate: { name: 'v1-routes', namespace: 'default' } },
+          { route: [{ destination: { host: 'legacy' } }] },
+        ],
+      }),
+      manifest('VirtualService', { name: 'v1-routes', namespace: 'default' }, { http: [{ match: [{ uri: { prefix: '/v1/users' } }], route: [{ destination: { host: 'api' } }] }] })]);
     const users = sim.request({ source: FROM, host: 'api', path: '/v1/users/7' });
     expect(users.virtualService).toBe('default/v1-routes');
     users.expectReaches('api', { share: 100 });
@@ -381,48 +337,176 @@ describe('Istio\'s routing order and scoping', () => {
   });
 
   test('a route whose match names only a gateway does not apply to mesh traffic', () => {
-    const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'api', namespace: 'default' },
-      spec: {
-        hosts: ['api'],
-        gateways: ['mesh', 'public'],
-        http: [
-          { match: [{ gateways: ['public'] }], route: [{ destination: { host: 'legacy' } }] },
-          { route: [{ destination: { host: 'api' } }] },
-        ],
-      },
-    }]);
+    const sim = MeshSimulator.fromManifests([...base, manifest('VirtualService', { name: 'api', namespace: 'default' }, {
+      hosts: ['api'],
+      gateways: ['mesh', 'public'],
+      http: [
+        { match: [{ gateways: ['public'] }], route: [{ destination: { host: 'legacy' } }] },
+        { route: [{ destination: { host: 'api' } }] },
+      ],
+    })]);
     sim.request({ source: FROM, host: 'api' }).expectReaches('api', { share: 100 });
   });
 
   test('a VirtualService exported to another namespace does not apply to clients in this one', () => {
-    const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'api', namespace: 'default' },
-      spec: { hosts: ['api.default.svc.cluster.local'], exportTo: ['other'], http: [{ route: [{ destination: { host: 'legacy' } }] }] },
-    }]);
+    const sim = MeshSimulator.fromManifests([...base, manifest('VirtualService', { name: 'api', namespace: 'default' }, { hosts: ['api.default.svc.cluster.local'], exportTo: ['other'], http: [{ route: [{ destination: { host: 'legacy' } }] }] })]);
     sim.request({ source: FROM, host: 'api' }).expectReaches('api', { share: 100 });
     sim.request({ source: RequestSource.fromWorkload({ namespace: 'other' }), host: 'api.default' }).expectReaches('legacy', { share: 100 });
   });
 
   test('regex matches are RE2 and match the whole path (Envoy safe_regex)', () => {
-    const sim = MeshSimulator.fromManifests([...base, {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'api', namespace: 'default' },
-      spec: {
-        hosts: ['api'],
-        http: [
-          { match: [{ uri: { regex: '(?i)/admin.*' } }], route: [{ destination: { host: 'legacy' } }] },
-          { route: [{ destination: { host: 'api' } }] },
-        ],
-      },
-    }]);
+    const sim = MeshSimulator.fromManifests([...base, manifest('VirtualService', { name: 'api', namespace: 'default' }, {
+      hosts: ['api'],
+      http: [
+        { match: [{ uri: { regex: '(?i)/admin.*' } }], route: [{ destination: { host: 'legacy' } }] },
+        { route: [{ destination: { host: 'api' } }] },
+      ],
+    })]);
     sim.request({ source: FROM, host: 'api', path: '/ADMIN/x' }).expectReaches('legacy', { share: 100 });
     sim.request({ source: FROM, host: 'api', path: '/x/admin' }).expectReaches('api', { share: 100 });
+  });
+});
+
+describe('what a route does and which policy applies', () => {
+  const api = manifest('Service', { name: 'api', namespace: 'default' }, { ports: [{ name: 'http', port: 80, targetPort: 8080 }], selector: { app: 'api' } });
+  const db = manifest('Service', { name: 'db', namespace: 'default' }, { ports: [{ name: 'tcp-postgres', port: 5432 }], selector: { app: 'db' } });
+  const vs = (name: string, spec: any, ns = 'default') => manifest('VirtualService', { name, namespace: ns }, spec);
+  const dr = (name: string, ns: string, spec: any) => manifest('DestinationRule', { name, namespace: ns }, spec);
+  const FROM = RequestSource.fromWorkload({ namespace: 'default' });
+
+  test('a direct response, a rewrite with header operations, and a redirect', () => {
+    const sim = MeshSimulator.fromManifests([api, vs('api', {
+      hosts: ['api'],
+      http: [
+        { match: [{ uri: { exact: '/healthz' } }], directResponse: { status: 200, body: { string: 'ok' } } },
+        { match: [{ uri: { prefix: '/old' } }], redirect: { uri: '/new', redirectCode: 308 } },
+        { rewrite: { uri: '/v2' }, headers: { request: { set: { 'x-version': 'v2' } } }, route: [{ destination: { host: 'api' } }] },
+      ],
+    })]);
+    const health = sim.request({ source: FROM, host: 'api', path: '/healthz' });
+    expect([health.outcome, health.statusCode, health.directResponse.body]).toEqual([RequestOutcome.DIRECT_RESPONSE, 200, { string: 'ok' }]);
+    const old = sim.request({ source: FROM, host: 'api', path: '/old/page' });
+    expect([old.outcome, old.statusCode, old.redirect.uri]).toEqual([RequestOutcome.REDIRECTED, 308, '/new']);
+    const rewritten = sim.request({ source: FROM, host: 'api', path: '/x' });
+    expect([rewritten.rewrite, rewritten.headers]).toEqual([{ uri: '/v2' }, { request: { set: { 'x-version': 'v2' } } }]);
+  });
+
+  test('the subset\'s traffic policy replaces the rule\'s, and port-level settings the port\'s', () => {
+    const sim = MeshSimulator.fromManifests([api, dr('api', 'default', {
+      host: 'api',
+      trafficPolicy: {
+        loadBalancer: { simple: 'ROUND_ROBIN' },
+        tls: { mode: 'ISTIO_MUTUAL' },
+        portLevelSettings: [{ port: { number: 80 }, connectionPool: { http: { http1MaxPendingRequests: 10 } } }],
+      },
+      subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } } }],
+    }), vs('api', { hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'v1' } }] }] })]);
+    const dest = sim.request({ source: FROM, host: 'api' }).destinations[0];
+    expect(dest.trafficPolicy).toEqual({ loadBalancer: { simple: 'LEAST_REQUEST' }, connectionPool: { http: { http1MaxPendingRequests: 10 } } });
+    expect(dest.tlsMode).toBe('AUTO');
+  });
+
+  test('DestinationRule lookup: the client\'s namespace, then the Service\'s, then the root namespace', () => {
+    const rules = [
+      dr('api-root', 'istio-system', { host: 'api.default.svc.cluster.local', subsets: [{ name: 'root', labels: { v: 'root' } }] }),
+      dr('api-own', 'default', { host: 'api', subsets: [{ name: 'own', labels: { v: 'own' } }] }),
+      dr('api-client', 'client', { host: 'api.default.svc.cluster.local', subsets: [{ name: 'client', labels: { v: 'client' } }] }),
+    ];
+    const lookup = (objects: any[], ns: string) =>
+      MeshSimulator.fromManifests([api, ...objects]).request({ source: RequestSource.fromWorkload({ namespace: ns }), host: 'api.default' }).destinations[0].destinationRule;
+    expect(lookup(rules, 'client')).toBe('client/api-client');
+    expect(lookup(rules, 'other')).toBe('default/api-own');
+    expect(lookup([rules[0]], 'other')).toBe('istio-system/api-root');
+  });
+
+  test('a more specific rule that is not exported hides a less specific exported one (MostSpecificHostMatch before exportTo)', () => {
+    const sim = MeshSimulator.fromManifests([api,
+      dr('exact', 'default', { host: 'api.default.svc.cluster.local', exportTo: ['.'] }),
+      dr('wildcard', 'default', { host: '*.default.svc.cluster.local' }),
+      dr('root', 'istio-system', { host: '*.svc.cluster.local', trafficPolicy: { tls: { mode: 'DISABLE' } } })]);
+    const dest = sim.request({ source: RequestSource.fromWorkload({ namespace: 'other' }), host: 'api.default' }).destinations[0];
+    expect(dest.destinationRule).toBe('default/wildcard');
+  });
+
+  test('TCP ports use the tcp routes, matched by port', () => {
+    const sim = MeshSimulator.fromManifests([db, api, vs('db', { hosts: ['db'], tcp: [{ match: [{ port: 5432 }], route: [{ destination: { host: 'api', port: { number: 80 } } }] }] })]);
+    const result = sim.request({ source: FROM, host: 'db' });
+    result.expectReaches('api', { share: 100 });
+    expect(result.retries).toBeUndefined();
+  });
+
+  test('TLS passthrough at a gateway is routed by SNI', () => {
+    const sim = MeshSimulator.fromManifests([api,
+      manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['*.example.com'], tls: { mode: 'PASSTHROUGH' } }] }),
+      vs('passthrough', { hosts: ['*.example.com'], gateways: ['istio-system/gw'], tls: [{ match: [{ sniHosts: ['api.example.com'] }], route: [{ destination: { host: 'api' } }] }] })]);
+    const from = RequestSource.fromGateway('istio-system/gw');
+    sim.request({ source: from, host: 'api.example.com', port: 443 }).expectReaches('api', { share: 100 });
+    sim.request({ source: from, host: 'web.example.com', port: 443 }).expectOutcome(RequestOutcome.NO_ROUTE);
+  });
+
+  test('a gateway server host "ns/host" admits only VirtualServices of that namespace', () => {
+    const gateway = manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop/*.example.com'] }] });
+    const route = (ns: string) => vs('public', { hosts: ['a.example.com'], gateways: ['istio-system/gw'], http: [{ route: [{ destination: { host: 'api.default.svc.cluster.local' } }] }] }, ns);
+    const from = RequestSource.fromGateway('istio-system/gw');
+    MeshSimulator.fromManifests([api, gateway, route('shop')]).request({ source: from, host: 'a.example.com' }).expectReaches('api', { share: 100 });
+    MeshSimulator.fromManifests([api, gateway, route('marketing')]).request({ source: from, host: 'a.example.com' }).expectOutcome(RequestOutcome.NO_ROUTE);
+  });
+
+  test('at a gateway, the routes of every VirtualService for the host merge in order', () => {
+    const sim = MeshSimulator.fromManifests([api, db,
+      manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }),
+      vs('a-orders', { hosts: ['shop.example.com'], gateways: ['istio-system/gw'], http: [{ match: [{ uri: { prefix: '/orders' } }], route: [{ destination: { host: 'db', port: { number: 5432 } } }] }] }),
+      vs('b-rest', { hosts: ['shop.example.com'], gateways: ['istio-system/gw'], http: [{ route: [{ destination: { host: 'api' } }] }] })]);
+    const from = RequestSource.fromGateway('istio-system/gw');
+    expect(sim.request({ source: from, host: 'shop.example.com', path: '/orders/1' }).virtualService).toBe('default/a-orders');
+    const rest = sim.request({ source: from, host: 'shop.example.com', path: '/cart' });
+    expect(rest.virtualService).toBe('default/b-rest');
+    expect(rest.notes.join()).toContain('istiod merges their routes');
+  });
+
+  test('routing on JWT claims holds only where a RequestAuthentication at the gateway validated the token (IST0149)', () => {
+    const objects = (withAuthn: boolean) => [api,
+      manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }),
+      vs('claims', {
+        hosts: ['*'],
+        gateways: ['istio-system/gw'],
+        http: [
+          { match: [{ headers: { '@request.auth.claims.group': { exact: 'beta' } } }], route: [{ destination: { host: 'api' } }] },
+        ],
+      }),
+      ...(withAuthn ? [manifest('RequestAuthentication', { name: 'jwt', namespace: 'istio-system' }, { selector: { matchLabels: { istio: 'ingressgateway' } }, jwtRules: [{ issuer: 'https://auth.example.com' }] })] : [])];
+    const request = { source: RequestSource.fromGateway('istio-system/gw'), host: 'a.example.com', jwtClaims: { iss: 'https://auth.example.com', sub: 'u1', group: 'beta' } };
+    MeshSimulator.fromManifests(objects(true)).request(request).expectReaches('api', { share: 100 });
+    MeshSimulator.fromManifests(objects(false)).request(request).expectOutcome(RequestOutcome.NO_ROUTE);
+  });
+
+  test('a VirtualService for a host outside the registry routes it on port 80 only', () => {
+    const sim = MeshSimulator.fromManifests([api, vs('google', { hosts: ['www.google.com'], http: [{ route: [{ destination: { host: 'api' } }] }] })]);
+    sim.request({ source: FROM, host: 'www.google.com' }).expectReaches('api', { share: 100 });
+    sim.request({ source: FROM, host: 'www.google.com', port: 8080 }).expectOutcome(RequestOutcome.DEPENDS_ON_CLUSTER);
+  });
+
+  test('a Service exported only to its own namespace is not in other namespaces\' registry', () => {
+    const hidden = { ...api, metadata: { ...api.metadata, annotations: { 'networking.istio.io/exportTo': '.' } } };
+    const sim = MeshSimulator.fromManifests([hidden]);
+    sim.request({ source: FROM, host: 'api' }).expectReaches('api', { share: 100 });
+    sim.request({ source: RequestSource.fromWorkload({ namespace: 'other' }), host: 'api.default' }).expectOutcome(RequestOutcome.DEPENDS_ON_CLUSTER);
+  });
+
+  test('an AuthorizationPolicy in dry-run is noted, not enforced', () => {
+    const sim = MeshSimulator.fromManifests([api,
+      manifest('Deployment', { name: 'api', namespace: 'default' }, { template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ image: 'x' }] } } }),
+      manifest('AuthorizationPolicy', { name: 'deny-all', namespace: 'default', annotations: { 'istio.io/dry-run': 'true' } }, { action: 'DENY', rules: [{}] })]);
+    const result = sim.request({ source: FROM, host: 'api' });
+    result.expectReaches('api', { share: 100 });
+    expect(result.notes).toContain('AuthorizationPolicy default/deny-all is in dry-run: it is logged, not enforced');
+  });
+
+  test('AuthorizationPolicy ports are the workload\'s (targetPort), not the Service\'s', () => {
+    const policy = (port: string) => (manifest('AuthorizationPolicy', { name: 'deny-port', namespace: 'default' }, { selector: { matchLabels: { app: 'api' } }, action: 'DENY', rules: [{ to: [{ operation: { ports: [port] } }] }] }));
+    const deployment = manifest('Deployment', { name: 'api', namespace: 'default' }, { template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ image: 'x' }] } } });
+    MeshSimulator.fromManifests([api, deployment, policy('8080')]).request({ source: FROM, host: 'api' }).expectOutcome(RequestOutcome.DENIED);
+    MeshSimulator.fromManifests([api, deployment, policy('80')]).request({ source: FROM, host: 'api' }).expectReaches('api', { share: 100 });
   });
 });
 
@@ -433,19 +517,9 @@ describe('properties', () => {
       fc.pre(total > 0);
       const subsets = weights.map((_, i) => `v${i}`);
       const sim = MeshSimulator.fromManifests([
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } } },
-        {
-          apiVersion: 'networking.istio.io/v1',
-          kind: 'DestinationRule',
-          metadata: { name: 'api', namespace: 'default' },
-          spec: { host: 'api', subsets: subsets.map(name => ({ name, labels: { version: name } })) },
-        },
-        {
-          apiVersion: 'networking.istio.io/v1',
-          kind: 'VirtualService',
-          metadata: { name: 'api', namespace: 'default' },
-          spec: { hosts: ['api'], http: [{ route: subsets.map((subset, i) => ({ destination: { host: 'api', subset }, weight: weights[i] })) }] },
-        },
+        manifest('Service', { name: 'api', namespace: 'default' }, { ports: [{ name: 'http', port: 80 }], selector: { app: 'api' } }),
+        manifest('DestinationRule', { name: 'api', namespace: 'default' }, { host: 'api', subsets: subsets.map(name => ({ name, labels: { version: name } })) }),
+        manifest('VirtualService', { name: 'api', namespace: 'default' }, { hosts: ['api'], http: [{ route: subsets.map((subset, i) => ({ destination: { host: 'api', subset }, weight: weights[i] })) }] }),
       ]);
       const result = sim.request({ source: RequestSource.fromWorkload({ namespace: 'default' }), host: 'api' });
       subsets.forEach((subset, i) => expect(result.shareOf('api', subset)).toBeCloseTo((weights[i] * 100) / total, 9));

@@ -8,6 +8,7 @@
  * namespace; `VirtualServicesForGateway`), pilot/pkg/model/sidecar.go (egress host import) and Envoy's route
  * matching (first route whose match holds; `safe_regex` full match; `present_match` for `{}`).
  */
+import type { SimulatedDestination, SimulatedMirror } from '../../simulator';
 import { expandHost, hostCovers, hostsOverlap, labelsSubset, sameLabels } from '../mesh-model';
 import { authorize, AuthorizationDecision } from './authorization';
 import { regexMatches, stringMatches } from './matching';
@@ -38,31 +39,11 @@ export interface RequestSpec {
   readonly jwtClaims?: { [claim: string]: any };
 }
 
-export interface DestinationResult {
-  readonly host: string;
-  readonly service?: string;
-  readonly subset?: string;
-  readonly port?: number;
-  readonly weight: number;
-  readonly podLabels?: { [key: string]: string };
-  readonly workloads: string[];
-  readonly destinationRule?: string;
-  readonly trafficPolicy?: any;
-  readonly tlsMode: string;
-  readonly outcome: Outcome;
-  readonly statusCode?: number;
-  readonly explanation: string;
-  readonly authorizationPolicy?: string;
-}
+/** A destination as the public API describes it (`SimulatedDestination`), with the outcome as a plain string. */
+export type DestinationResult = Omit<SimulatedDestination, 'outcome'> & { readonly outcome: Outcome };
 
-export interface MirrorResult {
-  readonly host: string;
-  readonly subset?: string;
-  readonly port?: number;
-  readonly percentage: number;
-  readonly outcome: Outcome;
-  readonly explanation: string;
-}
+/** A mirror as the public API describes it (`SimulatedMirror`), with the outcome as a plain string. */
+export type MirrorResult = Omit<SimulatedMirror, 'outcome'> & { readonly outcome: Outcome };
 
 export interface SimulationData {
   outcome: Outcome;
@@ -167,7 +148,22 @@ function simulateFromSidecar(config: MeshConfig, request: RequestSpec): Simulati
   const registryNamespace = service?.namespace ?? entries[0]?.namespace;
   const inRegistry = (service !== undefined && visibleTo(service.exportTo, service.namespace, namespace)) || entries.length > 0;
   const imported = inRegistry && sidecarImports(sidecar, namespace, registryNamespace!, fqdn);
+  const meshVirtualServices = mostSpecific(config.virtualServices.filter(vs => vs.gateways.includes('mesh')
+    && visibleTo(vs.exportTo, vs.namespace, namespace)
+    && vs.hosts.some(h => hostCovers(h, fqdn))
+    && sidecarImports(sidecar, namespace, vs.namespace, fqdn)), fqdn);
+  if (meshVirtualServices.length > 1) {
+    notes.push(`VirtualServices ${meshVirtualServices.map(idOf).join(', ')} all claim ${fqdn} for mesh traffic; a sidecar uses only the `
+      + `oldest (IST0109); assumed ${idOf(meshVirtualServices[0])}`);
+  }
+  const vs = meshVirtualServices[0];
   if (!imported) {
+    const port = request.port ?? 80;
+    // A VirtualService for a host outside the registry still routes it on port 80 (route.go, separateVSHostsAndServices).
+    if (vs && port === 80 && routesOf(vs, 'http')) {
+      notes.push(`${fqdn} is not in the registry: the route of VirtualService ${idOf(vs)} applies on port 80 only`);
+      return routeWith({ config, request, proxy, port, gateway: 'mesh', claimsValidated: false, notes }, vs, 'http', routesOf(vs, 'http')!);
+    }
     const why = !inRegistry
       ? `${fqdn} is not a Service or ServiceEntry host of the app visible from ${namespace}`
       : `Sidecar ${idOf(sidecar!)} does not import ${registryNamespace}/${fqdn} into ${namespace}`;
@@ -178,25 +174,17 @@ function simulateFromSidecar(config: MeshConfig, request: RequestSpec): Simulati
     return result('DEPENDS_ON_CLUSTER', `${why}: what happens depends on the cluster (a Service the app does not define, or, `
       + 'with the mesh\'s outboundTrafficPolicy ALLOW_ANY, the PassthroughCluster)', proxy.description, notes);
   }
+  const registryPorts = service?.ports ?? entries[0].ports;
   const servicePort = request.port !== undefined
-    ? (service?.ports ?? entries[0]?.ports ?? []).find(p => p.port === request.port)
-    : (service?.ports ?? entries[0]?.ports ?? []).length === 1 ? (service?.ports ?? entries[0].ports)[0] : undefined;
+    ? registryPorts.find(p => p.port === request.port)
+    : registryPorts.length === 1 ? registryPorts[0] : undefined;
   const port = request.port ?? servicePort?.port ?? 80;
-  if (service && !servicePort) {
-    return result('DEPENDS_ON_CLUSTER', `Service ${idOf(service)} has no port ${port} (its ports: ${service.ports.map(p => p.port).join(', ')}): `
-      + 'the client\'s connection goes to the PassthroughCluster or nowhere', proxy.description, notes);
+  if (!servicePort) {
+    return result('DEPENDS_ON_CLUSTER', `${service ? `Service ${idOf(service)}` : `ServiceEntry ${idOf(entries[0])}`} has no port ${port} `
+      + `(its ports: ${registryPorts.map(p => p.port).join(', ')}): the client's connection goes to the PassthroughCluster or nowhere`,
+    proxy.description, notes);
   }
   const ctx: Context = { config, request, proxy, port, gateway: 'mesh', claimsValidated: false, notes };
-  const candidates = config.virtualServices.filter(vs => vs.gateways.includes('mesh')
-    && visibleTo(vs.exportTo, vs.namespace, namespace)
-    && vs.hosts.some(h => hostCovers(h, fqdn))
-    && sidecarImports(sidecar, namespace, vs.namespace, fqdn));
-  const chosen = mostSpecific(candidates, fqdn);
-  if (chosen.length > 1) {
-    notes.push(`VirtualServices ${chosen.map(idOf).join(', ')} all claim ${fqdn} for mesh traffic; a sidecar uses only the oldest (IST0109); `
-      + `assumed ${idOf(chosen[0])}`);
-  }
-  const vs = chosen[0];
   const kind = portKind(servicePort);
   const routes = vs ? routesOf(vs, kind) : [];
   if (!vs || routes === undefined) {
@@ -588,24 +576,42 @@ interface ConsolidatedRule {
 }
 
 /**
- * The DestinationRule a proxy uses for `host` (push_context.go `destinationRule`): the proxy's namespace first,
- * then the Service's namespace, then the root namespace, each only with rules exported to the proxy's namespace.
- * Within a namespace the most specific host wins, and rules for the same host merge: subsets are added (the first
- * of a name wins) and the first traffic policy wins.
+ * The DestinationRule a proxy uses for `host` (pilot/pkg/model/push_context.go, `destinationRule`):
+ * 1. the rules of the proxy's own namespace (for a proxy in the root namespace, only the root's `exportTo: .` rules);
+ * 2. else the rules the Service's namespace exports to the proxy's namespace;
+ * 3. else those the root namespace exports to it.
+ * Each step takes the most specific host match first (exact, else the longest wildcard) and only then checks
+ * `exportTo`, so a more specific rule that is not exported hides a less specific one. Rules for the same host merge:
+ * subsets are added (the first of a name wins) and the first traffic policy wins.
  */
 function destinationRuleFor(config: MeshConfig, host: string, proxy: Proxy, serviceNamespace: string | undefined): ConsolidatedRule | undefined {
-  const order = [...new Set([proxy.namespace, serviceNamespace ?? proxy.namespace, config.rootNamespace])];
-  for (const ns of order) {
-    const rules = (config.destinationRulesByNamespace.get(ns) ?? [])
-      .filter(dr => (ns === proxy.namespace || visibleTo(dr.exportTo, dr.namespace, proxy.namespace))
-      && (dr.workloadSelector === undefined || labelsSubset(dr.workloadSelector, proxy.labels))
-      && hostCovers(dr.host, host));
-    if (rules.length === 0) continue;
-    const specificity = (dr: DestinationRuleView) => (dr.host === host ? Infinity : dr.host.length);
-    const best = Math.max(...rules.map(specificity));
-    return consolidate(rules.filter(dr => specificity(dr) === best));
+  const root = config.rootNamespace;
+  const rulesIn = (ns: string) => (config.destinationRulesByNamespace.get(ns) ?? [])
+    .filter(dr => dr.workloadSelector === undefined || labelsSubset(dr.workloadSelector, proxy.labels));
+  const local = proxy.namespace !== root ? rulesIn(proxy.namespace) : rulesIn(root).filter(dr => !exportedBeyond(dr));
+  const own = mostSpecificRules(local, host);
+  if (own.length > 0) return consolidate(own);
+  for (const ns of [...new Set([serviceNamespace, root])]) {
+    if (ns === undefined) continue;
+    const exported = mostSpecificRules(rulesIn(ns).filter(exportedBeyond), host)
+      .filter(dr => dr.exportTo.some(e => e === '*' || e === proxy.namespace));
+    if (exported.length > 0) return consolidate(exported);
   }
   return undefined;
+}
+
+/** Whether a rule is exported beyond its own namespace (istiod's `exportedByNamespace` index). */
+function exportedBeyond(dr: DestinationRuleView): boolean {
+  return dr.exportTo.some(e => e !== '.' && e !== '~' && e !== dr.namespace);
+}
+
+/** The rules whose host matches `host` most specifically: exact, else the longest wildcard (`MostSpecificHostMatch`). */
+function mostSpecificRules(rules: DestinationRuleView[], host: string): DestinationRuleView[] {
+  const matching = rules.filter(dr => hostCovers(dr.host, host));
+  if (matching.length === 0) return [];
+  const specificity = (dr: DestinationRuleView) => (dr.host === host ? Infinity : dr.host.length);
+  const best = Math.max(...matching.map(specificity));
+  return matching.filter(dr => specificity(dr) === best);
 }
 
 function consolidate(rules: DestinationRuleView[]): ConsolidatedRule {
@@ -616,15 +622,25 @@ function consolidate(rules: DestinationRuleView[]): ConsolidatedRule {
   return { ids: rules.map(idOf), trafficPolicy: rules.find(dr => dr.spec.trafficPolicy !== undefined)?.spec.trafficPolicy, subsets };
 }
 
-/** A subset's traffic policy replaces the rule's field by field; port-level settings for the port replace both. */
+/**
+ * The traffic policy of a destination port (`MergeSubsetTrafficPolicy` in pilot/pkg/networking/core/cluster_traffic_policy.go):
+ * port-level settings for the port replace a policy whole (omitted fields take defaults, not the policy's), then
+ * every field the subset sets replaces the rule's.
+ */
 function effectivePolicy(rulePolicy: any, subsetPolicy: any, port: number | undefined): any {
-  if (rulePolicy === undefined && subsetPolicy === undefined) return undefined;
-  const merged: any = { ...(rulePolicy ?? {}), ...(subsetPolicy ?? {}) };
-  const portLevel = (merged.portLevelSettings ?? []).find((s: any) => s.port?.number === port);
-  delete merged.portLevelSettings;
-  if (portLevel) {
-    const { port: _port, ...settings } = portLevel;
-    Object.assign(merged, settings);
-  }
+  const rule = forPort(rulePolicy, port);
+  if (subsetPolicy === undefined) return rule;
+  const subset = forPort(subsetPolicy, port);
+  const merged: any = { ...(rule ?? {}) };
+  for (const [field, value] of Object.entries(subset)) if (value !== undefined) merged[field] = value;
   return merged;
+}
+
+function forPort(policy: any, port: number | undefined): any {
+  if (policy === undefined) return undefined;
+  const { portLevelSettings, ...rest } = policy;
+  const settings = (portLevelSettings ?? []).find((s: any) => s.port?.number === port);
+  if (!settings) return rest;
+  const { port: _port, ...portPolicy } = settings;
+  return portPolicy;
 }
