@@ -21,7 +21,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
   // CEL parser (pure JS, no dependencies): Telemetry checks access-log filters and metric tag expressions at
   // construction. Also what the conformance tests evaluate the CRDs' CEL rules with.
-  bundledDeps: ['@marcbachmann/cel-js@^8.0.0'],
+  // RE2, the regex engine of Envoy and istiod, in pure JavaScript: the request simulator matches regexes with it
+  bundledDeps: ['@marcbachmann/cel-js@^8.0.0', 're2js@^2.10.0'],
   devDeps: [
     // the CLI the README's synth command and the examples use
     'cdk8s-cli@^2.207.0',
@@ -34,6 +35,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'tsconfig-paths@^4.2.0',
     // Node 20 is the runtime here; projen's default tag for TypeScript 5.9 does not exist
     '@types/node@^20',
+    // property-based tests
+    'fast-check@^4.0.0',
   ],
 
   // This project lives outside GitHub's automation; `.ci/run` is the CI entry point.

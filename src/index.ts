@@ -32,3 +32,4 @@ export * from './ingress-jwt';
 export * from './ingress-route';
 export * from './canary-release';
 export * from './telemetry';
+export * from './simulator';
