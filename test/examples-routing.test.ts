@@ -100,4 +100,18 @@ describe('secure-ingress', () => {
     sim.request({ source: gateway, host: 'httpbin.example.com', path: '/get' }).expectOutcome(RequestOutcome.REDIRECTED);
     sim.request({ source: gateway, host: 'httpbin.example.com', scheme: 'https', path: '/get' }).expectReaches('httpbin', { share: 100 });
   });
+
+  test('the API needs a token of the shop\'s issuer, and writes need the shop-admin group', () => {
+    const api = RequestSource.fromGateway('shop/api-gateway', { workloadNamespace: 'istio-system' });
+    const request = { source: api, host: 'api.example.com', scheme: 'https', path: '/anything' };
+    const token = { iss: 'https://login.example.com', sub: 'kim', aud: 'shop-api' };
+
+    const anonymous = sim.request(request);
+    anonymous.expectOutcome(RequestOutcome.DENIED);
+    expect(anonymous.explanation).toContain('istio-system/shop-api-jwt');
+    sim.request({ ...request, jwtClaims: token }).expectReaches('httpbin', { share: 100 });
+    sim.request({ ...request, method: 'POST', jwtClaims: token }).expectOutcome(RequestOutcome.DENIED);
+    sim.request({ ...request, method: 'POST', jwtClaims: { ...token, groups: ['shop-admin'] } }).expectReaches('httpbin', { share: 100 });
+    sim.request({ ...request, jwtClaims: { ...token, iss: 'https://evil.example.com' } }).expectOutcome(RequestOutcome.UNAUTHENTICATED);
+  });
 });
