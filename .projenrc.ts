@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // RE2 (Go regexp syntax), pure JavaScript: validates regexes exactly as istiod and Envoy parse them
+  bundledDeps: ['re2js@^2.10.0'],
   devDeps: [
     // the CLI the README's synth command and the examples use
     'cdk8s-cli@^2.207.0',
@@ -32,6 +34,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'tsconfig-paths@^4.2.0',
     // Node 20 is the runtime here; projen's default tag for TypeScript 5.9 does not exist
     '@types/node@^20',
+    // property-based tests of every construct (test/accept-*.test.ts)
+    'fast-check@^4.10.0',
   ],
 
   // This project lives outside GitHub's automation; `.ci/run` is the CI entry point.

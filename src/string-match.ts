@@ -1,5 +1,5 @@
 import { Problem } from './private/errors';
-import { re2Problem } from './private/rules';
+import { re2Issue } from './private/re2';
 
 /**
  * How a request attribute (path, header, query parameter, authority, CORS origin...) is compared: Istio's
@@ -65,15 +65,8 @@ export class StringMatch {
       }];
     }
     if (this.type === 'regex') {
-      const problem = re2Problem(value);
-      if (problem) {
-        return [{
-          field: `${field}.regex`,
-          value,
-          problem,
-          fix: 'rewrite the expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax), e.g. list the alternatives instead of a look-around',
-        }];
-      }
+      const issue = re2Issue(value);
+      if (issue) return [{ field: `${field}.regex`, value, ...issue }];
     }
     return [];
   }
