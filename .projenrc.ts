@@ -82,6 +82,13 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolv
 // README snippets the test suite writes out to type-check and run them
 project.gitignore.exclude('/test/.generated/');
 
+// The shapes of the public API's structs, for the checks of untyped callers (src/private/shape.ts), from the jsii
+// assembly: run after `npx projen compile` whenever the public API changes.
+project.addTask('gen:prop-shapes', {
+  description: 'Regenerate src/private/prop-shapes.generated.ts from .jsii',
+  exec: 'ts-node --project tsconfig.json --transpile-only scripts/gen-prop-shapes.ts',
+});
+
 project.npmignore?.exclude('/examples/', '/.ci/', '/.ci-work/', '/scripts/');
 
 // Synthesize every example with the cdk8s CLI, the way a user runs `cdk8s synth`.

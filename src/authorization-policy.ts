@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
 
@@ -446,6 +447,7 @@ export class AuthorizationPolicy extends IstioResource {
 
   /** Adds a rule; see `AuthorizationRules` for the common ones. */
   public addRule(rule: AuthorizationRule): void {
+    checkShape(this, 'AuthorizationRule', rule, `rules[${this._rules.length}]`);
     const problems = this.ruleProblems(rule, `rules[${this._rules.length}]`);
     throwIfProblems(this, problems);
     this._rules.push(copyRule(rule));

@@ -14,6 +14,7 @@ import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/me
 import { defaultObjectName } from './private/names';
 import { percentProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 import { trafficPolicyProblems } from './private/traffic-policy';
 import { Protocol } from './protocol';
 import { HttpRouteDestination } from './route-destination';
@@ -433,6 +434,7 @@ export class CanaryRelease extends Construct {
 
   public constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
+    checkShape(this, 'CanaryReleaseProps', props);
     this.protocol = props.protocol ?? Protocol.HTTP;
     this.routeKind = HTTP_PROTOCOLS.includes(this.protocol) ? BackendRouteKind.HTTP : BackendRouteKind.TCP;
     const namespace = namespaceOf(this) ?? DEFAULT_NAMESPACE;

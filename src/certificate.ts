@@ -6,6 +6,7 @@ import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 
 const CERT_MANAGER_GROUP = 'cert-manager.io';
 
@@ -135,6 +136,7 @@ export class Certificate extends Construct {
 
   constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
+    checkShape(this, 'CertificateProps', props);
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
     this.secretName = props.secretName;

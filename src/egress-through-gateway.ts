@@ -10,6 +10,7 @@ import {
   dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { trafficPolicyProblems } from './private/traffic-policy';
 import { Protocol } from './protocol';
 import { gatewayRefProblems } from './route-match';
@@ -249,6 +250,7 @@ export class EgressThroughGateway extends Construct {
 
   public constructor(scope: Construct, id: string, props: EgressThroughGatewayProps) {
     super(scope, id);
+    checkShape(this, 'EgressThroughGatewayProps', props);
     const base = props.name ?? defaultObjectName(id);
     const protocol = props.protocol ?? Protocol.HTTP;
     const resolution = props.resolution ?? ServiceEntryResolution.DNS;

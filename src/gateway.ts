@@ -5,6 +5,7 @@ import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { certificateSourceProblem, credentialNameProblem } from './private/tls';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
@@ -282,6 +283,7 @@ export class Gateway extends IstioResource {
    * Adds a server.
    */
   public addServer(server: GatewayServer): void {
+    checkShape(this, 'GatewayServer', server, `servers[${this._servers.length}]`);
     const index = this._servers.length;
     throwIfProblems(this, serverProblems(server, `servers[${index}]`));
     const name = portName(server.port);

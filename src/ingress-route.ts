@@ -11,6 +11,7 @@ import { addSynthValidation, meshObjects, serviceNamed } from './private/mesh-mo
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { RouteDestination } from './route-destination';
 import { TcpMatch } from './route-match';
@@ -246,6 +247,7 @@ export class IngressRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
     super(scope, id);
+    checkShape(this, 'IngressRouteProps', props);
     this.protocol = props.protocol ?? IngressProtocol.HTTP;
     this._hosts = [...props.hosts];
     const name = props.metadata?.name ?? defaultObjectName(id);
@@ -323,6 +325,7 @@ export class IngressRoute extends Construct {
 
   /** Adds an HTTP route after the existing ones (the first match wins). Needs protocol HTTP. */
   public addHttpRoute(route: IngressHttpRoute): void {
+    checkShape(this, 'IngressHttpRoute', route, `httpRoutes[${this.routeCount.http}]`);
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
     const { backend, ...options } = route;
@@ -335,6 +338,7 @@ export class IngressRoute extends Construct {
 
   /** Adds a TCP route after the existing ones. Needs protocol TCP. */
   public addTcpRoute(route: IngressTcpRoute): void {
+    checkShape(this, 'IngressTcpRoute', route, `tcpRoutes[${this.routeCount.tcp}]`);
     const field = `tcpRoutes[${this.routeCount.tcp}]`;
     this.checkKind(field, IngressProtocol.TCP, 'addTcpRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
@@ -364,6 +368,7 @@ export class IngressRoute extends Construct {
 
   /** Adds a TLS passthrough route, chosen by SNI. Needs protocol TLS_PASSTHROUGH. */
   public addTlsRoute(route: IngressTlsRoute): void {
+    checkShape(this, 'IngressTlsRoute', route, `tlsRoutes[${this.routeCount.tls}]`);
     const field = `tlsRoutes[${this.routeCount.tls}]`;
     this.checkKind(field, IngressProtocol.TLS_PASSTHROUGH, 'addTlsRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
@@ -521,14 +526,6 @@ export class IngressRoute extends Construct {
         problem: 'terminates TLS at the gateway, but protocol TLS_PASSTHROUGH forwards TLS unterminated to the backend',
         fix: 'remove tls to pass TLS through (the backend presents its certificate), or use protocol HTTP or TCP to terminate TLS at the gateway',
         symptom: 'Istio only warns ("certificates will be ignored") and clients get the backend\'s certificate',
-      });
-    }
-    if ((tls.credential as unknown) === undefined) {
-      problems.push({
-        field: 'tls.credential',
-        problem: `is required for mode ${tls.mode ?? IngressTlsMode.SIMPLE}: the gateway needs a server certificate`,
-        fix: 'pass TlsCredential.fromPem(), fromCertManager() or fromSecret()',
-        symptom: 'the webhook rejects the Gateway (no credentialName) and clients\' TLS handshakes fail',
       });
     }
     if ((tls.mode ?? IngressTlsMode.SIMPLE) === IngressTlsMode.SIMPLE) {

@@ -15,6 +15,7 @@ import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } fro
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem } from './private/rules';
 import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
+import { checkShape } from './private/shape';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
 
 /** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
@@ -353,6 +354,7 @@ export class MeshNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
+    checkShape(this, 'MeshNamespaceProps', props);
     this.name = props.name;
     this.namespaceName = props.name;
     this.enrollment = props.enrollment ?? MeshEnrollment.sidecarInjection();
@@ -413,6 +415,7 @@ export class MeshNamespace extends Construct {
    * @returns the workload-level PeerAuthentication
    */
   public addPortMtlsOverride(override: PortMtlsOverride): PeerAuthentication {
+    checkShape(this, 'PortMtlsOverride', override, 'addPortMtlsOverride(override)');
     this.checkMtlsMode(`addPortMtlsOverride(${override.port}).mode`, override.mode);
     const labels = Object.entries(override.selector ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const selectorKey = JSON.stringify(labels);

@@ -17,6 +17,7 @@ import {
 import { resolveObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -128,6 +129,7 @@ export class MeshService extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshServiceProps = {}) {
     super(scope, id);
+    checkShape(this, 'MeshServiceProps', props);
     this.name = resolveObjectName(this, props.metadata, serviceNameProblem);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
     this.app = props.app ?? this.name;
@@ -207,6 +209,7 @@ export class MeshService extends Construct {
    * Adds a port. Its name, when given, must make Istio select `protocol` (or `appProtocol` must).
    */
   public addPort(port: MeshServicePort): void {
+    checkShape(this, 'MeshServicePort', port, `ports[${this._ports.length}]`);
     const field = `ports[${this._ports.length}]`;
     const fail = (f: string, finding: Finding): never => {
       throw configError(this, { field: `${field}.${f}`, ...finding });

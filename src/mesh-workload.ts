@@ -20,6 +20,7 @@ import {
 } from './private/mesh-rules';
 import { defaultObjectName, objectNameIssue } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShapeBeforeConstruct } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -95,7 +96,7 @@ export class MeshDeployment extends plus.Deployment {
   public readonly sidecarInjection: SidecarInjection;
 
   constructor(scope: Construct, id: string, props: MeshDeploymentProps) {
-    super(scope, id, meshWorkloadProps(scope, id, props));
+    super(scope, id, meshWorkloadProps(scope, id, 'MeshDeploymentProps', props));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
@@ -120,7 +121,7 @@ export class MeshStatefulSet extends plus.StatefulSet {
   public readonly sidecarInjection: SidecarInjection;
 
   constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
-    super(scope, id, meshWorkloadProps(scope, id, props));
+    super(scope, id, meshWorkloadProps(scope, id, 'MeshStatefulSetProps', props));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
@@ -258,7 +259,8 @@ function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & 
 }
 
 /** The props handed to cdk8s-plus: explicit name and namespace, `app`/`version` labels, the injection label. */
-function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(scope: Construct, id: string, props: T): T {
+function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(scope: Construct, id: string, type: string, props: T): T {
+  checkShapeBeforeConstruct(scope, id, type, props);
   const injection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
   const labels = { [APP_LABEL]: props.app, [VERSION_LABEL]: props.version };
   const metadata: ApiObjectMetadata = {

@@ -5,6 +5,7 @@ import { configError, describeProblem, Problem } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 
 const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
 /** Annotations istiod sets itself and its webhook refuses on user objects. */
@@ -51,6 +52,8 @@ export abstract class IstioResource extends Construct {
 
   protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
     super(scope, id);
+    // Untyped callers (JavaScript, Python, JSON config): the props must have the shape of `<kind>Props` before use.
+    checkShape(this, `${kind}Props`, props);
     this.kind = kind;
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);

@@ -13,6 +13,7 @@ import {
   unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
 
@@ -258,6 +259,7 @@ export class ServiceEntry extends IstioResource {
    * Adds a port to the service.
    */
   public addPort(port: ServiceEntryPort): void {
+    checkShape(this, 'ServiceEntryPort', port, `ports[${this._ports.length}]`);
     const i = this._ports.length;
     const at = `ports[${i}]`;
     const numberProblem = portProblem(port.number);
@@ -330,6 +332,7 @@ export class ServiceEntry extends IstioResource {
    * Adds an endpoint to the service.
    */
   public addEndpoint(endpoint: ServiceEntryEndpoint): void {
+    checkShape(this, 'ServiceEntryEndpoint', endpoint, `endpoints[${this._endpoints.length}]`);
     const i = this._endpoints.length;
     const at = `endpoints[${i}]`;
     if (this._workloadSelector !== undefined) {

@@ -350,7 +350,7 @@ describe('local errors (thrown at construction)', () => {
 
   test('no credential (JavaScript callers, which have no type check)', () => {
     expect(httpsRoute({ credential: undefined as any, mode: IngressTlsMode.MUTUAL }))
-      .toThrow(/tls\.credential: is required for mode MUTUAL: the gateway needs a server certificate\. Fix: pass TlsCredential\.fromPem\(\), fromCertManager\(\) or fromSecret\(\)/);
+      .toThrow(/tls\.credential: is required\. Fix: set tls\.credential to a TlsCredential \(e\.g\. from TlsCredential\.from[A-Za-z]+\(\)\)/);
   });
 
   test('client-certificate settings in mode SIMPLE', () => {
