@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, meshObjects } from './private/mesh-model';
-import { resolveObjectName } from './private/names';
+import { metadataProblems, resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkShape } from './private/shape';
@@ -139,6 +139,7 @@ export class Certificate extends Construct {
     checkShape(this, 'CertificateProps', props);
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
+    throwIfProblems(this, metadataProblems({ namespace: this.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }));
     this.secretName = props.secretName;
     this.issuer = props.issuer;
     this._dnsNames = [...props.dnsNames];

@@ -12,8 +12,8 @@ import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, meshObjects, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
-import { defaultObjectName } from './private/names';
-import { k8sLabelNameProblem, labelsProblem } from './private/rules';
+import { defaultObjectName, metadataProblems } from './private/names';
+import { k8sLabelNameProblem } from './private/rules';
 import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
 import { checkShape } from './private/shape';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
@@ -568,14 +568,7 @@ export class MeshNamespace extends Construct {
         });
       }
     }
-    const labelProblem = labelsProblem(props.labels ?? {});
-    if (labelProblem) problems.push({ field: 'labels', value: props.labels, problem: labelProblem, fix: 'use valid Kubernetes label keys and values' });
-    for (const key of Object.keys(props.annotations ?? {})) {
-      const keyProblem = labelsProblem({ [key]: '' });
-      if (keyProblem) {
-        problems.push({ field: `annotations["${key}"]`, value: key, problem: keyProblem.replace('label', 'annotation'), fix: 'use a valid annotation key, e.g. "example.com/owner"' });
-      }
-    }
+    problems.push(...metadataProblems({ labels: props.labels, annotations: props.annotations }, ''));
     return problems;
   }
 

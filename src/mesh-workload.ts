@@ -18,7 +18,7 @@ import {
   VERSION_LABEL,
   versionLabelProblem,
 } from './private/mesh-rules';
-import { defaultObjectName, objectNameIssue } from './private/names';
+import { defaultObjectName, metadataProblems, objectNameIssue } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkShapeBeforeConstruct } from './private/shape';
 import { Protocol } from './protocol';
@@ -285,6 +285,10 @@ function checkMeshWorkload(workload: plus.Workload, options: Required<MeshWorklo
   const problems: Problem[] = [];
   const nameIssue = objectNameIssue(workload.metadata.name ?? '');
   if (nameIssue) problems.push(nameIssue);
+  problems.push(
+    ...metadataProblems({ namespace: workload.metadata.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }),
+    ...metadataProblems({ labels: props.podMetadata?.labels, annotations: props.podMetadata?.annotations }, 'podMetadata.'),
+  );
   const appProblem = appLabelProblem(options.app);
   if (appProblem) problems.push({ field: 'app', value: options.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
   const versionProblem = versionLabelProblem(options.version);

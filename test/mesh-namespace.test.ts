@@ -443,7 +443,7 @@ describe('MeshNamespace errors', () => {
 
   test('an invalid label', () => {
     expect(() => meshNamespace({ labels: { team: 'check out' } }))
-      .toThrow(/labels: label value "check out" of "team" is not a valid Kubernetes label value.*Fix: use valid Kubernetes label keys and values/);
+      .toThrow(/labels\["team"\]: label value "check out" of "team" is not a valid Kubernetes label value \(got "check out"\)\. Fix: use a key like "app"/);
   });
 
   test('an invalid annotation key', () => {
