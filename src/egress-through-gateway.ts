@@ -542,7 +542,7 @@ function directModeProblems(props: EgressThroughGatewayProps): Problem[] {
   if (set.length > 0) {
     problems.push({
       field: set[0],
-      value: set,
+      value: props[set[0]],
       problem: 'only applies through the egress gateway, and direct is true',
       fix: `remove ${set.join(', ')}, or remove direct to route through the egress gateway`,
     });

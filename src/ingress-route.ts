@@ -533,7 +533,7 @@ export class IngressRoute extends Construct {
       if (unused.length > 0) {
         problems.push({
           field: `tls.${unused[0]}`,
-          value: unused,
+          value: tls[unused[0]],
           problem: 'only applies to modes that verify client certificates (MUTUAL, OPTIONAL_MUTUAL)',
           fix: `use mode MUTUAL to require client certificates, or remove ${unused.join(', ')}`,
           symptom: 'Istio ignores it and accepts clients without certificates',

@@ -518,7 +518,7 @@ export class ServiceEntry extends IstioResource {
         throw configError(this, {
           field,
           value: address,
-          problem: `is a unix:// socket, which only resolution STATIC accepts (got ${this.resolution})`,
+          problem: `is a unix:// socket, which only resolution STATIC accepts, not ${this.resolution}`,
           fix: 'set resolution STATIC for a socket endpoint',
         });
       }
@@ -577,7 +577,7 @@ export class ServiceEntry extends IstioResource {
         problems.push({
           field: `endpoints[${i}].address`,
           value: endpoint.address,
-          problem: `is a unix:// socket, which needs exactly one ServiceEntry port (got ${this._ports.length})`,
+          problem: `is a unix:// socket, which needs exactly one ServiceEntry port; this ServiceEntry has ${this._ports.length}`,
           fix: 'declare exactly one port on this ServiceEntry, or use an IP endpoint',
         });
       }
