@@ -6,6 +6,7 @@ import { addSynthValidation, renderManifest } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
+  ContainerPortUse,
   containersProblems,
   Finding,
   INJECT_KEY,
@@ -50,8 +51,8 @@ export interface MeshWorkloadOptions {
   readonly app: string;
 
   /**
-   * The pod label `version`: Istio's canonical revision, and what DestinationRule subsets select on. It must be a
-   * DNS label (`v1`, `v2-canary`; not `v1.0`) because it becomes a subset name.
+   * The pod label `version`: Istio's canonical revision, and what DestinationRule subsets select on. Any Kubernetes
+   * label value (`v1`, `v2-canary`, an image tag such as `1.20.3`); CanaryRelease derives a subset name from it.
    */
   readonly version: string;
 
@@ -239,6 +240,15 @@ export class MeshWorkload {
   public problems(): string[] {
     return renderedProblems(this.apiObject, undefined);
   }
+
+  /**
+   * `problems()` for a workload whose container port names nothing copies or references (a Deployment behind a
+   * Service whose target ports are numbers): unnamed ports are fine there.
+   * @internal
+   */
+  public _problemsWithPortUse(use: ContainerPortUse): string[] {
+    return renderedProblems(this.apiObject, undefined, use);
+  }
 }
 
 /**
@@ -293,7 +303,7 @@ function checkMeshWorkload(workload: plus.Workload, options: Required<MeshWorklo
   if (appProblem) problems.push({ field: 'app', value: options.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
   const versionProblem = versionLabelProblem(options.version);
   if (versionProblem) {
-    problems.push({ field: 'version', value: options.version, problem: versionProblem, fix: 'use letters, digits and "-" only, e.g. "v1" or "v1-2"' });
+    problems.push({ field: 'version', value: options.version, problem: versionProblem, fix: 'use a label value: at most 63 letters, digits, "-", "_" and ".", e.g. "v1" or "1.20.3"' });
   }
   for (const key of [APP_LABEL, VERSION_LABEL]) {
     const value = props.podMetadata?.labels?.[key];
@@ -342,7 +352,7 @@ function checkContainer(workload: plus.Workload, cont: plus.Container): void {
 }
 
 /** The problems of a workload as it will be synthesized; objects that fail to render report that themselves. */
-function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined): string[] {
+function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined, use?: ContainerPortUse): string[] {
   const apiObject = scope instanceof ApiObject ? scope : ApiObject.of(scope);
   let manifest: any;
   try {
@@ -353,7 +363,7 @@ function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | u
   const found = podTemplateOf(manifest);
   if (!found) return [];
   const prefix = expect ? found.field : `${apiObject.kind} ${apiObject.metadata.namespace ?? DEFAULT_NAMESPACE}/${apiObject.name} ${found.field}`;
-  return podTemplateProblems(found.template, prefix, expect).map(describeProblem);
+  return podTemplateProblems(found.template, prefix, expect, use).map(describeProblem);
 }
 
 function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {
