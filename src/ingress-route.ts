@@ -10,7 +10,7 @@ import { configError, describeProblem, Problem, throwIfProblems } from './privat
 import { addSynthValidation, meshObjects, serviceNamed } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
-import { namespaceOf } from './private/scope';
+import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { RouteDestination } from './route-destination';
@@ -280,9 +280,12 @@ export class IngressRoute extends Construct {
 
     if (tls) {
       const mode = tls.mode ?? IngressTlsMode.SIMPLE;
+      const ownNamespace = routeNamespace ?? DEFAULT_NAMESPACE;
       const binding = tls.credential._bind(this, {
         workloadNamespace,
-        defaultSecretName: `${name}-tls`,
+        // The Secret lands in the gateway workload's namespace, which every team's routes share: outside the route's own
+        // namespace its default name carries that namespace, so two teams' routes of the same name never collide.
+        defaultSecretName: workloadNamespace === ownNamespace ? `${name}-tls` : `${ownNamespace}-${name}-tls`,
         hosts: this._hosts,
         verifiesClients: mode !== IngressTlsMode.SIMPLE,
         clientCaCertificate: tls.clientCaCertificate,

@@ -35,7 +35,8 @@ export interface TlsCredentialPemOptions {
   /**
    * The name of the Secret to create (the Gateway's `credentialName`).
    *
-   * @default - `<IngressRoute name>-tls`
+   * @default - `<route namespace>-<IngressRoute name>-tls` (e.g. `shop-storefront-tls`), or `<IngressRoute name>-tls` when
+   * the route is in the gateway workload's namespace
    */
   readonly secretName?: string;
 }
@@ -50,7 +51,8 @@ export interface TlsCredentialCertManagerOptions {
   /**
    * The name of the Secret cert-manager writes (the Gateway's `credentialName`); also the Certificate's name.
    *
-   * @default - `<IngressRoute name>-tls`
+   * @default - `<route namespace>-<IngressRoute name>-tls` (e.g. `shop-storefront-tls`), or `<IngressRoute name>-tls` when
+   * the route is in the gateway workload's namespace
    */
   readonly secretName?: string;
 
