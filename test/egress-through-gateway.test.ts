@@ -572,9 +572,9 @@ describe('errors', () => {
     expect(cnn({ host: 'cnn' })).toThrow(/host: is a short name; the external host must be a fully qualified domain name.*Fix: write the full name.*svc\.cluster\.local/);
   });
 
-  test('host: a wildcard through the egress gateway', () => {
+  test('host: a wildcard through the egress gateway needs forwardTo (Istio\'s wildcard egress task)', () => {
     expect(cnn({ host: '*.cnn.com', protocol: Protocol.TLS }))
-      .toThrow(/host: is a wildcard, and the egress gateway can only forward to one concrete host.*Fix: list a concrete host.*direct: true with resolution NONE/);
+      .toThrow(/forwardTo: is required for the wildcard host "\*\.cnn\.com" through the egress gateway, which forwards the connections to one concrete host\. Fix: set forwardTo to the host that serves every name of "\*\.cnn\.com" \(e\.g\. "www\.cnn\.com"\), or use direct: true\./);
   });
 
   test('host: a wildcard with resolution DNS and no endpoints', () => {
