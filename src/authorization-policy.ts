@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { istioReleaseOf, serviceAccountPrincipal, serviceAccountsUnusableReason } from './private/istio-version';
 import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { checkShape } from './private/shape';
@@ -13,6 +14,9 @@ const KIND = 'AuthorizationPolicy';
 const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
 /** The values Go's strconv.ParseBool accepts, which is how istiod reads the dry-run annotation. */
 const GO_BOOLS: readonly string[] = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/** Says on the object why its serviceAccounts were written as principals (see IstioApi.targetIstio). */
+const SERVICE_ACCOUNTS_AS_PRINCIPALS_ANNOTATION = 'cdk8s-istio.dev/service-accounts-as-principals';
 
 /** Istio's limit on `serviceAccounts` / `notServiceAccounts` entries (CRD `maxItems`). */
 const MAX_SERVICE_ACCOUNTS = 16;
@@ -451,15 +455,21 @@ export class AuthorizationPolicy extends IstioResource {
     const problems = this.ruleProblems(rule, `rules[${this._rules.length}]`);
     throwIfProblems(this, problems);
     this._rules.push(copyRule(rule));
+    const reason = serviceAccountsUnusableReason(istioReleaseOf(this));
+    if (reason && (rule.from ?? []).some(s => s.serviceAccounts !== undefined || s.notServiceAccounts !== undefined)) {
+      this.metadata.addAnnotation(SERVICE_ACCOUNTS_AS_PRINCIPALS_ANNOTATION, `${reason}; serviceAccounts are written as the equivalent principals`);
+    }
   }
 
   /** @internal */
   protected _renderSpec(): any {
+    // serviceAccounts where the target Istio release cannot take them: the equivalent principals (see targetIstio()).
+    const asPrincipals = serviceAccountsUnusableReason(istioReleaseOf(this)) !== undefined;
     return {
       ...this.targets.render(),
       action: this.action,
       provider: this.provider === undefined ? undefined : { name: this.provider },
-      rules: this._rules.length > 0 ? this._rules.map(renderRule) : undefined,
+      rules: this._rules.length > 0 ? this._rules.map(rule => renderRule(rule, asPrincipals)) : undefined,
     };
   }
 
@@ -941,13 +951,24 @@ function copyOptions(options: AuthorizationRuleOptions): AuthorizationRuleOption
   };
 }
 
+/** A source with `serviceAccounts` / `notServiceAccounts` as the equivalent `principals` / `notPrincipals`. */
+function principalsForServiceAccounts(source: AuthorizationSource): AuthorizationSource {
+  const { serviceAccounts, notServiceAccounts, ...rest } = source;
+  // serviceAccounts never share a source with principals (the CRD refuses it), so nothing is overwritten.
+  return {
+    ...rest,
+    ...(serviceAccounts === undefined ? {} : { principals: serviceAccounts.map(serviceAccountPrincipal) }),
+    ...(notServiceAccounts === undefined ? {} : { notPrincipals: notServiceAccounts.map(serviceAccountPrincipal) }),
+  };
+}
+
 function copyRule(rule: AuthorizationRule): AuthorizationRule {
   return JSON.parse(JSON.stringify(rule));
 }
 
-function renderRule(rule: AuthorizationRule): any {
+function renderRule(rule: AuthorizationRule, serviceAccountsAsPrincipals: boolean): any {
   return {
-    from: rule.from?.map(source => ({ source: { ...source } })),
+    from: rule.from?.map(source => ({ source: serviceAccountsAsPrincipals ? principalsForServiceAccounts(source) : { ...source } })),
     to: rule.to?.map(operation => ({
       operation: {
         ...operation,
