@@ -74,7 +74,8 @@ describe('valid configurations are accepted and conform', () => {
   });
 
   test('ServiceEntry: external hosts with HTTP ports', () => {
-    fc.assert(fc.property(dnsLabel, fc.uniqueArray(fqdn, { minLength: 1, maxLength: 3 }), fc.uniqueArray(port, { minLength: 1, maxLength: 3 }), (ns, hosts, ports) => {
+    const hostList = fc.uniqueArray(fqdn, { minLength: 1, maxLength: 3 });
+    fc.assert(fc.property(dnsLabel, hostList, fc.uniqueArray(port, { minLength: 1, maxLength: 3 }), (ns, hosts, ports) => {
       const chart = chartIn(ns);
       new ServiceEntry(chart, 'Se', {
         hosts, resolution: ServiceEntryResolution.DNS, ports: ports.map(number => ({ number, name: `http-${number}`, protocol: Protocol.HTTP })),

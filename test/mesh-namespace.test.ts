@@ -578,7 +578,7 @@ describe('MeshNamespace scenarios that are not errors', () => {
 
     // THEN
     const manifests = synth(c);
-    expect(oneOf(manifests, 'Certificate').metadata).toEqual({ name: 'public-tls', namespace: 'istio-system' });
+    expect(oneOf(manifests, 'Certificate').metadata).toEqual({ name: 'shop-public-tls', namespace: 'istio-system' });
     expect(oneOf(manifests, 'VirtualService').metadata.namespace).toBe('shop');
     expect(oneOf(manifests, 'Gateway').metadata.namespace).toBe('shop');
   });
