@@ -1,5 +1,6 @@
 import { Problem } from './private/errors';
 import { re2Issue } from './private/re2';
+import { shapeProblems } from './private/shape';
 
 /**
  * How a request attribute (path, header, query parameter, authority, CORS origin...) is compared: Istio's
@@ -56,6 +57,9 @@ export class StringMatch {
       }];
     }
     const value = this.value!;
+    // An untyped caller's StringMatch.exact(5) or regex(undefined): the factory's argument, reported where it is used.
+    const shape = shapeProblems('string', value, `${field}.${this.type}`);
+    if (shape.length > 0) return shape;
     if (this.type === 'prefix' && value === '' && !options.allowEmptyPrefix) {
       return [{
         field: `${field}.prefix`,

@@ -130,3 +130,11 @@ test('the shapes are those of the current public API (run `npx projen gen:prop-s
   const assembly = JSON.parse(fs.readFileSync(assemblyFile, 'utf-8'));
   expect(generated).toEqual(renderPropShapes(assembly, name => (api as any)[name]));
 });
+
+test('a static factory\'s argument of the wrong type is reported where the value is used', () => {
+  const { StringMatch } = api;
+  expect(errorOf(() => new VirtualService(Testing.chart(), 'Reviews', { hosts: ['reviews'], http: [{ match: [{ uri: StringMatch.prefix(untyped(5)) }], route: [{ host: 'reviews' }] }] })))
+    .toEqual('[test/Reviews] http[0].match[0].uri.prefix: must be a string (got 5). Fix: write it as a string: "5".');
+  expect(errorOf(() => new VirtualService(Testing.chart(), 'Reviews', { hosts: ['reviews'], http: [{ match: [{ headers: { 'x-id': StringMatch.regex(untyped(undefined)) } }], route: [{ host: 'reviews' }] }] })))
+    .toEqual('[test/Reviews] http[0].match[0].headers["x-id"].regex: is required. Fix: set http[0].match[0].headers["x-id"].regex to a string.');
+});
