@@ -27,6 +27,7 @@ export function renderPropShapes(assembly: any, enumValues: (name: string) => { 
   const structs: string[] = [];
   const enums: string[] = [];
   const classes: string[] = [];
+  const factories: string[] = [];
   for (const fqn of Object.keys(assembly.types).sort()) {
     const type = assembly.types[fqn];
     const name = local(fqn)!;
@@ -39,6 +40,10 @@ export function renderPropShapes(assembly: any, enumValues: (name: string) => { 
       const values = enumValues(name);
       enums.push(`  ${name}: { ${Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },`);
     } else if (type.kind === 'class' || type.kind === 'interface') {
+      for (const method of (type.methods ?? []).filter((m: any) => m.static)) {
+        const params = (method.parameters ?? []).map((p: any) => `['${p.name}', '${p.optional ? '?' : ''}${typeOf(p.type)}']`);
+        factories.push(`  '${name}.${method.name}': [${params.join(', ')}],`);
+      }
       const factory = (type.methods ?? []).find((m: any) => m.static);
       classes.push(`  ${name}: ${JSON.stringify(factory ? `${name}.${factory.name}()` : type.kind === 'class' && type.initializer ? `new ${name}()` : `an ${name}`)},`);
     }
@@ -64,6 +69,11 @@ export function renderPropShapes(assembly: any, enumValues: (name: string) => { 
     '/** Every class and behavioural interface of the public API, with how to get one. */',
     'export const CLASSES: { [name: string]: string } = {',
     ...classes,
+    '};',
+    '',
+    '/** Every static method of the public API: its parameters, in order, as [name, type]. */',
+    'export const STATIC_METHODS: { [name: string]: Array<[string, string]> } = {',
+    ...factories,
     '};',
     '',
   ].join('\n');

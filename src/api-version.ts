@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { DEFAULT_ISTIO_VERSION, ISTIO_VERSION_CONTEXT_KEY, NEWEST_MINOR, OLDEST_MINOR, parseIstioVersion } from './private/istio-version';
+import { checkArgs } from './private/shape';
 
 /**
  * The version of Istio's `networking.istio.io` and `security.istio.io` APIs that synthesized objects use.
@@ -29,6 +30,7 @@ export class IstioApi {
    * IstioApi.useVersion(app, IstioApiVersion.V1BETA1);
    */
   public static useVersion(scope: IConstruct, version: IstioApiVersion): void {
+    checkArgs('IstioApi.useVersion', [scope, version]);
     const current = scope.node.tryGetContext(CONTEXT_KEY);
     if (current !== undefined && current !== version) {
       throw new Error(`[${scope.node.path || '<app>'}] IstioApi.useVersion: the Istio API version is already ${current}; `
@@ -61,6 +63,7 @@ export class IstioApi {
    * IstioApi.targetIstio(app, '1.27.3');
    */
   public static targetIstio(scope: IConstruct, version: string): void {
+    checkArgs('IstioApi.targetIstio', [scope, version]);
     const where = scope.node.path || '<app>';
     if (typeof version !== 'string' || parseIstioVersion(version) === undefined) {
       throw new Error(`[${where}] IstioApi.targetIstio: version must be "1.<minor>" or "1.<minor>.<patch>" with a minor from ${OLDEST_MINOR} `
@@ -83,6 +86,7 @@ export class IstioApi {
    * The Istio release targeted below `scope`, as given to `targetIstio()` (default `1.30`).
    */
   public static istioVersionOf(scope: IConstruct): string {
+    checkArgs('IstioApi.istioVersionOf', [scope]);
     return scope.node.tryGetContext(ISTIO_VERSION_CONTEXT_KEY) ?? DEFAULT_ISTIO_VERSION;
   }
 
@@ -90,6 +94,7 @@ export class IstioApi {
    * The Istio API version in effect for `scope`.
    */
   public static versionOf(scope: IConstruct): IstioApiVersion {
+    checkArgs('IstioApi.versionOf', [scope]);
     return scope.node.tryGetContext(CONTEXT_KEY) ?? IstioApiVersion.V1;
   }
 

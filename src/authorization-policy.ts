@@ -3,7 +3,7 @@ import { configError, describeProblem, Problem, throwIfProblems } from './privat
 import { istioReleaseOf, serviceAccountPrincipal, serviceAccountsUnusableReason } from './private/istio-version';
 import { addSynthValidation, meshObjects } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
-import { checkShape } from './private/shape';
+import { checkArgs, checkShape } from './private/shape';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
 
@@ -318,26 +318,31 @@ export interface AuthorizationRuleFromIngressGatewayOptions extends Authorizatio
 export class AuthorizationRules {
   /** Requests from workloads in these namespaces (needs mutual TLS). */
   public static fromNamespaces(namespaces: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromNamespaces', [namespaces, options]);
     return { from: [{ namespaces: [...namespaces] }], ...copyOptions(options) };
   }
 
   /** Requests from workloads running as these service accounts, `<namespace>/<service account>` (needs mutual TLS). */
   public static fromServiceAccounts(serviceAccounts: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromServiceAccounts', [serviceAccounts, options]);
     return { from: [{ serviceAccounts: [...serviceAccounts] }], ...copyOptions(options) };
   }
 
   /** Requests from these peer identities, `<trust domain>/ns/<namespace>/sa/<service account>` (needs mutual TLS). */
   public static fromPrincipals(principals: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromPrincipals', [principals, options]);
     return { from: [{ principals: [...principals] }], ...copyOptions(options) };
   }
 
   /** Requests carrying a valid JWT of these identities, `<iss>/<sub>`; `['*']` means any valid JWT. HTTP only. */
   public static fromRequestPrincipals(requestPrincipals: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromRequestPrincipals', [requestPrincipals, options]);
     return { from: [{ requestPrincipals: [...requestPrincipals] }], ...copyOptions(options) };
   }
 
   /** Requests that come through the ingress gateway (identified by its service account; needs mutual TLS). */
   public static fromIngressGateway(options: AuthorizationRuleFromIngressGatewayOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromIngressGateway', [options]);
     const namespace = options.gatewayNamespace ?? 'istio-system';
     const serviceAccount = options.gatewayServiceAccount ?? 'istio-ingressgateway-service-account';
     return { from: [{ serviceAccounts: [`${namespace}/${serviceAccount}`] }], ...copyOptions(options) };
@@ -395,6 +400,7 @@ export class AuthorizationPolicy extends IstioResource {
    * default-deny policy.
    */
   public static allowAll(scope: Construct, id: string, props: PolicyTargetingProps = {}): AuthorizationPolicy {
+    checkArgs('AuthorizationPolicy.allowAll', [scope, id, props]);
     return new AuthorizationPolicy(scope, id, { ...props, action: AuthorizationAction.ALLOW, rules: [{}] });
   }
 
@@ -404,6 +410,7 @@ export class AuthorizationPolicy extends IstioResource {
    * would instead override every ALLOW policy.
    */
   public static denyAll(scope: Construct, id: string, props: PolicyTargetingProps = {}): AuthorizationPolicy {
+    checkArgs('AuthorizationPolicy.denyAll', [scope, id, props]);
     return new AuthorizationPolicy(scope, id, { ...props, action: AuthorizationAction.ALLOW });
   }
 

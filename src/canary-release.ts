@@ -14,7 +14,7 @@ import { protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from
 import { defaultObjectName } from './private/names';
 import { dnsLabelProblem, percentProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
-import { checkShape } from './private/shape';
+import { checkArgs, checkShape } from './private/shape';
 import { trafficPolicyProblems } from './private/traffic-policy';
 import { Protocol } from './protocol';
 import { HttpRouteDestination } from './route-destination';
@@ -77,6 +77,7 @@ export class CanaryWorkload {
    * @param image the container image, e.g. `docker.io/istio/examples-bookinfo-reviews-v2:1.20.3`
    */
   public static fromImage(image: string, options: CanaryWorkloadOptions = {}): CanaryWorkload {
+    checkArgs('CanaryWorkload.fromImage', [image, options]);
     return new CanaryWorkload(image, options, undefined);
   }
 
@@ -85,6 +86,7 @@ export class CanaryWorkload {
    * and every label the release's Service selects on (`app`).
    */
   public static fromDeployment(deployment: plus.Deployment): CanaryWorkload {
+    checkArgs('CanaryWorkload.fromDeployment', [deployment]);
     // A MeshDeployment checks its pods against Istio's rules itself; any other Deployment is checked by the release.
     return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment));
   }
@@ -94,6 +96,7 @@ export class CanaryWorkload {
    * `fromDeployment()`.
    */
   public static fromApiObject(apiObject: ApiObject): CanaryWorkload {
+    checkArgs('CanaryWorkload.fromApiObject', [apiObject]);
     return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true);
   }
 
@@ -206,6 +209,7 @@ export class CanaryRule {
    * CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2');
    */
   public static header(name: string, value: StringMatch, version: string): CanaryRule {
+    checkArgs('CanaryRule.header', [name, value, version]);
     return new CanaryRule('header', { match: [{ headers: { [name]: value } }], version }, undefined);
   }
 
@@ -217,6 +221,7 @@ export class CanaryRule {
    * CanaryRule.cookie('canary', 'always', 'v2');
    */
   public static cookie(name: string, value: string, version: string): CanaryRule {
+    checkArgs('CanaryRule.cookie', [name, value, version]);
     const regex = `^(.*?;\\s*)?(${escapeRe2(name)}=${escapeRe2(value)})(;.*)?$`;
     return new CanaryRule('cookie', { match: [{ headers: { cookie: StringMatch.regex(regex) } }], version }, undefined, { name, value });
   }
@@ -229,6 +234,7 @@ export class CanaryRule {
    * CanaryRule.sourceLabels({ app: 'reviews', version: 'v3' }, 'v2');
    */
   public static sourceLabels(labels: { [key: string]: string }, version: string): CanaryRule {
+    checkArgs('CanaryRule.sourceLabels', [labels, version]);
     return new CanaryRule('sourceLabels', { match: [{ sourceLabels: { ...labels } }], version }, { match: [{ sourceLabels: { ...labels } }], version });
   }
 
@@ -244,11 +250,13 @@ export class CanaryRule {
    * });
    */
   public static http(options: CanaryHttpRuleOptions): CanaryRule {
+    checkArgs('CanaryRule.http', [options]);
     return new CanaryRule('http', options, undefined);
   }
 
   /** Connections matching TCP conditions go to a version (TCP services). */
   public static tcp(options: CanaryTcpRuleOptions): CanaryRule {
+    checkArgs('CanaryRule.tcp', [options]);
     return new CanaryRule('tcp', undefined, options);
   }
 

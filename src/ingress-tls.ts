@@ -8,6 +8,7 @@ import { Problem, throwIfProblems } from './private/errors';
 import { hostCovers } from './private/mesh-model';
 import { k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { markPlacedElsewhere } from './private/scope';
+import { checkArgs } from './private/shape';
 
 /**
  * How the ingress gateway terminates TLS for an IngressRoute.
@@ -92,6 +93,7 @@ export interface TlsCredentialCertManagerOptions {
 export class TlsCredential {
   /** A certificate and key given as PEM text; the IngressRoute creates the `kubernetes.io/tls` Secret. */
   public static fromPem(options: TlsCredentialPemOptions): TlsCredential {
+    checkArgs('TlsCredential.fromPem', [options]);
     return new TlsCredential('pem', options);
   }
 
@@ -101,6 +103,7 @@ export class TlsCredential {
    * certificate yet) or use DNS-01.
    */
   public static fromCertManager(options: TlsCredentialCertManagerOptions): TlsCredential {
+    checkArgs('TlsCredential.fromCertManager', [options]);
     return new TlsCredential('cert-manager', options);
   }
 
@@ -112,6 +115,7 @@ export class TlsCredential {
    * @param namespace the Secret's namespace: the gateway workload's (e.g. `istio-system`)
    */
   public static fromSecret(name: string, namespace: string): TlsCredential {
+    checkArgs('TlsCredential.fromSecret', [name, namespace]);
     return new TlsCredential('secret', { secretName: name, namespace });
   }
 

@@ -15,7 +15,7 @@ import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } fro
 import { defaultObjectName, metadataProblems } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
 import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
-import { checkShape } from './private/shape';
+import { checkArgs, checkShape } from './private/shape';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
 
 /** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
@@ -101,6 +101,7 @@ export interface AmbientEnrollmentOptions {
 export class MeshEnrollment {
   /** Sidecar injection by the default control plane: label `istio-injection: enabled`. */
   public static sidecarInjection(): MeshEnrollment {
+    checkArgs('MeshEnrollment.sidecarInjection', []);
     return new MeshEnrollment(MeshEnrollmentMode.SIDECAR_INJECTION, { [INJECTION_LABEL]: 'enabled' });
   }
 
@@ -111,11 +112,13 @@ export class MeshEnrollment {
    * @param revision the revision or revision tag, a DNS label such as `1-22-3` or `canary` (revisions use dashes, not dots)
    */
   public static revision(revision: string): MeshEnrollment {
+    checkArgs('MeshEnrollment.revision', [revision]);
     return new MeshEnrollment(MeshEnrollmentMode.REVISION, { [REVISION_LABEL]: revision }, revision);
   }
 
   /** Ambient mode (ztunnel, no sidecars): label `istio.io/dataplane-mode: ambient`, optionally with a waypoint. */
   public static ambient(options: AmbientEnrollmentOptions = {}): MeshEnrollment {
+    checkArgs('MeshEnrollment.ambient', [options]);
     const wantsWaypoint = options.waypoint ?? options.waypointName !== undefined;
     const waypointName = wantsWaypoint ? options.waypointName ?? 'waypoint' : undefined;
     const labels: { [key: string]: string } = { [DATAPLANE_MODE_LABEL]: 'ambient' };
@@ -130,6 +133,7 @@ export class MeshEnrollment {
    * even pods labelled `sidecar.istio.io/inject: "true"` get no sidecar. No mesh policy applies to its workloads.
    */
   public static disabled(): MeshEnrollment {
+    checkArgs('MeshEnrollment.disabled', []);
     return new MeshEnrollment(MeshEnrollmentMode.DISABLED, { [INJECTION_LABEL]: 'disabled' });
   }
 

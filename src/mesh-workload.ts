@@ -21,7 +21,7 @@ import {
 } from './private/mesh-rules';
 import { defaultObjectName, metadataProblems, objectNameIssue } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
-import { checkShapeBeforeConstruct } from './private/shape';
+import { checkArgs, checkShapeBeforeConstruct } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -177,11 +177,13 @@ export interface ResolvedMeshWorkload {
 export class MeshWorkload {
   /** A cdk8s-plus workload or Pod, including MeshDeployment and MeshStatefulSet. */
   public static fromWorkload(workload: plus.AbstractPod): MeshWorkload {
+    checkArgs('MeshWorkload.fromWorkload', [workload]);
     return new MeshWorkload(ApiObject.of(workload));
   }
 
   /** A workload ApiObject (e.g. imported with `cdk8s import` or `Include`). */
   public static fromApiObject(apiObject: ApiObject): MeshWorkload {
+    checkArgs('MeshWorkload.fromApiObject', [apiObject]);
     if (podTemplateOf({ kind: apiObject.kind }) === undefined) {
       throw configError(apiObject, {
         field: 'kind',

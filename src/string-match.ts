@@ -1,6 +1,6 @@
 import { Problem } from './private/errors';
 import { re2Issue } from './private/re2';
-import { shapeProblems } from './private/shape';
+import { checkArgs } from './private/shape';
 
 /**
  * How a request attribute (path, header, query parameter, authority, CORS origin...) is compared: Istio's
@@ -11,11 +11,13 @@ import { shapeProblems } from './private/shape';
 export class StringMatch {
   /** The value must equal `value` (case-sensitive, unless the match sets `ignoreUriCase` for the URI). */
   public static exact(value: string): StringMatch {
+    checkArgs('StringMatch.exact', [value]);
     return new StringMatch('exact', value);
   }
 
   /** The value must start with `value`. */
   public static prefix(value: string): StringMatch {
+    checkArgs('StringMatch.prefix', [value]);
     return new StringMatch('prefix', value);
   }
 
@@ -24,6 +26,7 @@ export class StringMatch {
    * back-references.
    */
   public static regex(regex: string): StringMatch {
+    checkArgs('StringMatch.regex', [regex]);
     return new StringMatch('regex', regex);
   }
 
@@ -32,6 +35,7 @@ export class StringMatch {
    * (in `withoutHeaders`: absent). Renders as `{}`.
    */
   public static present(): StringMatch {
+    checkArgs('StringMatch.present', []);
     return new StringMatch('present', undefined);
   }
 
@@ -57,9 +61,6 @@ export class StringMatch {
       }];
     }
     const value = this.value!;
-    // An untyped caller's StringMatch.exact(5) or regex(undefined): the factory's argument, reported where it is used.
-    const shape = shapeProblems('string', value, `${field}.${this.type}`);
-    if (shape.length > 0) return shape;
     if (this.type === 'prefix' && value === '' && !options.allowEmptyPrefix) {
       return [{
         field: `${field}.prefix`,

@@ -131,10 +131,13 @@ test('the shapes are those of the current public API (run `npx projen gen:prop-s
   expect(generated).toEqual(renderPropShapes(assembly, name => (api as any)[name]));
 });
 
-test('a static factory\'s argument of the wrong type is reported where the value is used', () => {
-  const { StringMatch } = api;
-  expect(errorOf(() => new VirtualService(Testing.chart(), 'Reviews', { hosts: ['reviews'], http: [{ match: [{ uri: StringMatch.prefix(untyped(5)) }], route: [{ host: 'reviews' }] }] })))
-    .toEqual('[test/Reviews] http[0].match[0].uri.prefix: must be a string (got 5). Fix: write it as a string: "5".');
-  expect(errorOf(() => new VirtualService(Testing.chart(), 'Reviews', { hosts: ['reviews'], http: [{ match: [{ headers: { 'x-id': StringMatch.regex(untyped(undefined)) } }], route: [{ host: 'reviews' }] }] })))
-    .toEqual('[test/Reviews] http[0].match[0].headers["x-id"].regex: is required. Fix: set http[0].match[0].headers["x-id"].regex to a string.');
+describe('static factories check their arguments (no construct exists yet, so the method stands for the path)', () => {
+  test.each<[string, () => unknown, string]>([
+    ['a number for a string', () => api.StringMatch.exact(untyped(5)), '[StringMatch.exact] value: must be a string (got 5). Fix: write it as a string: "5".'],
+    ['a missing argument', () => api.TlsCredential.fromSecret(untyped(undefined), 'istio-system'), '[TlsCredential.fromSecret] name: is required. Fix: set name to a string.'],
+    ['a string for a list', () => api.AuthorizationRules.fromNamespaces(untyped('shop')), '[AuthorizationRules.fromNamespaces] namespaces: must be a list of strings (got "shop"). Fix: wrap the value in a list: ["shop"].'],
+    ['null for a struct', () => api.CanaryWorkload.fromImage('reviews:1', untyped(null)), '[CanaryWorkload.fromImage] options: must be a CanaryWorkloadOptions object, not null (got null). Fix: set options to a CanaryWorkloadOptions object.'],
+  ])('%s', (_, call, message) => {
+    expect(errorOf(call)).toEqual(message);
+  });
 });

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Problem, throwIfProblems, throwIfProblemsAt } from './errors';
-import { CLASSES, ENUMS, STRUCTS } from './prop-shapes.generated';
+import { CLASSES, ENUMS, STATIC_METHODS, STRUCTS } from './prop-shapes.generated';
 
 /**
  * The shape of what a caller hands in, checked against the types of the public API.
@@ -23,6 +23,20 @@ export function checkShape(scope: IConstruct, type: string, value: unknown, fiel
  */
 export function checkShapeBeforeConstruct(scope: IConstruct, id: string, type: string, value: unknown): void {
   throwIfProblemsAt(scope.node.path ? `${scope.node.path}/${id}` : id, shapeProblems(type, value));
+}
+
+/**
+ * Checks the arguments of a static method of the API (`StringMatch.exact`, `TlsCredential.fromSecret`...) against its
+ * declared parameter types. No construct exists yet, so the method stands where a construct path would:
+ * `[StringMatch.exact] value: must be a string (got 5). Fix: ...`.
+ */
+export function checkArgs(method: string, args: unknown[]): void {
+  const problems = (STATIC_METHODS[method] ?? []).flatMap(([name, declared], i) => {
+    const optional = declared.startsWith('?');
+    if (optional && args[i] === undefined) return [];
+    return shapeProblems(optional ? declared.slice(1) : declared, args[i], name);
+  });
+  throwIfProblemsAt(method, problems);
 }
 
 /** The shape problems of `value` as a `type` of the API (see STRUCTS for the type syntax); empty when it fits. */
