@@ -15,6 +15,7 @@ import { addSynthValidation, meshObjects, serviceNamed } from './private/mesh-mo
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { RequestAuthentication } from './request-authentication';
 import { RouteDestination } from './route-destination';
@@ -273,6 +274,7 @@ export class IngressRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
     super(scope, id);
+    checkShape(this, 'IngressRouteProps', props);
     this.protocol = props.protocol ?? IngressProtocol.HTTP;
     this._hosts = [...props.hosts];
     const name = props.metadata?.name ?? defaultObjectName(id);
@@ -308,9 +310,12 @@ export class IngressRoute extends Construct {
 
     if (tls) {
       const mode = tls.mode ?? IngressTlsMode.SIMPLE;
+      const ownNamespace = routeNamespace ?? DEFAULT_NAMESPACE;
       const binding = tls.credential._bind(this, {
         workloadNamespace,
-        defaultSecretName: `${name}-tls`,
+        // The Secret lands in the gateway workload's namespace, which every team's routes share: outside the route's own
+        // namespace its default name carries that namespace, so two teams' routes of the same name never collide.
+        defaultSecretName: workloadNamespace === ownNamespace ? `${name}-tls` : `${ownNamespace}-${name}-tls`,
         hosts: this._hosts,
         verifiesClients: mode !== IngressTlsMode.SIMPLE,
         clientCaCertificate: tls.clientCaCertificate,
@@ -366,6 +371,7 @@ export class IngressRoute extends Construct {
 
   /** Adds an HTTP route after the existing ones (the first match wins). Needs protocol HTTP. */
   public addHttpRoute(route: IngressHttpRoute): void {
+    checkShape(this, 'IngressHttpRoute', route, `httpRoutes[${this.routeCount.http}]`);
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
     const { backend, ...options } = route;
@@ -378,6 +384,7 @@ export class IngressRoute extends Construct {
 
   /** Adds a TCP route after the existing ones. Needs protocol TCP. */
   public addTcpRoute(route: IngressTcpRoute): void {
+    checkShape(this, 'IngressTcpRoute', route, `tcpRoutes[${this.routeCount.tcp}]`);
     const field = `tcpRoutes[${this.routeCount.tcp}]`;
     this.checkKind(field, IngressProtocol.TCP, 'addTcpRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
@@ -407,6 +414,7 @@ export class IngressRoute extends Construct {
 
   /** Adds a TLS passthrough route, chosen by SNI. Needs protocol TLS_PASSTHROUGH. */
   public addTlsRoute(route: IngressTlsRoute): void {
+    checkShape(this, 'IngressTlsRoute', route, `tlsRoutes[${this.routeCount.tls}]`);
     const field = `tlsRoutes[${this.routeCount.tls}]`;
     this.checkKind(field, IngressProtocol.TLS_PASSTHROUGH, 'addTlsRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
@@ -588,20 +596,12 @@ export class IngressRoute extends Construct {
         symptom: 'Istio only warns ("certificates will be ignored") and clients get the backend\'s certificate',
       });
     }
-    if ((tls.credential as unknown) === undefined) {
-      problems.push({
-        field: 'tls.credential',
-        problem: `is required for mode ${tls.mode ?? IngressTlsMode.SIMPLE}: the gateway needs a server certificate`,
-        fix: 'pass TlsCredential.fromPem(), fromCertManager() or fromSecret()',
-        symptom: 'the webhook rejects the Gateway (no credentialName) and clients\' TLS handshakes fail',
-      });
-    }
     if ((tls.mode ?? IngressTlsMode.SIMPLE) === IngressTlsMode.SIMPLE) {
       const unused = (['clientCaCertificate', 'subjectAltNames'] as const).filter(k => tls[k] !== undefined);
       if (unused.length > 0) {
         problems.push({
           field: `tls.${unused[0]}`,
-          value: unused,
+          value: tls[unused[0]],
           problem: 'only applies to modes that verify client certificates (MUTUAL, OPTIONAL_MUTUAL)',
           fix: `use mode MUTUAL to require client certificates, or remove ${unused.join(', ')}`,
           symptom: 'Istio ignores it and accepts clients without certificates',

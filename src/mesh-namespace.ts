@@ -13,9 +13,10 @@ import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, meshObjects, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
-import { defaultObjectName } from './private/names';
-import { k8sLabelNameProblem, labelsProblem } from './private/rules';
+import { defaultObjectName, metadataProblems } from './private/names';
+import { k8sLabelNameProblem } from './private/rules';
 import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
+import { checkArgs, checkShape } from './private/shape';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
 import { Telemetry, TelemetryOptions } from './telemetry';
 
@@ -102,6 +103,7 @@ export interface AmbientEnrollmentOptions {
 export class MeshEnrollment {
   /** Sidecar injection by the default control plane: label `istio-injection: enabled`. */
   public static sidecarInjection(): MeshEnrollment {
+    checkArgs('MeshEnrollment.sidecarInjection', []);
     return new MeshEnrollment(MeshEnrollmentMode.SIDECAR_INJECTION, { [INJECTION_LABEL]: 'enabled' });
   }
 
@@ -112,11 +114,13 @@ export class MeshEnrollment {
    * @param revision the revision or revision tag, a DNS label such as `1-22-3` or `canary` (revisions use dashes, not dots)
    */
   public static revision(revision: string): MeshEnrollment {
+    checkArgs('MeshEnrollment.revision', [revision]);
     return new MeshEnrollment(MeshEnrollmentMode.REVISION, { [REVISION_LABEL]: revision }, revision);
   }
 
   /** Ambient mode (ztunnel, no sidecars): label `istio.io/dataplane-mode: ambient`, optionally with a waypoint. */
   public static ambient(options: AmbientEnrollmentOptions = {}): MeshEnrollment {
+    checkArgs('MeshEnrollment.ambient', [options]);
     const wantsWaypoint = options.waypoint ?? options.waypointName !== undefined;
     const waypointName = wantsWaypoint ? options.waypointName ?? 'waypoint' : undefined;
     const labels: { [key: string]: string } = { [DATAPLANE_MODE_LABEL]: 'ambient' };
@@ -131,6 +135,7 @@ export class MeshEnrollment {
    * even pods labelled `sidecar.istio.io/inject: "true"` get no sidecar. No mesh policy applies to its workloads.
    */
   public static disabled(): MeshEnrollment {
+    checkArgs('MeshEnrollment.disabled', []);
     return new MeshEnrollment(MeshEnrollmentMode.DISABLED, { [INJECTION_LABEL]: 'disabled' });
   }
 
@@ -379,6 +384,7 @@ export class MeshNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
+    checkShape(this, 'MeshNamespaceProps', props);
     this.name = props.name;
     this.namespaceName = props.name;
     this.enrollment = props.enrollment ?? MeshEnrollment.sidecarInjection();
@@ -454,6 +460,7 @@ export class MeshNamespace extends Construct {
    * @returns the workload-level PeerAuthentication
    */
   public addPortMtlsOverride(override: PortMtlsOverride): PeerAuthentication {
+    checkShape(this, 'PortMtlsOverride', override, 'addPortMtlsOverride(override)');
     this.checkMtlsMode(`addPortMtlsOverride(${override.port}).mode`, override.mode);
     const labels = Object.entries(override.selector ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const selectorKey = JSON.stringify(labels);
@@ -628,14 +635,7 @@ export class MeshNamespace extends Construct {
         });
       }
     }
-    const labelProblem = labelsProblem(props.labels ?? {});
-    if (labelProblem) problems.push({ field: 'labels', value: props.labels, problem: labelProblem, fix: 'use valid Kubernetes label keys and values' });
-    for (const key of Object.keys(props.annotations ?? {})) {
-      const keyProblem = labelsProblem({ [key]: '' });
-      if (keyProblem) {
-        problems.push({ field: `annotations["${key}"]`, value: key, problem: keyProblem.replace('label', 'annotation'), fix: 'use a valid annotation key, e.g. "example.com/owner"' });
-      }
-    }
+    problems.push(...metadataProblems({ labels: props.labels, annotations: props.annotations }, ''));
     return problems;
   }
 

@@ -5,6 +5,7 @@ import { addJwtClaimRouteValidation } from './private/analysis/ist0149-jwt-claim
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects, serviceNamed } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 import { gatewayRefProblems, isJwtClaimKey } from './route-match';
 import { BackendRouteKind, ServiceBackend } from './service-backend';
@@ -137,6 +138,7 @@ export class VirtualService extends IstioResource {
    * @param host a Service name, an FQDN, a `*.`-wildcard, or `*` (gateway-bound VirtualServices only)
    */
   public addHost(host: string): void {
+    checkShape(this, 'string', host, `hosts[${this._hosts.length}]`);
     const field = `hosts[${this._hosts.length}]`;
     throwIfProblems(this, hostProblems(field, host, this._hosts));
     throwIfProblems(this, this.bindingProblems({ hosts: [...this._hosts, host] }));
@@ -150,6 +152,7 @@ export class VirtualService extends IstioResource {
    * namespace, or `mesh`
    */
   public addGateway(gateway: string): void {
+    checkShape(this, 'string', gateway, `gateways[${this._gateways.length}]`);
     throwIfProblems(this, gatewayRefProblems(`gateways[${this._gateways.length}]`, gateway));
     throwIfProblems(this, this.bindingProblems({ gateways: [...this._gateways, gateway] }));
     this._gateways.push(gateway);
@@ -157,6 +160,7 @@ export class VirtualService extends IstioResource {
 
   /** Adds an HTTP route after the existing ones (routes are tried in order; the first match wins). */
   public addHttpRoute(route: HttpRouteOptions): void {
+    checkShape(this, 'HttpRouteOptions', route, `http[${this.http.length}]`);
     throwIfProblems(this, httpRouteProblems(`http[${this.http.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ http: [...this.http, route] }));
     this.http.push(route);
@@ -164,6 +168,7 @@ export class VirtualService extends IstioResource {
 
   /** Adds a TCP route after the existing ones. */
   public addTcpRoute(route: TcpRouteOptions): void {
+    checkShape(this, 'TcpRouteOptions', route, `tcp[${this.tcp.length}]`);
     throwIfProblems(this, tcpRouteProblems(`tcp[${this.tcp.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tcp: [...this.tcp, route] }));
     this.tcp.push(route);
@@ -171,6 +176,7 @@ export class VirtualService extends IstioResource {
 
   /** Adds a TLS passthrough route after the existing ones. Its SNI hosts must be covered by `hosts`. */
   public addTlsRoute(route: TlsRouteOptions): void {
+    checkShape(this, 'TlsRouteOptions', route, `tls[${this.tls.length}]`);
     throwIfProblems(this, tlsRouteProblems(`tls[${this.tls.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tls: [...this.tls, route] }));
     this.tls.push(route);
