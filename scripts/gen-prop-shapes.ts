@@ -35,7 +35,7 @@ export function renderPropShapes(assembly: any, enumValues: (name: string) => { 
       const props = [...type.properties ?? []].sort((a: any, b: any) => a.name.localeCompare(b.name))
         .map((p: any) => `${p.name}: '${p.optional ? '?' : ''}${typeOf(p.type)}'`);
       const parents = (type.interfaces ?? []).map((i: string) => local(i)).filter((i: string | undefined) => i !== undefined);
-      structs.push(`  ${name}: { ${[...parents.map((p: string) => `'...': '${p}'`), ...props].join(', ')} },`);
+      structs.push(`  ${name}: { ${[...parents.map((p: string) => `'...${p}': '${p}'`), ...props].join(', ')} },`);
     } else if (type.kind === 'enum') {
       const values = enumValues(name);
       enums.push(`  ${name}: { ${Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },`);
@@ -55,7 +55,7 @@ export function renderPropShapes(assembly: any, enumValues: (name: string) => { 
     '/**',
     ' * Every struct of the public API: property name to type. A type is `string`, `number`, `boolean`,',
     ' * `Duration`, `any`, or the name of a struct, enum or class below;',
-    ' * `T[]` is a list, `{T}` a map with string keys; a leading `?` marks an optional property; `...` names a parent.',
+    ' * `T[]` is a list, `{T}` a map with string keys; a leading `?` marks an optional property; `...<Parent>` names a parent.',
     ' */',
     'export const STRUCTS: { [name: string]: { [property: string]: string } } = {',
     ...structs,

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { describeProblem, Problem } from './private/errors';
+import { Problem, throwIfProblemsAt } from './private/errors';
+import { checkArgs, shapeProblems } from './private/shape';
 import { DEFAULT_ROOT_NAMESPACE, MeshConfig } from './private/simulator/mesh-config';
 import { DestinationResult, MirrorResult, RequestSpec, simulate, SimulationData, SourceSpec } from './private/simulator/routing';
 
@@ -71,6 +72,7 @@ export class RequestSource {
    * @param options the calling workload
    */
   public static fromWorkload(options: WorkloadRequestSourceOptions): RequestSource {
+    checkArgs('RequestSource.fromWorkload', [options]);
     return new RequestSource({ namespace: options.namespace, labels: options.labels, serviceAccount: options.serviceAccount },
       `a workload in ${options.namespace}`);
   }
@@ -81,6 +83,7 @@ export class RequestSource {
    * @param options where the gateway's pods run
    */
   public static fromGateway(gatewayRef: string, options: GatewayRequestSourceOptions = {}): RequestSource {
+    checkArgs('RequestSource.fromGateway', [gatewayRef, options]);
     return new RequestSource({ gateway: gatewayRef, gatewayWorkloadNamespace: options.workloadNamespace }, `gateway ${gatewayRef}`);
   }
 
@@ -370,6 +373,7 @@ export class MeshSimulator {
    * @param options the mesh's root namespace
    */
   public static fromApp(app: App, options: MeshSimulatorOptions = {}): MeshSimulator {
+    checkArgs('MeshSimulator.fromApp', [app, options]);
     return new MeshSimulator(app.charts.flatMap(c => c.toJson()), options);
   }
 
@@ -379,6 +383,7 @@ export class MeshSimulator {
    * @param options the mesh's root namespace
    */
   public static fromChart(chart: Chart, options: MeshSimulatorOptions = {}): MeshSimulator {
+    checkArgs('MeshSimulator.fromChart', [chart, options]);
     return new MeshSimulator(chart.toJson(), options);
   }
 
@@ -388,15 +393,13 @@ export class MeshSimulator {
    * @param options the mesh's root namespace
    */
   public static fromManifests(manifests: any[], options: MeshSimulatorOptions = {}): MeshSimulator {
+    checkArgs('MeshSimulator.fromManifests', [manifests, options]);
     return new MeshSimulator(manifests, options);
   }
 
   private readonly config: MeshConfig;
 
   private constructor(manifests: any[], options: MeshSimulatorOptions) {
-    if (!Array.isArray(manifests)) {
-      throw new Error(`[MeshSimulator] ${describeProblem({ field: 'manifests', value: typeof manifests, problem: 'must be a list of Kubernetes objects', fix: 'pass an array of manifests' })}`);
-    }
     this.config = new MeshConfig(manifests, options.rootNamespace ?? DEFAULT_ROOT_NAMESPACE);
   }
 
@@ -410,20 +413,16 @@ export class MeshSimulator {
 }
 
 function normalizeRequest(request: SimulatedRequest): RequestSpec {
+  // Untyped callers first get the API's shape errors (a missing source, a port written as a string, ...).
+  throwIfProblemsAt('MeshSimulator.request', shapeProblems('SimulatedRequest', request, 'request'));
   const problems: Problem[] = [];
-  if (request === null || typeof request !== 'object') {
-    throw new Error(`[MeshSimulator.request] ${describeProblem({ field: 'request', value: request, problem: 'must be an object', fix: 'pass { source, host, ... }' })}`);
-  }
-  if (!(request.source instanceof RequestSource)) {
-    problems.push({ field: 'source', value: request.source, problem: 'must be a RequestSource', fix: 'use RequestSource.fromWorkload() or RequestSource.fromGateway()' });
-  }
-  if (typeof request.host !== 'string' || request.host === '') {
-    problems.push({ field: 'host', value: request.host, problem: 'must be a host name', fix: 'give the host the client addresses, e.g. "reviews" or "bookinfo.example.com"' });
+  if (request.host === '') {
+    problems.push({ field: 'request.host', value: request.host, problem: 'must not be empty', fix: 'give the host the client addresses, e.g. "reviews" or "bookinfo.example.com"' });
   }
   if (request.port !== undefined && !(Number.isInteger(request.port) && request.port > 0 && request.port < 65536)) {
-    problems.push({ field: 'port', value: request.port, problem: 'must be a port number (1-65535)', fix: 'give the port the client connects to' });
+    problems.push({ field: 'request.port', value: request.port, problem: 'must be a port number (1-65535)', fix: 'give the port the client connects to' });
   }
-  if (problems.length > 0) throw new Error(problems.map(p => `[MeshSimulator.request] ${describeProblem(p)}`).join('\n'));
+  throwIfProblemsAt('MeshSimulator.request', problems);
   const query = (request.path ?? '/').split('?', 2)[1];
   const queryParams: { [name: string]: string } = {};
   for (const [k, v] of new URLSearchParams(query ?? '')) queryParams[k] = v;

@@ -6,6 +6,7 @@ import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
 import { k8sLabelNameProblem, percentProblem } from './private/rules';
 import { markPlacedElsewhere } from './private/scope';
+import { checkArgs, checkShape } from './private/shape';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
 
@@ -47,6 +48,7 @@ export class TelemetryProvider {
    * @param name the `name` of the extension provider in the mesh config
    */
   public static extension(name: string): TelemetryProvider {
+    checkArgs('TelemetryProvider.extension', [name]);
     return new TelemetryProvider(name, [ProviderUse.TRACING, ProviderUse.ACCESS_LOGGING, ProviderUse.METRICS]);
   }
 
@@ -145,16 +147,19 @@ export interface TracingTagSourceOptions {
 export class TracingTag {
   /** A fixed value. */
   public static literal(value: string): TracingTag {
+    checkArgs('TracingTag.literal', [value]);
     return new TracingTag('literal', { value });
   }
 
   /** The value of a request header. */
   public static header(name: string, options: TracingTagSourceOptions = {}): TracingTag {
+    checkArgs('TracingTag.header', [name, options]);
     return new TracingTag('header', { name, defaultValue: options.defaultValue });
   }
 
   /** The value of an environment variable of the proxy. */
   public static environment(name: string, options: TracingTagSourceOptions = {}): TracingTag {
+    checkArgs('TracingTag.environment', [name, options]);
     return new TracingTag('environment', { name, defaultValue: options.defaultValue });
   }
 
@@ -190,6 +195,7 @@ export class MetricTagOverride {
    * @param expression a CEL expression, checked at construction
    */
   public static upsert(expression: string): MetricTagOverride {
+    checkArgs('MetricTagOverride.upsert', [expression]);
     return new MetricTagOverride('UPSERT', expression);
   }
 
@@ -426,6 +432,7 @@ export class Telemetry extends IstioResource {
   /** Adds tracing settings. */
   public addTracing(tracing: TelemetryTracing): void {
     const field = `tracing[${this._tracing.length}]`;
+    checkShape(this, 'TelemetryTracing', tracing, field);
     const problems = providerProblems(tracing.providers, ProviderUse.TRACING, field);
     if (tracing.randomSamplingPercentage !== undefined) {
       const problem = percentProblem(tracing.randomSamplingPercentage);
@@ -453,6 +460,7 @@ export class Telemetry extends IstioResource {
   /** Adds access-logging settings. */
   public addAccessLogging(logging: TelemetryAccessLogging): void {
     const field = `accessLogging[${this._accessLogging.length}]`;
+    checkShape(this, 'TelemetryAccessLogging', logging, field);
     const problems = providerProblems(logging.providers, ProviderUse.ACCESS_LOGGING, field);
     if ((logging.providers ?? []).length === 0 && logging.disabled !== true) {
       // istioctl analyze IST0157 (InvalidTelemetryProvider): Istio's default mesh config has no default access-log provider.
@@ -484,6 +492,7 @@ export class Telemetry extends IstioResource {
   /** Adds metrics settings. */
   public addMetrics(metrics: TelemetryMetrics): void {
     const field = `metrics[${this._metrics.length}]`;
+    checkShape(this, 'TelemetryMetrics', metrics, field);
     const problems = providerProblems(metrics.providers, ProviderUse.METRICS, field);
     (metrics.overrides ?? []).forEach((override, i) => {
       for (const [tag, change] of Object.entries(override.tagOverrides ?? {})) {
@@ -657,6 +666,7 @@ export class MeshTelemetryDefaults extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshTelemetryDefaultsProps = {}) {
     super(scope, id);
+    checkShape(this, 'MeshTelemetryDefaultsProps', props);
     this.rootNamespace = props.rootNamespace ?? MeshTelemetryDefaults.DEFAULT_ROOT_NAMESPACE;
     const problem = k8sLabelNameProblem(this.rootNamespace);
     throwIfProblems(this, problem ? [{

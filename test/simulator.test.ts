@@ -530,11 +530,26 @@ describe('properties', () => {
 describe('untyped callers', () => {
   test('a request without a source names the field', () => {
     expect(() => MeshSimulator.fromManifests([]).request({ host: 'api' } as any))
-      .toThrow('[MeshSimulator.request] source: must be a RequestSource. Fix: use RequestSource.fromWorkload() or RequestSource.fromGateway().');
+      .toThrow('[MeshSimulator.request] request.source: is required. Fix: set request.source to a RequestSource (e.g. from RequestSource.fromGateway()).');
   });
 
-  test('a port that is not a port number names the field and value', () => {
+  test('a port written as a string names the field and value', () => {
     expect(() => MeshSimulator.fromManifests([]).request({ source: RequestSource.fromWorkload({ namespace: 'a' }), host: 'api', port: 'http' as any }))
-      .toThrow('[MeshSimulator.request] port: must be a port number (1-65535) (got "http"). Fix: give the port the client connects to.');
+      .toThrow('[MeshSimulator.request] request.port: must be a number, not a string (got "http"). Fix: pass a number.');
+  });
+
+  test('a port out of range', () => {
+    expect(() => MeshSimulator.fromManifests([]).request({ source: RequestSource.fromWorkload({ namespace: 'a' }), host: 'api', port: 70000 }))
+      .toThrow('[MeshSimulator.request] request.port: must be a port number (1-65535) (got 70000). Fix: give the port the client connects to.');
+  });
+
+  test('a workload source without a namespace', () => {
+    expect(() => RequestSource.fromWorkload({} as any))
+      .toThrow('[RequestSource.fromWorkload] options.namespace: is required. Fix: set options.namespace to a string.');
+  });
+
+  test('manifests that are not a list', () => {
+    expect(() => MeshSimulator.fromManifests({ kind: 'Service' } as any))
+      .toThrow('[MeshSimulator.fromManifests] manifests: must be a list of any values (got {"kind":"Service"}). Fix: wrap the value in a list: [{"kind":"Service"}].');
   });
 });

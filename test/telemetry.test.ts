@@ -170,9 +170,19 @@ describe('Telemetry errors', () => {
         + 'TelemetryProvider.extension(name). In the cluster: istiod ignores the provider for this kind of telemetry.');
   });
 
-  test.each([-1, 100.5, Number.NaN])('sampling is a percentage from 0 to 100: %s', value => {
+  test.each([-1, 100.5])('sampling is a percentage from 0 to 100: %s', value => {
     expect(() => new Telemetry(chart('shop'), 'T', { tracing: [{ randomSamplingPercentage: value }] }))
       .toThrow('tracing[0].randomSamplingPercentage: must be a number from 0 to 100');
+  });
+
+  test('a NaN sampling percentage is reported as NaN', () => {
+    expect(() => new Telemetry(chart('shop'), 'T', { tracing: [{ randomSamplingPercentage: Number.NaN }] }))
+      .toThrow('[test/T] tracing[0].randomSamplingPercentage: is NaN (not a number) (got NaN). Fix: pass a number; check the computation that produced it.');
+  });
+
+  test('untyped callers: tracing settings that are not a list', () => {
+    expect(() => new Telemetry(chart('shop'), 'T', { tracing: { randomSamplingPercentage: 10 } as any }))
+      .toThrow('[test/T] tracing: must be a list of TelemetryTracing values (got {"randomSamplingPercentage":10}). Fix: wrap the value in a list: [{"randomSamplingPercentage":10}].');
   });
 
   test('a custom tag needs a name', () => {

@@ -121,7 +121,7 @@ function checkType(type: string, value: unknown, field: string, out: Problem[]):
 
 function checkStruct(type: string, value: { [key: string]: unknown }, field: string, out: Problem[]): void {
   for (const [property, declared] of Object.entries(STRUCTS[type])) {
-    if (property === '...') {
+    if (property.startsWith('...')) {
       checkStruct(declared, value, field, out);
       continue;
     }
@@ -180,7 +180,7 @@ function plural(type: string): string {
 }
 
 function requiredProperties(type: string): string[] {
-  return Object.entries(STRUCTS[type]).flatMap(([p, t]) => p === '...' ? requiredProperties(t) : t.startsWith('?') ? [] : [p]);
+  return Object.entries(STRUCTS[type]).flatMap(([p, t]) => p.startsWith('...') ? requiredProperties(t) : t.startsWith('?') ? [] : [p]);
 }
 
 function isRecord(value: unknown): value is { [key: string]: unknown } {
