@@ -31,17 +31,46 @@ const MAX_LENGTH = 1024;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const SYNTAX_URL = 'https://github.com/google/re2/wiki/Syntax';
 
-const cache = new Map<string, Re2Issue | undefined>();
+/** A regex compiled once: its RE2 program, or what is wrong with it. */
+interface Compiled {
+  readonly program?: RE2JS;
+  readonly issue?: Re2Issue;
+}
+
+const cache = new Map<string, Compiled>();
+
+function compiled(regex: string): Compiled {
+  let entry = cache.get(regex);
+  if (entry === undefined) {
+    entry = compile(regex);
+    cache.set(regex, entry);
+  }
+  return entry;
+}
 
 /** Checks `regex` as istiod's webhook (Go `regexp.Compile`) and Envoy (RE2) do; undefined when both accept it. */
 export function re2Issue(regex: string): Re2Issue | undefined {
-  if (cache.has(regex)) return cache.get(regex);
-  const issue = computeIssue(regex);
-  cache.set(regex, issue);
-  return issue;
+  return compiled(regex).issue;
 }
 
-function computeIssue(regex: string): Re2Issue | undefined {
+/** Whether RE2 `regex` matches all of `value`, as Envoy's `safe_regex` does; a regex RE2 refuses matches nothing. */
+export function re2FullMatch(regex: string, value: string): boolean {
+  return compiled(regex).program?.matches(value) ?? false;
+}
+
+function compile(regex: string): Compiled {
+  const issue = syntaxIssue(regex);
+  if (issue !== undefined) return { issue };
+  try {
+    return { program: RE2JS.compile(regex) };
+  } catch (e) {
+    const message = (e as Error).message.replace(/^error parsing regexp: /, '');
+    return { issue: { problem: `is not valid RE2: ${message}`, fix: fixFor(message) } };
+  }
+}
+
+/** What istiod refuses before RE2 parses the regex, and what RE2 refuses that the JavaScript port cannot see. */
+function syntaxIssue(regex: string): Re2Issue | undefined {
   if (regex.length === 0) return { problem: 'must not be empty', fix: 'write a regex, e.g. ".*" to match anything, or leave the match out' };
   if (regex.length > MAX_LENGTH) {
     return { problem: `is longer than ${MAX_LENGTH} characters, the most istiod accepts`, fix: 'shorten the expression, e.g. match a common prefix instead of listing every value' };
@@ -49,13 +78,7 @@ function computeIssue(regex: string): Re2Issue | undefined {
   if (LONE_SURROGATE.test(regex)) {
     return { problem: 'contains a lone UTF-16 surrogate, which has no UTF-8 form (RE2 parses UTF-8 text)', fix: 'write the character as a complete code point, e.g. \\x{1F600}' };
   }
-  try {
-    RE2JS.compile(regex);
-    return undefined;
-  } catch (e) {
-    const message = (e as Error).message.replace(/^error parsing regexp: /, '');
-    return { problem: `is not valid RE2: ${message}`, fix: fixFor(message) };
-  }
+  return undefined;
 }
 
 /** A fix that applies to the RE2 error, in RE2 syntax. */

@@ -2,7 +2,7 @@
  * How Envoy and istiod compare request attributes with configured values: Istio `StringMatch`es (HTTP route
  * matches) and AuthorizationPolicy value patterns.
  */
-import { RE2JS } from 're2js';
+import { re2FullMatch } from '../re2';
 
 /**
  * An Istio `StringMatch` against `value` (undefined: the attribute is absent). An empty match `{}` tests presence,
@@ -15,22 +15,8 @@ export function stringMatches(match: any, value: string | undefined, ignoreCase 
   const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   if (typeof match.exact === 'string') return fold(value) === fold(match.exact);
   if (typeof match.prefix === 'string') return fold(value).startsWith(fold(match.prefix));
-  if (typeof match.regex === 'string') return regexMatches(match.regex, value);
+  if (typeof match.regex === 'string') return re2FullMatch(match.regex, value);
   return true;
-}
-
-const compiled = new Map<string, RE2JS | undefined>();
-
-/** Whether RE2 `regex` matches all of `value`; a regex RE2 cannot compile matches nothing (istiod rejects it). */
-export function regexMatches(regex: string, value: string): boolean {
-  if (!compiled.has(regex)) {
-    try {
-      compiled.set(regex, RE2JS.compile(regex));
-    } catch {
-      compiled.set(regex, undefined);
-    }
-  }
-  return compiled.get(regex)?.matches(value) ?? false;
 }
 
 /**

@@ -11,7 +11,8 @@
 import type { SimulatedDestination, SimulatedMirror } from '../../simulator';
 import { expandHost, hostCovers, hostsOverlap, labelsSubset, sameLabels } from '../mesh-model';
 import { authorize, AuthorizationDecision } from './authorization';
-import { regexMatches, stringMatches } from './matching';
+import { re2FullMatch } from '../re2';
+import { stringMatches } from './matching';
 import {
   DestinationRuleView, GatewayView, idOf, MeshConfig, resolveGatewayRef, ServicePort, ServiceView, SidecarView, VirtualServiceView, visibleTo,
 } from './mesh-config';
@@ -387,7 +388,7 @@ function httpMatchHolds(ctx: Context, vs: VirtualServiceView, m: any): boolean {
   }
   for (const [name, match] of Object.entries<any>(m.queryParams ?? {})) {
     const value = r.queryParams[name];
-    if (typeof match?.regex === 'string' ? !(value !== undefined && regexMatches(match.regex, value)) : !stringMatches(match, value)) return false;
+    if (typeof match?.regex === 'string' ? !(value !== undefined && re2FullMatch(match.regex, value)) : !stringMatches(match, value)) return false;
   }
   return commonMatchHolds(ctx, vs, m);
 }
