@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, meshObjects } from './private/mesh-model';
-import { resolveObjectName } from './private/names';
+import { metadataProblems, resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkArgs, checkShape } from './private/shape';
 
 const CERT_MANAGER_GROUP = 'cert-manager.io';
 
@@ -26,6 +27,7 @@ export class CertificateIssuer {
    * @param name the Issuer's name
    */
   public static issuer(name: string): CertificateIssuer {
+    checkArgs('CertificateIssuer.issuer', [name]);
     return new CertificateIssuer(name, 'Issuer', CERT_MANAGER_GROUP);
   }
 
@@ -35,6 +37,7 @@ export class CertificateIssuer {
    * @param name the ClusterIssuer's name, e.g. `letsencrypt`
    */
   public static clusterIssuer(name: string): CertificateIssuer {
+    checkArgs('CertificateIssuer.clusterIssuer', [name]);
     return new CertificateIssuer(name, 'ClusterIssuer', CERT_MANAGER_GROUP);
   }
 
@@ -46,6 +49,7 @@ export class CertificateIssuer {
    * @param group the issuer's API group
    */
   public static external(name: string, kind: string, group: string): CertificateIssuer {
+    checkArgs('CertificateIssuer.external', [name, kind, group]);
     return new CertificateIssuer(name, kind, group);
   }
 
@@ -148,8 +152,10 @@ export class Certificate extends Construct {
    */
   constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
+    checkShape(this, 'CertificateProps', props);
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
+    throwIfProblems(this, metadataProblems({ namespace: this.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }));
     this.secretName = props.secretName;
     this.issuer = props.issuer;
     this._dnsNames = [...props.dnsNames];

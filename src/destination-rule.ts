@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Problem, configError, throwIfProblems } from './private/errors';
 import { expandHost } from './private/mesh-model';
 import { dnsLabelProblem, exportToProblem, labelsProblem, selectorProblem, wildcardHostProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { portNumberProblems, renderTrafficPolicy, trafficPolicyProblems } from './private/traffic-policy';
 import { IstioResource, IstioResourceProps } from './resource';
 import { PortTrafficPolicy, TrafficPolicy } from './traffic-policy';
@@ -156,6 +157,7 @@ export class DestinationRule extends IstioResource {
    * @param subset the subset: its name and the pod labels it selects
    */
   public addSubset(subset: DestinationRuleSubset): void {
+    checkShape(this, 'DestinationRuleSubset', subset, `subsets[${this._subsets.length}]`);
     const f = `subsets["${subset.name}"]`;
     const nameIssue = dnsLabelProblem(subset.name);
     if (nameIssue) {
@@ -211,6 +213,7 @@ export class DestinationRule extends IstioResource {
    * @param policy the traffic policy for that port (it replaces the rule-wide policy's fields there)
    */
   public addPortPolicy(port: number, policy: TrafficPolicy): void {
+    checkShape(this, 'PortTrafficPolicy', { port, policy }, `addPortPolicy(${String(port)})`);
     const seen = this._portPolicies.map(p => p.port);
     throwIfProblems(this, this.portPolicyProblems({ port, policy }, seen, 'portPolicies', this.trafficPolicy?.outlierDetection !== undefined));
     this._portPolicies.push({ port, policy });

@@ -30,5 +30,8 @@ export * from './mesh-namespace';
 export * from './certificate';
 export * from './ingress-tls';
 export * from './ingress-gateway';
+export * from './ingress-jwt';
 export * from './ingress-route';
 export * from './canary-release';
+export * from './telemetry';
+export * from './simulator';

@@ -4,6 +4,7 @@ import { Gateway, GatewayServer } from './gateway';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
+import { checkArgs, checkShape } from './private/shape';
 import { gatewayRefProblems } from './route-match';
 
 /** The labels of the pods of Istio's default ingress gateway. */
@@ -70,6 +71,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
    * @param gatewayRef `namespace/name` of the Gateway
    */
   public static fromGatewayRef(gatewayRef: string): IIngressGateway {
+    checkArgs('IngressGateway.fromGatewayRef', [gatewayRef]);
     const problems = gatewayRef === 'mesh'
       ? [{ field: 'gatewayRef', value: gatewayRef, problem: 'is "mesh", which stands for the sidecars, not a gateway', fix: 'name the Gateway as "namespace/name"' }]
       : gatewayRefProblems('gatewayRef', gatewayRef);
@@ -101,6 +103,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
    */
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);
+    checkShape(this, 'IngressGatewayProps', props);
     this.workloadNamespace = props.workloadNamespace ?? IngressGateway.DEFAULT_WORKLOAD_NAMESPACE;
     const nsProblem = k8sLabelNameProblem(this.workloadNamespace);
     if (nsProblem) {

@@ -8,6 +8,7 @@ import { Problem, throwIfProblems } from './private/errors';
 import { hostCovers } from './private/mesh-model';
 import { objectNameProblem } from './private/rules';
 import { markPlacedElsewhere } from './private/scope';
+import { checkArgs } from './private/shape';
 
 /**
  * How the ingress gateway terminates TLS for an IngressRoute.
@@ -35,7 +36,8 @@ export interface TlsCredentialPemOptions {
   /**
    * The name of the Secret to create (the Gateway's `credentialName`).
    *
-   * @default - `<IngressRoute name>-tls`
+   * @default - `<route namespace>-<IngressRoute name>-tls` (e.g. `shop-storefront-tls`), or `<IngressRoute name>-tls` when
+   * the route is in the gateway workload's namespace
    */
   readonly secretName?: string;
 }
@@ -50,7 +52,8 @@ export interface TlsCredentialCertManagerOptions {
   /**
    * The name of the Secret cert-manager writes (the Gateway's `credentialName`); also the Certificate's name.
    *
-   * @default - `<IngressRoute name>-tls`
+   * @default - `<route namespace>-<IngressRoute name>-tls` (e.g. `shop-storefront-tls`), or `<IngressRoute name>-tls` when
+   * the route is in the gateway workload's namespace
    */
   readonly secretName?: string;
 
@@ -94,6 +97,7 @@ export class TlsCredential {
    * @param options the certificate and private key, PEM
    */
   public static fromPem(options: TlsCredentialPemOptions): TlsCredential {
+    checkArgs('TlsCredential.fromPem', [options]);
     return new TlsCredential('pem', options);
   }
 
@@ -105,6 +109,7 @@ export class TlsCredential {
    * @param options the issuer, and the Secret name and certificate settings
    */
   public static fromCertManager(options: TlsCredentialCertManagerOptions): TlsCredential {
+    checkArgs('TlsCredential.fromCertManager', [options]);
     return new TlsCredential('cert-manager', options);
   }
 
@@ -116,6 +121,7 @@ export class TlsCredential {
    * @param name the Secret's name
    */
   public static fromSecret(name: string): TlsCredential {
+    checkArgs('TlsCredential.fromSecret', [name]);
     return new TlsCredential('secret', { secretName: name });
   }
 

@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { configError, describeProblem, Problem } from './private/errors';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import {
   APP_LABEL,
@@ -14,9 +14,10 @@ import {
   serviceNameProblem,
   servicePortProtocol,
 } from './private/mesh-rules';
-import { resolveObjectName } from './private/names';
+import { metadataProblems, resolveObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -133,8 +134,10 @@ export class MeshService extends Construct {
    */
   constructor(scope: Construct, id: string, props: MeshServiceProps = {}) {
     super(scope, id);
+    checkShape(this, 'MeshServiceProps', props);
     this.name = resolveObjectName(this, props.metadata, serviceNameProblem);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
+    throwIfProblems(this, metadataProblems({ namespace: this.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }));
     this.app = props.app ?? this.name;
     this.type = props.type ?? plus.ServiceType.CLUSTER_IP;
     this._selector = { ...props.extraSelector, [APP_LABEL]: this.app };
@@ -214,6 +217,7 @@ export class MeshService extends Construct {
    * @param port the port: number, protocol (which names it) and target port
    */
   public addPort(port: MeshServicePort): void {
+    checkShape(this, 'MeshServicePort', port, `ports[${this._ports.length}]`);
     const field = `ports[${this._ports.length}]`;
     const fail = (f: string, finding: Finding): never => {
       throw configError(this, { field: `${field}.${f}`, ...finding });

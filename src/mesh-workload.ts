@@ -7,6 +7,7 @@ import { addSynthValidation, renderManifest } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
+  ContainerPortUse,
   containersProblems,
   Finding,
   INJECT_KEY,
@@ -19,8 +20,9 @@ import {
   VERSION_LABEL,
   versionLabelProblem,
 } from './private/mesh-rules';
-import { defaultObjectName, objectNameIssue } from './private/names';
+import { defaultObjectName, metadataProblems, objectNameIssue } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkArgs, checkShapeBeforeConstruct } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -50,8 +52,8 @@ export interface MeshWorkloadOptions {
   readonly app: string;
 
   /**
-   * The pod label `version`: Istio's canonical revision, and what DestinationRule subsets select on. It must be a
-   * DNS label (`v1`, `v2-canary`; not `v1.0`) because it becomes a subset name.
+   * The pod label `version`: Istio's canonical revision, and what DestinationRule subsets select on. Any Kubernetes
+   * label value (`v1`, `v2-canary`, an image tag such as `1.20.3`); CanaryRelease derives a subset name from it.
    */
   readonly version: string;
 
@@ -101,7 +103,7 @@ export class MeshDeployment extends plus.Deployment {
    * @param props the MeshDeployment's settings
    */
   constructor(scope: Construct, id: string, props: MeshDeploymentProps) {
-    super(scope, id, meshWorkloadProps(scope, id, props));
+    super(scope, id, meshWorkloadProps(scope, id, 'MeshDeploymentProps', props));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
@@ -153,7 +155,7 @@ export class MeshStatefulSet extends plus.StatefulSet {
    * @param props the MeshStatefulSet's settings
    */
   constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
-    super(scope, id, withHeadlessService(scope, id, meshWorkloadProps(scope, id, props)));
+    super(scope, id, withHeadlessService(scope, id, meshWorkloadProps(scope, id, 'MeshStatefulSetProps', props)));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
@@ -217,6 +219,7 @@ export class MeshWorkload {
    * @param workload the workload construct (its ApiObject is found with `ApiObject.of()`)
    */
   public static fromWorkload(workload: IConstruct): MeshWorkload {
+    checkArgs('MeshWorkload.fromWorkload', [workload]);
     return MeshWorkload.fromApiObject(apiObjectOf(workload, 'a workload (Deployment, StatefulSet, DaemonSet, Job, Pod, ...)'));
   }
 
@@ -226,6 +229,7 @@ export class MeshWorkload {
    * @param apiObject the workload's ApiObject (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)
    */
   public static fromApiObject(apiObject: ApiObject): MeshWorkload {
+    checkArgs('MeshWorkload.fromApiObject', [apiObject]);
     if (podTemplateOf({ kind: apiObject.kind }) === undefined) {
       throw configError(apiObject, {
         field: 'kind',
@@ -284,6 +288,15 @@ export class MeshWorkload {
   public problems(): string[] {
     return renderedProblems(this.apiObject, undefined);
   }
+
+  /**
+   * `problems()` for a workload whose container port names nothing copies or references (a Deployment behind a
+   * Service whose target ports are numbers): unnamed ports are fine there.
+   * @internal
+   */
+  public _problemsWithPortUse(use: ContainerPortUse): string[] {
+    return renderedProblems(this.apiObject, undefined, use);
+  }
 }
 
 /**
@@ -304,7 +317,8 @@ function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & 
 }
 
 /** The props handed to cdk8s-plus: explicit name and namespace, `app`/`version` labels, the injection label. */
-function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(scope: Construct, id: string, props: T): T {
+function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(scope: Construct, id: string, type: string, props: T): T {
+  checkShapeBeforeConstruct(scope, id, type, props);
   const injection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
   const labels = { [APP_LABEL]: props.app, [VERSION_LABEL]: props.version };
   const metadata: ApiObjectMetadata = {
@@ -364,11 +378,15 @@ function checkMeshWorkload(workload: plus.Workload, options: Required<MeshWorklo
   const problems: Problem[] = [];
   const nameIssue = objectNameIssue(workload.metadata.name ?? '');
   if (nameIssue) problems.push(nameIssue);
+  problems.push(
+    ...metadataProblems({ namespace: workload.metadata.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }),
+    ...metadataProblems({ labels: props.podMetadata?.labels, annotations: props.podMetadata?.annotations }, 'podMetadata.'),
+  );
   const appProblem = appLabelProblem(options.app);
   if (appProblem) problems.push({ field: 'app', value: options.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
   const versionProblem = versionLabelProblem(options.version);
   if (versionProblem) {
-    problems.push({ field: 'version', value: options.version, problem: versionProblem, fix: 'use letters, digits and "-" only, e.g. "v1" or "v1-2"' });
+    problems.push({ field: 'version', value: options.version, problem: versionProblem, fix: 'use a label value: at most 63 letters, digits, "-", "_" and ".", e.g. "v1" or "1.20.3"' });
   }
   for (const key of [APP_LABEL, VERSION_LABEL]) {
     const value = props.podMetadata?.labels?.[key];
@@ -417,7 +435,7 @@ function checkContainer(workload: plus.Workload, cont: plus.Container): void {
 }
 
 /** The problems of a workload as it will be synthesized; objects that fail to render report that themselves. */
-function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined): string[] {
+function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined, use?: ContainerPortUse): string[] {
   const apiObject = scope instanceof ApiObject ? scope : ApiObject.of(scope);
   let manifest: any;
   try {
@@ -428,7 +446,7 @@ function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | u
   const found = podTemplateOf(manifest);
   if (!found) return [];
   const prefix = expect ? found.field : `${apiObject.kind} ${apiObject.metadata.namespace ?? DEFAULT_NAMESPACE}/${apiObject.name} ${found.field}`;
-  return podTemplateProblems(found.template, prefix, expect).map(describeProblem);
+  return podTemplateProblems(found.template, prefix, expect, use).map(describeProblem);
 }
 
 function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {

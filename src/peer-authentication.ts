@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { configError, describeProblem } from './private/errors';
 import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
 import { portProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 import { checkPolicySelector, renderPolicySelector } from './workload-target';
 
@@ -108,6 +109,7 @@ export class PeerAuthentication extends IstioResource {
    * @param mode the mode on that port
    */
   public addPortMtls(port: number, mode: MtlsMode): void {
+    checkShape(this, 'PeerAuthenticationPortMtls', { port, mode }, `addPortMtls(${String(port)})`);
     const field = `portLevelMtls[${port}]`;
     if (this._selector === undefined) {
       throw configError(this, {

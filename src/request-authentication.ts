@@ -4,6 +4,7 @@ import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { headerRemoveOrResponseProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
 
@@ -198,6 +199,7 @@ export class RequestAuthentication extends IstioResource {
    * @param rule the issuer, its keys (`jwksUri` or `jwks`), audiences and where the token is read from
    */
   public addJwtRule(rule: JwtRule): void {
+    checkShape(this, 'JwtRule', rule, `jwtRules[${this._jwtRules.length}]`);
     throwIfProblems(this, jwtRuleProblems(rule, `jwtRules[${this._jwtRules.length}]`));
     this._jwtRules.push(copyRule(rule));
   }

@@ -185,14 +185,14 @@ export function gatewayRefProblems(field: string, ref: string): Problem[] {
     return [];
   }
   if (ref.includes('.')) {
-    const dot = ref.indexOf('.');
+    // istiod's resolveGatewayName (pilot/pkg/model) still reads "name.ns" and "name.ns.svc.cluster.local" as "ns/name",
+    // "for backward compatibility only"; the library takes the current form, which every Istio version documents.
+    const [name, namespace] = ref.split('.');
     return [{
       field,
       value: ref,
-      problem: 'uses the legacy "<name>.<namespace>" form, which Istio looks up literally as a Gateway of that name in the '
-        + 'VirtualService\'s namespace',
-      fix: `write it as "${ref.slice(dot + 1)}/${ref.slice(0, dot)}"`,
-      symptom: 'the gateway is not found (IST0101) and its hosts get 404 NR route_not_found',
+      problem: `uses the legacy "<name>.<namespace>" form, which istiod resolves to "${namespace}/${name}" for backward compatibility only`,
+      fix: `write it as "${namespace}/${name}"`,
     }];
   }
   const problem = k8sLabelNameProblem(ref);

@@ -7,6 +7,7 @@ import { renderManifest } from './private/mesh-model';
 import { Finding, portNamingFix, reservedPortFinding, servicePortProtocol, undeterminedProtocolFinding, WirePort } from './private/mesh-rules';
 import { fqdnProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE } from './private/scope';
+import { checkArgs } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -86,6 +87,7 @@ export class ServiceBackend {
    * @param options the port to route to
    */
   public static fromMeshService(service: MeshService, options: ServiceBackendOptions = {}): ServiceBackend {
+    checkArgs('ServiceBackend.fromMeshService', [service, options]);
     return ServiceBackend.ofService(service.apiObject, options);
   }
 
@@ -97,6 +99,7 @@ export class ServiceBackend {
    * @param options the port to route to
    */
   public static fromService(service: IConstruct, options: ServiceBackendOptions = {}): ServiceBackend {
+    checkArgs('ServiceBackend.fromService', [service, options]);
     return ServiceBackend.fromApiObject(apiObjectOf(service, 'a Service'), options);
   }
 
@@ -107,6 +110,7 @@ export class ServiceBackend {
    * @param options the port to route to
    */
   public static fromApiObject(apiObject: ApiObject, options: ServiceBackendOptions = {}): ServiceBackend {
+    checkArgs('ServiceBackend.fromApiObject', [apiObject, options]);
     if (apiObject.kind !== 'Service' || apiObject.apiVersion !== 'v1') {
       throw configError(ownerOf(apiObject), {
         field: 'kind',
@@ -127,6 +131,7 @@ export class ServiceBackend {
    * @param protocol the protocol the host speaks on that port
    */
   public static fromHost(host: string, port: number, protocol: Protocol): ServiceBackend {
+    checkArgs('ServiceBackend.fromHost', [host, port, protocol]);
     const hostProblem = fqdnProblem(host) ?? (host.includes('.') ? undefined : 'is a short name, which Istio expands with the route\'s namespace');
     if (hostProblem) {
       throw new Error(`ServiceBackend.fromHost: ${describeProblem({

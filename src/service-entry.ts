@@ -13,6 +13,7 @@ import {
   unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
 
@@ -265,6 +266,7 @@ export class ServiceEntry extends IstioResource {
    * @param port the port: number, name and protocol
    */
   public addPort(port: ServiceEntryPort): void {
+    checkShape(this, 'ServiceEntryPort', port, `ports[${this._ports.length}]`);
     const i = this._ports.length;
     const at = `ports[${i}]`;
     const numberProblem = portProblem(port.number);
@@ -339,6 +341,7 @@ export class ServiceEntry extends IstioResource {
    * @param endpoint the endpoint: its address, ports and labels
    */
   public addEndpoint(endpoint: ServiceEntryEndpoint): void {
+    checkShape(this, 'ServiceEntryEndpoint', endpoint, `endpoints[${this._endpoints.length}]`);
     const i = this._endpoints.length;
     const at = `endpoints[${i}]`;
     if (this._workloadSelector !== undefined) {
@@ -524,7 +527,7 @@ export class ServiceEntry extends IstioResource {
         throw configError(this, {
           field,
           value: address,
-          problem: `is a unix:// socket, which only resolution STATIC accepts (got ${this.resolution})`,
+          problem: `is a unix:// socket, which only resolution STATIC accepts, not ${this.resolution}`,
           fix: 'set resolution STATIC for a socket endpoint',
         });
       }
@@ -583,7 +586,7 @@ export class ServiceEntry extends IstioResource {
         problems.push({
           field: `endpoints[${i}].address`,
           value: endpoint.address,
-          problem: `is a unix:// socket, which needs exactly one ServiceEntry port (got ${this._ports.length})`,
+          problem: `is a unix:// socket, which needs exactly one ServiceEntry port; this ServiceEntry has ${this._ports.length}`,
           fix: 'declare exactly one port on this ServiceEntry, or use an IP endpoint',
         });
       }

@@ -10,6 +10,7 @@ import {
   unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
 
@@ -203,14 +204,8 @@ export class Sidecar extends IstioResource {
    * @param listener the listener: the port, and where the proxy forwards what it accepts
    */
   public addIngress(listener: SidecarIngressListener): void {
+    checkShape(this, 'SidecarIngressListener', listener, `ingress[${this._ingress.length}]`);
     const at = `ingress[${this._ingress.length}]`;
-    if (listener.port === undefined) {
-      throw configError(this, {
-        field: `${at}.port`,
-        problem: 'is required',
-        fix: 'give the port the workload receives traffic on, e.g. { number: 9080, protocol: Protocol.HTTP, name: "http" }',
-      });
-    }
     this.checkPort(`${at}.port`, listener.port);
     const reserved = reservedProxyPortProblem(listener.port.number);
     if (reserved) {
@@ -252,6 +247,7 @@ export class Sidecar extends IstioResource {
    * @param listener the listener: the hosts the workloads may reach, and its port and bind address
    */
   public addEgress(listener: SidecarEgressListener): void {
+    checkShape(this, 'SidecarEgressListener', listener, `egress[${this._egress.length}]`);
     const at = `egress[${this._egress.length}]`;
     const catchAll = this._egress.findIndex(l => l.port === undefined);
     if (catchAll >= 0) {

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { checkArgs } from './private/shape';
 
 /**
  * The traffic policy of a destination: how a client proxy balances, pools, ejects and secures its connections
@@ -177,6 +178,7 @@ export class ConsistentHash {
    * @param options the hash ring settings
    */
   public static httpHeader(name: string, options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.httpHeader', [name, options]);
     return new ConsistentHash({ httpHeaderName: name }, options);
   }
 
@@ -187,6 +189,7 @@ export class ConsistentHash {
    * @param options the hash ring settings
    */
   public static httpCookie(cookie: HttpCookie, options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.httpCookie', [cookie, options]);
     return new ConsistentHash({ httpCookie: cookie }, options);
   }
 
@@ -196,6 +199,7 @@ export class ConsistentHash {
    * @param options the hash ring settings
    */
   public static sourceIp(options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.sourceIp', [options]);
     return new ConsistentHash({ useSourceIp: true }, options);
   }
 
@@ -206,6 +210,7 @@ export class ConsistentHash {
    * @param options the hash ring settings
    */
   public static queryParameter(name: string, options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.queryParameter', [name, options]);
     return new ConsistentHash({ httpQueryParameterName: name }, options);
   }
 
@@ -236,6 +241,7 @@ export class HashFunction {
    * Default: Envoy's default (1024).
    */
   public static ringHash(minimumRingSize?: number): HashFunction {
+    checkArgs('HashFunction.ringHash', [minimumRingSize]);
     return new HashFunction('ringHash', minimumRingSize);
   }
 
@@ -245,6 +251,7 @@ export class HashFunction {
    * @param tableSize the lookup table size, a prime number below 5000011. Default: Envoy's default (65537).
    */
   public static maglev(tableSize?: number): HashFunction {
+    checkArgs('HashFunction.maglev', [tableSize]);
     return new HashFunction('maglev', tableSize);
   }
 

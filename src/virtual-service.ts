@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-route';
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
+import { addJwtClaimRouteValidation } from './private/analysis/ist0149-jwt-claim-routes';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects, serviceNamed } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 import { gatewayRefProblems, isJwtClaimKey } from './route-match';
 import { BackendRouteKind, ServiceBackend } from './service-backend';
@@ -114,6 +116,7 @@ export class VirtualService extends IstioResource {
     for (const route of props.tls ?? []) this.addTlsRoute(route);
 
     addSynthValidation(this, () => [...this.validateVirtualService().map(describeProblem), ...this.servicePortProtocolProblems()]);
+    addJwtClaimRouteValidation(this, this.apiObject);
   }
 
   /** The hosts this VirtualService routes (a copy; use `addHost()` to add one). */
@@ -140,6 +143,7 @@ export class VirtualService extends IstioResource {
    * @param host a Service name, an FQDN, a `*.`-wildcard, or `*` (gateway-bound VirtualServices only)
    */
   public addHost(host: string): void {
+    checkShape(this, 'string', host, `hosts[${this._hosts.length}]`);
     const field = `hosts[${this._hosts.length}]`;
     throwIfProblems(this, hostProblems(field, host, this._hosts));
     throwIfProblems(this, this.bindingProblems({ hosts: [...this._hosts, host] }));
@@ -153,6 +157,7 @@ export class VirtualService extends IstioResource {
    * namespace, or `mesh`
    */
   public addGateway(gateway: string): void {
+    checkShape(this, 'string', gateway, `gateways[${this._gateways.length}]`);
     throwIfProblems(this, gatewayRefProblems(`gateways[${this._gateways.length}]`, gateway));
     throwIfProblems(this, this.bindingProblems({ gateways: [...this._gateways, gateway] }));
     this._gateways.push(gateway);
@@ -164,6 +169,7 @@ export class VirtualService extends IstioResource {
    * @param route the route: its match and where matching requests go
    */
   public addHttpRoute(route: HttpRouteOptions): void {
+    checkShape(this, 'HttpRouteOptions', route, `http[${this.http.length}]`);
     throwIfProblems(this, httpRouteProblems(`http[${this.http.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ http: [...this.http, route] }));
     this.http.push(route);
@@ -175,6 +181,7 @@ export class VirtualService extends IstioResource {
    * @param route the route: its match and where matching connections go
    */
   public addTcpRoute(route: TcpRouteOptions): void {
+    checkShape(this, 'TcpRouteOptions', route, `tcp[${this.tcp.length}]`);
     throwIfProblems(this, tcpRouteProblems(`tcp[${this.tcp.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tcp: [...this.tcp, route] }));
     this.tcp.push(route);
@@ -186,6 +193,7 @@ export class VirtualService extends IstioResource {
    * @param route the route: its SNI match and where the connections go
    */
   public addTlsRoute(route: TlsRouteOptions): void {
+    checkShape(this, 'TlsRouteOptions', route, `tls[${this.tls.length}]`);
     throwIfProblems(this, tlsRouteProblems(`tls[${this.tls.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tls: [...this.tls, route] }));
     this.tls.push(route);

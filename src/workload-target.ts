@@ -1,5 +1,6 @@
 import { configError, Problem } from './private/errors';
 import { k8sLabelNameProblem, labelsProblem, objectNameProblem } from './private/rules';
+import { checkArgs } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 
 /** Istio accepts at most this many `targetRefs` (CRD `maxItems`). */
@@ -38,6 +39,7 @@ export class PolicyTargetReference {
    * @param options the namespace of the Service, when it is not the policy's
    */
   public static service(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.service', [name, options]);
     return new PolicyTargetReference('', 'Service', name, options.namespace);
   }
 
@@ -48,6 +50,7 @@ export class PolicyTargetReference {
    * @param options the namespace of the ServiceEntry, when it is not the policy's
    */
   public static serviceEntry(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.serviceEntry', [name, options]);
     return new PolicyTargetReference('networking.istio.io', 'ServiceEntry', name, options.namespace);
   }
 
@@ -58,6 +61,7 @@ export class PolicyTargetReference {
    * @param options the namespace of the Gateway, when it is not the policy's
    */
   public static gateway(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.gateway', [name, options]);
     return new PolicyTargetReference('gateway.networking.k8s.io', 'Gateway', name, options.namespace);
   }
 
@@ -68,6 +72,7 @@ export class PolicyTargetReference {
    * @param options the reference's namespace (GatewayClasses are cluster-scoped: leave it out)
    */
   public static gatewayClass(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.gatewayClass', [name, options]);
     return new PolicyTargetReference('gateway.networking.k8s.io', 'GatewayClass', name, options.namespace);
   }
 

@@ -37,6 +37,14 @@ export function throwIfProblems(scope: IConstruct, problems: Problem[]): void {
   }
 }
 
+/** Throws the problems of the construct at `path`, for a check that must run before the construct exists. */
+export function throwIfProblemsAt(path: string, problems: Problem[]): void {
+  if (problems.length > 0) {
+    const lines = problems.map(p => `[${path}] ${describeProblem(p)}`);
+    throw new Error(lines.join('\n'));
+  }
+}
+
 /**
  * A construction-time message. When the field is one of the construct's props, the message ends by naming the
  * prop with its struct, as API.md and every language's docs document it (`IngressRouteProps.tls`: `tls` in
@@ -65,6 +73,7 @@ function documentedProp(scope: IConstruct, field: string): string | undefined {
 
 function renderValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json;

@@ -3,22 +3,24 @@
 
 /** For each construct class: its props struct and the struct's fields, as API.md documents them. */
 export const PROPS_FIELDS: { readonly [construct: string]: { readonly struct: string; readonly fields: readonly string[] } } = {
-  AuthorizationPolicy: { struct: 'AuthorizationPolicyProps', fields: ['action', 'httpOnlyWorkloads', 'metadata', 'provider', 'rules', 'selector', 'targetRefs'] },
+  AuthorizationPolicy: { struct: 'AuthorizationPolicyProps', fields: ['action', 'dryRun', 'httpOnlyWorkloads', 'metadata', 'provider', 'rules', 'selector', 'targetRefs'] },
   CanaryRelease: { struct: 'CanaryReleaseProps', fields: ['app', 'canaryPercent', 'mirror', 'port', 'protocol', 'retries', 'rules', 'service', 'serviceName', 'targetPort', 'timeout', 'trafficPolicy', 'versions'] },
   Certificate: { struct: 'CertificateProps', fields: ['commonName', 'dnsNames', 'duration', 'issuer', 'metadata', 'renewBefore', 'secretName'] },
   DestinationRule: { struct: 'DestinationRuleProps', fields: ['exportTo', 'host', 'metadata', 'portPolicies', 'subsets', 'trafficPolicy', 'workloadSelector'] },
-  EgressThroughGateway: { struct: 'EgressThroughGatewayProps', fields: ['addresses', 'direct', 'egressGateway', 'endpoints', 'gatewayMutualTls', 'gatewayPort', 'gatewayRef', 'host', 'name', 'port', 'protocol', 'resolution', 'subsetName', 'tlsOrigination'] },
+  EgressThroughGateway: { struct: 'EgressThroughGatewayProps', fields: ['addresses', 'direct', 'egressGateway', 'endpoints', 'exportTo', 'forwardTo', 'gatewayMutualTls', 'gatewayPort', 'gatewayRef', 'host', 'name', 'port', 'protocol', 'resolution', 'subsetName', 'tlsOrigination'] },
   Gateway: { struct: 'GatewayProps', fields: ['metadata', 'selector', 'servers'] },
   IngressGateway: { struct: 'IngressGatewayProps', fields: ['metadata', 'selector', 'workloadNamespace'] },
-  IngressRoute: { struct: 'IngressRouteProps', fields: ['allowAnyHost', 'gateway', 'gatewayMetadata', 'hosts', 'httpRoutes', 'metadata', 'port', 'protocol', 'selector', 'tcpRoutes', 'tls', 'tlsRoutes', 'workloadNamespace'] },
+  IngressRoute: { struct: 'IngressRouteProps', fields: ['allowAnyHost', 'gateway', 'gatewayMetadata', 'hosts', 'httpRoutes', 'jwt', 'metadata', 'port', 'protocol', 'selector', 'tcpRoutes', 'tls', 'tlsRoutes', 'workloadNamespace'] },
   IstioResource: { struct: 'IstioResourceProps', fields: ['metadata'] },
   MeshDeployment: { struct: 'MeshDeploymentProps', fields: ['app', 'sidecarInjection', 'version'] },
-  MeshNamespace: { struct: 'MeshNamespaceProps', fields: ['annotations', 'defaultDeny', 'egressFilter', 'enrollment', 'labels', 'mtls', 'name', 'portMtlsOverrides'] },
+  MeshNamespace: { struct: 'MeshNamespaceProps', fields: ['annotations', 'defaultDeny', 'defaultDenyDryRun', 'egressFilter', 'enrollment', 'labels', 'mtls', 'name', 'portMtlsOverrides', 'telemetry'] },
   MeshService: { struct: 'MeshServiceProps', fields: ['app', 'extraSelector', 'metadata', 'ports', 'type'] },
   MeshStatefulSet: { struct: 'MeshStatefulSetProps', fields: ['app', 'sidecarInjection', 'version'] },
+  MeshTelemetryDefaults: { struct: 'MeshTelemetryDefaultsProps', fields: ['accessLogging', 'extensionProviders', 'metrics', 'name', 'rootNamespace', 'tracing'] },
   PeerAuthentication: { struct: 'PeerAuthenticationProps', fields: ['metadata', 'mtlsMode', 'portLevelMtls', 'selector'] },
   RequestAuthentication: { struct: 'RequestAuthenticationProps', fields: ['jwtRules', 'metadata', 'selector', 'targetRefs'] },
   ServiceEntry: { struct: 'ServiceEntryProps', fields: ['addresses', 'endpoints', 'exportTo', 'hosts', 'location', 'metadata', 'ports', 'resolution', 'subjectAltNames', 'workloadSelector'] },
   Sidecar: { struct: 'SidecarProps', fields: ['egress', 'ingress', 'metadata', 'outboundTrafficPolicy', 'workloadSelector'] },
+  Telemetry: { struct: 'TelemetryProps', fields: ['accessLogging', 'metadata', 'metrics', 'selector', 'targetRefs', 'tracing'] },
   VirtualService: { struct: 'VirtualServiceProps', fields: ['exportTo', 'gateways', 'hosts', 'http', 'metadata', 'tcp', 'tls'] },
 };
