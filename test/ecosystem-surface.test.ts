@@ -10,7 +10,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { propsFieldsSource } from '../scripts/props-fields';
 
 const ROOT = path.resolve(__dirname, '..');
 let work: string;
@@ -87,9 +86,4 @@ test('every parameter of every public method and constructor is documented (API.
     ...t.methods ?? [],
   ].flatMap((m: any) => (m.parameters ?? []).filter((p: any) => !p.docs?.summary).map((p: any) => `${t.name}.${m.name}(${p.name})`)));
   expect(undocumented).toEqual([]);
-});
-
-test('src/private/props-fields.ts (the props structs errors name) is current with the assembly', () => {
-  // if this fails after a props change: npx projen compile && npx ts-node --transpile-only scripts/props-fields.ts
-  expect(fs.readFileSync(path.join(ROOT, 'src', 'private', 'props-fields.ts'), 'utf8')).toEqual(propsFieldsSource(assembly));
 });

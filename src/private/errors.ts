@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { PROPS_FIELDS } from './props-fields';
+import { STRUCTS } from './prop-shapes.generated';
 
 /**
  * What every error of this library says: where (construct path), which field, the bad value, what is wrong,
@@ -56,19 +56,23 @@ function constructionMessage(scope: IConstruct, p: Problem): string {
   return `[${scope.node.path}] ${describeProblem(p)}${documented ? ` See ${documented} in the API reference.` : ''}`;
 }
 
-/** `<Struct>.<prop>` for a field that starts with a prop of the construct's props struct. */
+/** `<Struct>.<prop>` for a field that starts with a prop of the construct's props struct (`<Construct>Props`). */
 function documentedProp(scope: IConstruct, field: string): string | undefined {
   const first = /^[A-Za-z]\w*(?=$|[.[])/.exec(field)?.[0];
   if (first === undefined) return undefined;
   // the construct's class, or the nearest class of this library it extends (an app may subclass constructs)
   for (let proto = Object.getPrototypeOf(scope); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const name: string = proto.constructor.name;
-    if (Object.prototype.hasOwnProperty.call(PROPS_FIELDS, name)) {
-      const props = PROPS_FIELDS[name];
-      return props.fields.includes(first) ? `${props.struct}.${first}` : undefined;
+    const struct = `${proto.constructor.name}Props`;
+    if (Object.prototype.hasOwnProperty.call(STRUCTS, struct)) {
+      return structFields(struct).includes(first) ? `${struct}.${first}` : undefined;
     }
   }
   return undefined;
+}
+
+/** The properties of a struct of the API, its parents' included (the struct shapes generated from the assembly). */
+function structFields(struct: string): string[] {
+  return Object.keys(STRUCTS[struct] ?? {}).flatMap(key => (key.startsWith('...') ? structFields(key.slice(3)) : [key]));
 }
 
 function renderValue(value: unknown): string {
