@@ -30,3 +30,4 @@ export * from './ingress-tls';
 export * from './ingress-gateway';
 export * from './ingress-route';
 export * from './canary-release';
+export * from './mesh-app';

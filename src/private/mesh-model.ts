@@ -1,8 +1,6 @@
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULT_NAMESPACE } from './scope';
-
-const SYNTH_SESSION = Symbol.for('cdk8s-istio.synthSession');
 
 /**
  * One Kubernetes or Istio object of the app, as it will be synthesized. Cross-resource rules read these, so they
@@ -29,16 +27,29 @@ export interface MeshObject {
  * Meant for synth-time validations. Within one validation pass every object is rendered at most once (see
  * `trackValidationPasses`), which keeps cross-resource rules linear in the number of objects, not quadratic.
  */
-export function meshObjects(scope: IConstruct, kind: string, group?: string): MeshObject[] {
+export function meshObjects(scope: IConstruct, kind: string, group?: string): readonly MeshObject[] {
   const root = scope.node.root;
   const pass = passes.get(root) ?? newPass();
-  let ofKind = pass.byKind.get(kind);
-  if (ofKind === undefined) {
-    pass.apiObjects ??= root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    ofKind = pass.apiObjects.filter(o => o.kind === kind).map(render).filter((o): o is MeshObject => o !== undefined);
-    pass.byKind.set(kind, ofKind);
+  const key = group === undefined ? kind : `${group}/${kind}`;
+  let found = pass.byKind.get(key);
+  if (found === undefined) {
+    if (group === undefined) {
+      if (pass.apiObjectsByKind === undefined) {
+        pass.apiObjectsByKind = new Map();
+        for (const c of root.node.findAll()) {
+          if (!(c instanceof ApiObject)) continue;
+          const list = pass.apiObjectsByKind.get(c.kind);
+          if (list === undefined) pass.apiObjectsByKind.set(c.kind, [c]);
+          else list.push(c);
+        }
+      }
+      found = (pass.apiObjectsByKind.get(kind) ?? []).map(render).filter((o): o is MeshObject => o !== undefined);
+    } else {
+      found = meshObjects(scope, kind).filter(o => o.group === group);
+    }
+    pass.byKind.set(key, found);
   }
-  return group === undefined ? [...ofKind] : ofKind.filter(o => o.group === group);
+  return found;
 }
 
 /**
@@ -86,28 +97,34 @@ export function addSynthValidation(scope: IConstruct, validate: () => string[]):
   });
 }
 
-// `App.synth()` and `App.synthYaml()` run synchronously and never change the app, so one cache can serve every
-// validation pass they start (one per chart, in cdk8s 2.x), instead of rendering every object once per chart.
-for (const method of ['synth', 'synthYaml'] as const) {
-  const original: any = (App.prototype as any)[method];
-  if (original[SYNTH_SESSION] === true) continue;
-  const wrapped = function (this: App, ...args: any[]) {
-    const root = this.node.root;
-    synthesizing.add(root);
-    try {
-      return original.apply(this, args);
-    } finally {
-      synthesizing.delete(root);
-      passes.delete(root);
-    }
-  };
-  (wrapped as any)[SYNTH_SESSION] = true;
-  (App.prototype as any)[method] = wrapped;
+/**
+ * Runs `synth` (one `App.synth()` or `App.synthYaml()` of the app `root`) as one synth session: cdk8s 2.x validates
+ * the whole app once, then again for every chart it renders (`Chart.toJson()` calls `App._synthChart`, which
+ * validates the app), and nothing can change the app in between, so every pass of the session shares one cache of
+ * rendered objects, one analysis and one result per validation. Without a session each pass starts afresh, which is
+ * correct but costs one analysis of the whole app per chart. `MeshApp` opens one around its synths.
+ */
+export function inSynthSession<T>(root: IConstruct, synth: () => T): T {
+  if (synthesizing.has(root)) return synth();
+  synthesizing.add(root);
+  try {
+    return synth();
+  } finally {
+    synthesizing.delete(root);
+    passes.delete(root);
+  }
 }
 
-interface ValidationPass {
-  apiObjects?: ApiObject[];
+/** The state of the current validation pass of the app `scope` belongs to, if one is running. */
+export function passState(scope: IConstruct): ValidationPass | undefined {
+  return passes.get(scope.node.root);
+}
+
+export interface ValidationPass {
+  apiObjectsByKind?: Map<string, ApiObject[]>;
   readonly byKind: Map<string, MeshObject[]>;
+  /** The mesh analysis of the pass (`analysis/model.ts`), built on first use. */
+  analysis?: unknown;
   readonly manifests: Map<ApiObject, any>;
   readonly results: Map<object, string[]>;
 }
@@ -156,12 +173,6 @@ function render(construct: ApiObject): MeshObject | undefined {
 function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** The Kubernetes Service among `services` that a cluster-local host (`name.namespace.svc.cluster.local`) names. */
-export function serviceNamed(fqdn: string, services: MeshObject[]): MeshObject | undefined {
-  const parts = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
-  return parts ? services.find(s => s.name === parts[1] && s.namespace === parts[2]) : undefined;
 }
 
 /** Istio's short-name expansion: `reviews` in namespace `prod` is `reviews.prod.svc.cluster.local`. */
