@@ -5,7 +5,7 @@
  * The model, per service: two Deployments (`v1`, `v2`), a Service, a DestinationRule with both subsets and a
  * VirtualService splitting 90/10; every 10th service is exposed over HTTPS on one shared ingress gateway; one
  * namespace (and one chart) per 50 services. The library builds it with MeshNamespace, CanaryRelease and IngressRoute
- * on a shared IngressGateway; the raw variant writes the same objects as plain `ApiObject`s.
+ * on a shared IngressGateway, in a `MeshApp`; the raw variant writes the same objects as plain `ApiObject`s in an `App`.
  *
  * Each measurement runs in a child process of its own (one variant, one size), so its peak RSS is honest and no
  * variant warms up or pollutes the heap of the other. Time is construction + `app.synthYaml()` (validation included).
@@ -129,7 +129,8 @@ function buildLibrary(services: number): App {
   // Loaded here, so the raw variant's process never loads the library.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = require('../src') as typeof import('../src');
-  const app = new App({ outdir: '/tmp/cdk8s-istio-bench' });
+  // MeshApp: one mesh analysis per synth instead of one per chart (see README, "Synthesis").
+  const app = new lib.MeshApp({ outdir: '/tmp/cdk8s-istio-bench' });
   const platform = new Chart(app, 'platform');
   const gateway = new lib.IngressGateway(platform, 'Public', { metadata: { name: GATEWAY.name } });
   let ns: InstanceType<typeof lib.MeshNamespace> | undefined;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, meshObjects } from './private/mesh-model';
+import { MeshAnalysis } from './private/analysis/model';
+import { addSynthValidation } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
@@ -689,8 +690,7 @@ export class AuthorizationPolicy extends IstioResource {
   /** The PeerAuthentication of this app that disables mTLS for every workload of this policy, if there is one. */
   private disablingPeerAuthentication(): { name: string; path: string } | undefined {
     const mine = this.targets.selector ?? {};
-    const policies = meshObjects(this, 'PeerAuthentication', GROUP)
-      .filter(o => o.namespace === this.effectiveNamespace)
+    const policies = MeshAnalysis.of(this).inNamespace('PeerAuthentication', GROUP, this.effectiveNamespace)
       .map(o => ({ name: o.name, path: o.path, spec: o.manifest.spec ?? {} }));
     const labelsOf = (p: { spec: any }): { [key: string]: string } => p.spec.selector?.matchLabels ?? {};
     const namespaceWide = policies.filter(p => Object.keys(labelsOf(p)).length === 0);

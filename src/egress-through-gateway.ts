@@ -4,7 +4,8 @@ import { Gateway, GatewayServer, GatewayTlsMode } from './gateway';
 import { HttpRouteOptions } from './http-route';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, hostCovers, meshObjects } from './private/mesh-model';
+import { MeshAnalysis } from './private/analysis/model';
+import { addSynthValidation, hostCovers } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import {
   dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
@@ -357,7 +358,7 @@ export class EgressThroughGateway extends Construct {
    */
   private credentialPlacementProblems(credentialName: string | undefined): Problem[] {
     if (credentialName === undefined) return [];
-    const secrets = meshObjects(this, 'Secret', '').filter(s => s.name === credentialName);
+    const secrets = MeshAnalysis.of(this).withName('Secret', '', credentialName);
     if (secrets.length === 0 || secrets.some(s => s.namespace === this.gatewayNamespace)) return [];
     return [{
       field: 'tlsOrigination.tls.credentialName',
@@ -395,8 +396,8 @@ export class EgressThroughGateway extends Construct {
       });
     }
     const problems: Problem[] = [];
-    const sidecars = meshObjects(this, 'Sidecar', 'networking.istio.io')
-      .filter(s => s.namespace === ns && s.manifest.spec?.workloadSelector === undefined && s.manifest.spec?.egress !== undefined);
+    const sidecars = MeshAnalysis.of(this).inNamespace('Sidecar', 'networking.istio.io', ns)
+      .filter(s => s.manifest.spec?.workloadSelector === undefined && s.manifest.spec?.egress !== undefined);
     for (const sidecar of sidecars) {
       const entries: string[] = (sidecar.manifest.spec.egress as any[]).flatMap(l => l.hosts ?? []);
       for (const t of targets) {

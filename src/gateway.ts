@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
-import { addSynthValidation, labelsSubset, MeshObject, meshObjects, sameLabels } from './private/mesh-model';
+import { gatewayConflictProblems } from './private/analysis/ist0145-ist0138-gateway-conflicts';
+import { MeshAnalysis } from './private/analysis/model';
+import { addSynthValidation } from './private/mesh-model';
 import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
   wildcardHostProblem,
@@ -320,19 +322,10 @@ export class Gateway extends IstioResource {
         symptom: 'the webhook rejects the object',
       })];
     }
-    const all = meshObjects(this, 'Gateway', 'networking.istio.io');
-    const selfIndex = all.findIndex(o => o.apiObject === this.apiObject);
-    if (selfIndex < 0) return [];
-    const self = all[selfIndex];
-    const errors: string[] = [];
-    all.forEach((other, i) => {
-      if (i === selfIndex) return;
-      // Report each conflict once: on the later of two Gateways of this library, always against imported ones.
-      const otherIsOurs = other.apiObject.node.scope instanceof Gateway;
-      if (otherIsOurs && i > selfIndex) return;
-      errors.push(...conflictProblems(self, other).map(describeProblem));
-    });
-    return errors;
+    const a = MeshAnalysis.of(this);
+    const self = a.gateways().find(g => g.object.apiObject === this.apiObject);
+    if (self === undefined) return [];
+    return gatewayConflictProblems(a, self, g => g.object.apiObject.node.scope instanceof Gateway).map(describeProblem);
   }
 }
 
@@ -637,68 +630,4 @@ function renderTls(tls: GatewayServerTls): any {
     maxProtocolVersion: tls.maxProtocolVersion,
     cipherSuites: tls.cipherSuites ? [...tls.cipherSuites] : undefined,
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Cross-Gateway checks, on the rendered objects (ours and imported ones alike).
-
-interface WireServer {
-  readonly port?: { readonly number?: number };
-  readonly hosts?: string[];
-  readonly bind?: string;
-  readonly tls?: { readonly credentialName?: string; readonly serverCertificate?: string; readonly privateKey?: string };
-}
-
-function conflictProblems(self: MeshObject, other: MeshObject): Problem[] {
-  const problems: Problem[] = [];
-  const mySelector: { [k: string]: string } = self.manifest.spec?.selector ?? {};
-  const theirSelector: { [k: string]: string } = other.manifest.spec?.selector ?? {};
-  const myServers: WireServer[] = self.manifest.spec?.servers ?? [];
-  const theirServers: WireServer[] = other.manifest.spec?.servers ?? [];
-  const otherName = `${other.namespace}/${other.name} (${other.path})`;
-  const sameSelector = sameLabels(mySelector, theirSelector);
-  const overlapping = labelsSubset(mySelector, theirSelector) || labelsSubset(theirSelector, mySelector);
-
-  myServers.forEach((mine, i) => {
-    for (const theirs of theirServers) {
-      if (mine.port?.number !== theirs.port?.number) continue;
-      // IST0145: the same workload, port and host on two Gateways. Hosts compare by name, whatever namespace
-      // part they carry: the proxy has one listener per port, so the namespace does not separate them.
-      if (sameSelector && (mine.bind ?? '') === (theirs.bind ?? '')) {
-        const common = hostNames(mine.hosts).filter(h => hostNames(theirs.hosts).includes(h));
-        if (common.length > 0) {
-          problems.push({
-            field: `servers[${i}].hosts`,
-            value: common,
-            problem: `conflicts with Gateway ${otherName}: both select ${JSON.stringify(mySelector)} and serve port `
-              + `${mine.port?.number} for the same host (IST0145)`,
-            fix: 'serve each host on a port from one Gateway only: merge the servers into one Gateway, or change the host or port',
-            symptom: 'the gateway proxy keeps one of the servers, so requests for the host reach the other Gateway\'s routes or get 404 NR',
-          });
-        }
-      }
-      // IST0138: the same certificate on two Gateways of overlapping workloads, on the same port.
-      if (overlapping && sameCertificate(mine.tls, theirs.tls)) {
-        problems.push({
-          field: `servers[${i}].tls`,
-          value: mine.tls?.credentialName ?? mine.tls?.serverCertificate,
-          problem: `uses the same certificate as a server of Gateway ${otherName} on port ${mine.port?.number}, and their `
-            + 'selectors overlap (IST0138)',
-          fix: 'put the hosts that share a certificate into one Gateway server, or give each Gateway its own certificate',
-          symptom: 'HTTP/2 clients reuse one connection for hosts of both Gateways and get 404 NR for the other Gateway\'s hosts',
-        });
-      }
-    }
-  });
-  return problems;
-}
-
-function hostNames(hosts: string[] | undefined): string[] {
-  return (hosts ?? []).map(h => h.slice(h.indexOf('/') + 1));
-}
-
-function sameCertificate(a: WireServer['tls'], b: WireServer['tls']): boolean {
-  if (!a || !b) return false;
-  if (a.credentialName || b.credentialName) return a.credentialName === b.credentialName;
-  return a.serverCertificate !== undefined && a.serverCertificate === b.serverCertificate && a.privateKey === b.privateKey;
 }

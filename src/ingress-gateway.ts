@@ -4,6 +4,7 @@ import { Gateway, GatewayServer } from './gateway';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
+import { commonHostNames, sameCertificate } from './private/analysis/ist0145-ist0138-gateway-conflicts';
 import { gatewayRefProblems } from './route-match';
 
 /** The labels of the pods of Istio's default ingress gateway. */
@@ -133,7 +134,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
       const problems: Problem[] = [];
       for (const other of this.attached) {
         if (other.owner === owner || other.server.port.number !== server.port.number) continue;
-        const common = hostNames(server.hosts).filter(h => hostNames(other.server.hosts).includes(h));
+        const common = commonHostNames(server.hosts, other.server.hosts);
         if (common.length > 0) {
           problems.push({
             field: 'hosts',
@@ -144,7 +145,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
           });
         }
         const mine = server.tls?.credentialName;
-        if (mine !== undefined && mine === other.server.tls?.credentialName) {
+        if (mine !== undefined && sameCertificate(server.tls, other.server.tls)) {
           problems.push({
             field: 'tls.credential',
             value: mine,
@@ -176,9 +177,4 @@ export class IngressGateway extends Construct implements IIngressGateway {
 /** A Gateway known only by its reference. */
 class GatewayReference implements IIngressGateway {
   constructor(public readonly gatewayRef: string) {}
-}
-
-/** Host names without their `namespace/` part. */
-function hostNames(hosts: string[]): string[] {
-  return hosts.map(h => h.slice(h.indexOf('/') + 1));
 }

@@ -10,11 +10,12 @@ import {
 } from './authorization-policy';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, meshObjects, renderManifest } from './private/mesh-model';
+import { MeshAnalysis } from './private/analysis/model';
+import { addSynthValidation, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem } from './private/rules';
-import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
+import { DEFAULT_NAMESPACE, isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
 
 /** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
@@ -689,7 +690,7 @@ export class MeshNamespace extends Construct {
 
   private duplicateNamespaceProblems(): Problem[] {
     const own = ApiObject.of(this.namespace);
-    return meshObjects(this, 'Namespace', '')
+    return MeshAnalysis.of(this).inNamespace('Namespace', '', DEFAULT_NAMESPACE)
       .filter(o => o.name === this.name && o.apiObject !== own)
       .map(o => ({
         field: 'name',
@@ -706,8 +707,7 @@ export class MeshNamespace extends Construct {
     if (mode !== MeshEnrollmentMode.DISABLED && mode !== MeshEnrollmentMode.AMBIENT) return [];
     const problems: Problem[] = [];
     for (const kind of WORKLOAD_KINDS) {
-      for (const o of meshObjects(this, kind)) {
-        if (o.namespace !== this.name) continue;
+      for (const o of MeshAnalysis.of(this).inNamespace(kind, undefined, this.name)) {
         const found = podTemplateOf(o.manifest);
         if (found === undefined) continue;
         const choice = podInjectionChoice(found.template.metadata);
@@ -737,8 +737,8 @@ export class MeshNamespace extends Construct {
   /** IST0167: a selector-less Sidecar in an ambient namespace does nothing. */
   private ambientSidecarProblems(): Problem[] {
     if (this.enrollment.mode !== MeshEnrollmentMode.AMBIENT) return [];
-    return meshObjects(this, 'Sidecar', 'networking.istio.io')
-      .filter(o => o.namespace === this.name && o.manifest.spec?.workloadSelector === undefined)
+    return MeshAnalysis.of(this).inNamespace('Sidecar', 'networking.istio.io', this.name)
+      .filter(o => o.manifest.spec?.workloadSelector === undefined)
       .map(o => ({
         field: `Sidecar "${o.name}" (${o.path})`,
         problem: `is the default Sidecar of namespace "${this.name}", which is ambient: a Sidecar has no effect on ambient workloads (IST0167)`,

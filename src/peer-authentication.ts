@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { configError, describeProblem } from './private/errors';
-import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
+import { MeshAnalysis } from './private/analysis/model';
+import { addSynthValidation, sameLabels } from './private/mesh-model';
 import { portProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';
 import { checkPolicySelector, renderPolicySelector } from './workload-target';
@@ -145,9 +146,8 @@ export class PeerAuthentication extends IstioResource {
    */
   private validateUniquePolicy(): string[] {
     const mine = this._selector ?? {};
-    const rivals = meshObjects(this, KIND, GROUP).filter(o =>
+    const rivals = MeshAnalysis.of(this).inNamespace(KIND, GROUP, this.effectiveNamespace).filter(o =>
       o.apiObject !== this.apiObject
-      && o.namespace === this.effectiveNamespace
       && sameLabels(o.manifest.spec?.selector?.matchLabels ?? {}, mine));
     return rivals.map(rival => describeProblem({
       field: 'selector',

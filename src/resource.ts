@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
 import { configError, describeProblem, Problem } from './private/errors';
+import { addDuplicateObjectCheck } from './private/analysis/duplicate-objects';
 import { addSynthValidation } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
@@ -62,6 +63,7 @@ export abstract class IstioResource extends Construct {
     });
     // Annotations can be added until synth, so they are checked then.
     addSynthValidation(this, () => this.annotationProblems().map(describeProblem));
+    addDuplicateObjectCheck(this);
   }
 
   /** The object's metadata, to add labels and annotations. */

@@ -3,6 +3,7 @@ import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-rou
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { destinationsOf } from './private/analysis/ist0101-references';
+import { unreachableRouteProblems } from './private/analysis/ist0130-ist0131-unreachable-routes';
 import { MeshAnalysis } from './private/analysis/model';
 import { virtualServiceProblems } from './private/analysis/virtual-service';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap } from './private/mesh-model';
@@ -277,6 +278,9 @@ export class VirtualService extends IstioResource {
         symptom: 'the webhook rejects the VirtualService ("http, tcp or tls must be provided")',
       });
     }
+    // What the typed API made: addSpecOverride() is the escape hatch for a route Istio would never use.
+    const spec = this._renderSpec();
+    for (const kind of ['http', 'tcp', 'tls']) problems.push(...unreachableRouteProblems(kind, spec[kind] ?? []));
     const a = MeshAnalysis.of(this);
     const view = a.virtualService(this.apiObject);
     if (view === undefined) return problems; // rendering fails: reported by cdk8s

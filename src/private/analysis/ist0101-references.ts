@@ -13,25 +13,39 @@ export interface DestinationView {
   readonly port?: number;
   /** `http`, `tcp` or `tls`: the kind of route. */
   readonly kind: string;
+  /**
+   * The gateways the route applies to: those its matches name (a match without `gateways` takes the
+   * VirtualService's), else the VirtualService's; `mesh` for sidecars.
+   */
+  readonly gateways: string[];
 }
 
 /** Every destination of every route and mirror of a VirtualService, with the field path to report. */
 export function destinationsOf(vs: VirtualServiceView): DestinationView[] {
   const result: DestinationView[] = [];
+  const own: string[] = (vs.spec.gateways ?? []).length > 0 ? vs.spec.gateways : [MESH];
+  let gateways = own;
+  const routeGateways = (r: any) => {
+    const matches = (r.match ?? []) as any[];
+    return matches.length === 0 ? own : [...new Set(matches.flatMap(m => (m.gateways ?? []).length > 0 ? m.gateways as string[] : own))];
+  };
   const add = (field: string, kind: string, d: any) => {
     if (d === undefined) return;
     const host = String(d.host ?? '');
     const expanded = host.includes('.') || host === '*' ? host : `${host}.${vs.object.namespace}.svc.cluster.local`;
-    result.push({ field, host, fqdn: expanded, subset: d.subset, port: d.port?.number, kind });
+    result.push({ field, host, fqdn: expanded, subset: d.subset, port: d.port?.number, kind, gateways });
   };
   ((vs.spec.http ?? []) as any[]).forEach((r, i) => {
+    gateways = routeGateways(r);
     ((r.route ?? []) as any[]).forEach((d, j) => add(`http[${i}].route[${j}].destination`, 'http', d.destination));
     add(`http[${i}].mirror`, 'http', r.mirror);
     ((r.mirrors ?? []) as any[]).forEach((m, k) => add(`http[${i}].mirrors[${k}].destination`, 'http', m.destination));
   });
   for (const kind of ['tcp', 'tls']) {
-    ((vs.spec[kind] ?? []) as any[]).forEach((r, i) => ((r.route ?? []) as any[])
-      .forEach((d, j) => add(`${kind}[${i}].route[${j}].destination`, kind, d.destination)));
+    ((vs.spec[kind] ?? []) as any[]).forEach((r, i) => {
+      gateways = routeGateways(r);
+      ((r.route ?? []) as any[]).forEach((d, j) => add(`${kind}[${i}].route[${j}].destination`, kind, d.destination));
+    });
   }
   return result;
 }
@@ -97,16 +111,16 @@ export function gatewayReferenceProblems(a: MeshAnalysis, vs: VirtualServiceView
  * IST0101 (subset), IST0112 and IST0101 (host:port): destinations against the DestinationRules that apply to them,
  * and the ports of the Services and ServiceEntries they name.
  *
- * The subset is looked up the way istiod does for each proxy that runs the routes (see `applicableDestinationRules`):
- * the sidecars of the VirtualService's namespace when it applies to the mesh, the gateway workloads (in their
- * Gateway's namespace) it is bound to.
+ * The subset is looked up the way istiod does for each proxy that runs the route (see `applicableDestinationRules`):
+ * the sidecars of the VirtualService's namespace when the route applies to the mesh, the gateway workloads (in their
+ * Gateway's namespace) of the gateways it applies to.
  */
 export function destinationReferenceProblems(a: MeshAnalysis, vs: VirtualServiceView): Problem[] {
   const problems: Problem[] = [];
   const ns = vs.object.namespace;
-  const clients = [...new Set([...vs.meshBound ? [ns] : [], ...vs.gatewayKeys.map(k => a.gateway(k)?.object.namespace ?? k.split('/')[0])])];
   for (const d of destinationsOf(vs)) {
     if (d.subset !== undefined) {
+      const clients = [...new Set(d.gateways.map(g => g === MESH ? ns : gatewayKey(g, ns).split('/')[0]))];
       const problem = subsetProblem(a, d, clients);
       if (problem) problems.push(problem);
     }

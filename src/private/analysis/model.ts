@@ -29,8 +29,8 @@ export class MeshAnalysis {
     return meshObjects(this.root, kind, group);
   }
 
-  /** The objects of a kind in one namespace. */
-  public inNamespace(kind: string, group: string, namespace: string): readonly MeshObject[] {
+  /** The objects of a kind (and group, when given) in one namespace. */
+  public inNamespace(kind: string, group: string | undefined, namespace: string): readonly MeshObject[] {
     const index = this.once(`ns:${group}/${kind}`, () => groupBy(this.ofKind(kind, group), o => o.namespace));
     return index.get(namespace) ?? [];
   }
@@ -39,6 +39,12 @@ export class MeshAnalysis {
   public named(kind: string, group: string, namespace: string, name: string): MeshObject | undefined {
     const index = this.once(`name:${group}/${kind}`, () => groupBy(this.ofKind(kind, group), o => `${o.namespace}/${o.name}`));
     return index.get(`${namespace}/${name}`)?.[0];
+  }
+
+  /** The objects of a kind and group with a name, in any namespace. */
+  public withName(kind: string, group: string, name: string): readonly MeshObject[] {
+    const index = this.once(`byName:${group}/${kind}`, () => groupBy(this.ofKind(kind, group), o => o.name));
+    return index.get(name) ?? [];
   }
 
   /** The rendered view of an ApiObject, if it renders. */

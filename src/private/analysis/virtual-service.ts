@@ -1,14 +1,12 @@
 import { Problem } from '../errors';
 import { delegateReferenceProblems, destinationReferenceProblems, gatewayReferenceProblems } from './ist0101-references';
 import { conflictingMeshHostProblems } from './ist0109-conflicting-mesh-hosts';
-import { unreachableRouteProblems } from './ist0130-ist0131-unreachable-routes';
 import { gatewayHostProblems } from './ist0132-gateway-hosts';
 import { MeshAnalysis, VirtualServiceView } from './model';
 
 /** Every cross-resource rule of a VirtualService, in the order they are reported. */
 export function virtualServiceProblems(a: MeshAnalysis, vs: VirtualServiceView): Problem[] {
   const problems: Problem[] = [];
-  for (const kind of ['http', 'tcp', 'tls']) problems.push(...unreachableRouteProblems(kind, vs.spec[kind] ?? []));
   problems.push(...delegateReferenceProblems(a, vs));
   problems.push(...gatewayReferenceProblems(a, vs, (field, ref, gateway) => gatewayHostProblems(vs, field, ref, gateway)));
   problems.push(...destinationReferenceProblems(a, vs));
