@@ -5,7 +5,7 @@ import { configError, describeProblem, Problem, throwIfProblems } from './privat
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
 import { commonHostNames, sameCertificate } from './private/analysis/ist0145-ist0138-gateway-conflicts';
-import { gatewayRefProblems } from './route-match';
+import { gatewayRefProblems, normalizeGatewayRef } from './route-match';
 
 /** The labels of the pods of Istio's default ingress gateway. */
 const DEFAULT_SELECTOR = { istio: 'ingressgateway' };
@@ -64,13 +64,13 @@ export class IngressGateway extends Construct implements IIngressGateway {
    * A gateway that exists already (e.g. `istio-system/public-gateway`, owned by the platform team). Routes attached
    * to it only bind their VirtualService to it: they cannot add servers or TLS settings.
    *
-   * @param gatewayRef `namespace/name` of the Gateway
+   * @param gatewayRef `namespace/name` of the Gateway (`<name>.<namespace>.svc.cluster.local` is read as that)
    */
   public static fromGatewayRef(gatewayRef: string): IIngressGateway {
     const problems = gatewayRef === 'mesh'
       ? [{ field: 'gatewayRef', value: gatewayRef, problem: 'is "mesh", which stands for the sidecars, not a gateway', fix: 'name the Gateway as "namespace/name"' }]
       : gatewayRefProblems('gatewayRef', gatewayRef);
-    if (!gatewayRef.includes('/') && problems.length === 0) {
+    if (!normalizeGatewayRef(gatewayRef).includes('/') && problems.length === 0) {
       problems.push({
         field: 'gatewayRef',
         value: gatewayRef,
@@ -80,7 +80,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
       });
     }
     if (problems.length > 0) throw new Error(`IngressGateway.fromGatewayRef: ${problems.map(describeProblem).join('\n')}`);
-    return new GatewayReference(gatewayRef);
+    return new GatewayReference(normalizeGatewayRef(gatewayRef));
   }
 
   /** The Gateway object. */

@@ -1,6 +1,7 @@
 import { Problem } from './private/errors';
 import { ipOrCidrProblem, k8sLabelNameProblem, labelsProblem, matchHeaderNameProblem, portProblem } from './private/rules';
 import { StringMatch } from './string-match';
+import { gatewayKey, isGatewayFqdn } from './private/analysis/references';
 
 /**
  * The conditions an HTTP request must meet for a route to apply (Istio's `HTTPMatchRequest`). All conditions of
@@ -184,19 +185,33 @@ export function gatewayRefProblems(field: string, ref: string): Problem[] {
     }
     return [];
   }
+  if (isGatewayFqdn(ref)) {
+    // `<name>.<namespace>.svc.cluster.local`: istiod reads it as `<namespace>/<name>`; it is normalized to that form.
+    const [name, namespace] = ref.split('.');
+    const problem = k8sLabelNameProblem(name) ?? k8sLabelNameProblem(namespace);
+    return problem ? [{ field, value: ref, problem: `has a name or namespace part that ${problem}`, fix: 'use "<namespace>/<gateway name>", e.g. "istio-system/public-gateway"' }] : [];
+  }
   if (ref.includes('.')) {
-    const dot = ref.indexOf('.');
+    // istiod's resolveGatewayName (pilot/pkg/model/config.go) reads the label after the first dot as the namespace.
+    const key = gatewayKey(ref, '');
     return [{
       field,
       value: ref,
-      problem: 'uses the legacy "<name>.<namespace>" form, which Istio looks up literally as a Gateway of that name in the '
-        + 'VirtualService\'s namespace',
-      fix: `write it as "${ref.slice(dot + 1)}/${ref.slice(0, dot)}"`,
-      symptom: 'the gateway is not found (IST0101) and its hosts get 404 NR route_not_found',
+      problem: `uses the legacy "<name>.<namespace>" form, which istiod reads as "${key}" only for backward compatibility`,
+      fix: `write it as "${key}"`,
+      symptom: 'a reader (and a tool that does not know the legacy form) takes it for a Gateway named after the whole reference',
     }];
   }
   const problem = k8sLabelNameProblem(ref);
   return problem ? [{ field, value: ref, problem, fix: 'use the Gateway\'s metadata.name, as "<namespace>/<name>" or "mesh"' }] : [];
+}
+
+/**
+ * A gateway reference as the library renders it: `<name>.<namespace>.svc.cluster.local` becomes `<namespace>/<name>`
+ * (the way istiod reads it); every other form is kept. @internal
+ */
+export function normalizeGatewayRef(ref: string): string {
+  return isGatewayFqdn(ref) ? gatewayKey(ref, '') : ref;
 }
 
 /** Whether a header-match key is a JWT-claim key (`@request.auth.claims...`). @internal */

@@ -9,7 +9,7 @@ import { virtualServiceProblems } from './private/analysis/virtual-service';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';
-import { gatewayRefProblems, isJwtClaimKey } from './route-match';
+import { gatewayRefProblems, isJwtClaimKey, normalizeGatewayRef } from './route-match';
 import { BackendRouteKind, ServiceBackend } from './service-backend';
 
 const GROUP = 'networking.istio.io';
@@ -105,7 +105,7 @@ export class VirtualService extends IstioResource {
     throwIfProblems(this, problems);
     throwIfProblems(this, this.bindingProblems({ hosts: props.hosts ?? [], gateways: props.gateways ?? [] }));
     this._hosts.push(...props.hosts ?? []);
-    this._gateways.push(...props.gateways ?? []);
+    this._gateways.push(...(props.gateways ?? []).map(normalizeGatewayRef));
     this.exportTo = props.exportTo ? [...props.exportTo] : undefined;
 
     for (const route of props.http ?? []) this.addHttpRoute(route);
@@ -154,7 +154,7 @@ export class VirtualService extends IstioResource {
   public addGateway(gateway: string): void {
     throwIfProblems(this, gatewayRefProblems(`gateways[${this._gateways.length}]`, gateway));
     throwIfProblems(this, this.bindingProblems({ gateways: [...this._gateways, gateway] }));
-    this._gateways.push(gateway);
+    this._gateways.push(normalizeGatewayRef(gateway));
   }
 
   /** Adds an HTTP route after the existing ones (routes are tried in order; the first match wins). */

@@ -111,7 +111,10 @@ export function inSynthSession<T>(root: IConstruct, synth: () => T): T {
     return synth();
   } finally {
     synthesizing.delete(root);
+    const pass = passes.get(root);
     passes.delete(root);
+    // The objects rendered for validation answered `toJson()` from the session's cache; give them back their own.
+    for (const apiObject of pass?.manifests.keys() ?? []) delete (apiObject as any).toJson;
   }
 }
 
@@ -147,6 +150,12 @@ export function renderManifest(apiObject: ApiObject): any {
   if (manifest === undefined) {
     manifest = apiObject.toJson();
     pass.manifests.set(apiObject, manifest);
+    // In a synth session (MeshApp) nothing changes before the charts are rendered: cdk8s renders each object again
+    // for the output, so the object answers from this rendering until the session ends (see `inSynthSession`).
+    if (synthesizing.has(apiObject.node.root)) {
+      const rendered = manifest;
+      Object.defineProperty(apiObject, 'toJson', { value: () => rendered, configurable: true, writable: true });
+    }
   }
   return manifest;
 }
