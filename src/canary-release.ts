@@ -11,7 +11,7 @@ import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { canaryBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
 import { MeshAnalysis } from './private/analysis/model';
-import { addSynthValidation, expandHost } from './private/mesh-model';
+import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
 import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { percentProblem } from './private/rules';
@@ -87,7 +87,8 @@ export class CanaryWorkload {
    */
   public static fromDeployment(deployment: plus.Deployment): CanaryWorkload {
     // A MeshDeployment checks its pods against Istio's rules itself; any other Deployment is checked by the release.
-    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment));
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment),
+      ApiObject.of(deployment));
   }
 
   /**
@@ -95,7 +96,7 @@ export class CanaryWorkload {
    * `fromDeployment()`.
    */
   public static fromApiObject(apiObject: ApiObject): CanaryWorkload {
-    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true);
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true, apiObject);
   }
 
   /** @internal */
@@ -106,13 +107,16 @@ export class CanaryWorkload {
   public readonly _existing?: MeshWorkload;
   /** Whether the release must check the handed-in workload against Istio's pod rules (ports, UID, injection). @internal */
   public readonly _needsMeshCheck: boolean;
+  /** The handed-in workload's ApiObject. @internal */
+  public readonly _apiObject?: ApiObject;
 
   private constructor(image: string | undefined, options: CanaryWorkloadOptions | undefined, existing: MeshWorkload | undefined,
-    needsMeshCheck = false) {
+    needsMeshCheck = false, apiObject?: ApiObject) {
     this._image = image;
     this._options = options;
     this._existing = existing;
     this._needsMeshCheck = needsMeshCheck;
+    this._apiObject = apiObject;
   }
 }
 
@@ -457,6 +461,7 @@ export class CanaryRelease extends Construct {
       const image = v.workload._image;
       if (image === undefined) {
         this.pods.set(v.name, v.workload._existing!);
+        if (v.workload._needsMeshCheck && v.workload._apiObject) markMeshChecked(v.workload._apiObject);
         continue;
       }
       const options = v.workload._options ?? {};

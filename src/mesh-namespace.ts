@@ -10,6 +10,7 @@ import {
 } from './authorization-policy';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { meshReadinessProblems } from './private/analysis/mesh-readiness';
 import { MeshAnalysis } from './private/analysis/model';
 import { addSynthValidation, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
@@ -626,6 +627,7 @@ export class MeshNamespace extends Construct {
       ...this.duplicateNamespaceProblems(),
       ...this.ignoredInjectionProblems(),
       ...this.ambientSidecarProblems(),
+      ...this.enrollment.mode === MeshEnrollmentMode.DISABLED ? [] : meshReadinessProblems(MeshAnalysis.of(this), this.name),
     ];
   }
 

@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem } from './private/errors';
-import { addSynthValidation } from './private/mesh-model';
+import { addSynthValidation, markMeshChecked } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
@@ -175,6 +175,7 @@ export class MeshService extends Construct {
       this.addPort(port);
     }
     addSynthValidation(this, () => this.validateService());
+    markMeshChecked(this.apiObject);
   }
 
   /** The Service's metadata, to add labels and annotations. */

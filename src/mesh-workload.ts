@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, renderManifest } from './private/mesh-model';
+import { addSynthValidation, markMeshChecked, renderManifest } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
@@ -254,6 +254,7 @@ function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & 
     injectLabel: options.sidecarInjection === SidecarInjection.NAMESPACE_DEFAULT ? null : options.sidecarInjection,
   };
   addSynthValidation(workload, () => renderedProblems(workload, expect));
+  markMeshChecked(ApiObject.of(workload));
   return options;
 }
 

@@ -184,6 +184,21 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+const meshChecked = new WeakSet<IConstruct>();
+
+/**
+ * Marks an object whose mesh-readiness (pod rules, Service port rules) a construct of this library checks itself
+ * (MeshDeployment, MeshStatefulSet, MeshService, a workload handed to a CanaryRelease), so that the check of every
+ * object in a MeshNamespace does not report it twice.
+ */
+export function markMeshChecked(apiObject: IConstruct): void {
+  meshChecked.add(apiObject);
+}
+
+export function isMeshChecked(apiObject: IConstruct): boolean {
+  return meshChecked.has(apiObject);
+}
+
 /** Istio's short-name expansion: `reviews` in namespace `prod` is `reviews.prod.svc.cluster.local`. */
 export function expandHost(host: string, namespace: string): string {
   if (host === '*' || host.includes('.')) return host;
