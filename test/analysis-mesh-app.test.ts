@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { CanaryRelease, CanaryWorkload, DestinationRule, MeshApp, MeshNamespace, VirtualService } from '../src';
 
@@ -41,6 +44,23 @@ describe('MeshApp: one mesh analysis per synth, explicitly', () => {
     const mesh = new MeshApp();
     build(mesh);
     expect(mesh.synthYaml()).toEqual(plain.synthYaml());
+  });
+
+  test('MeshApp writes the same files as App, charts and objects in cdk8s\'s dependency order', () => {
+    const write = (app: App) => {
+      build(app);
+      const [a, b, c] = app.node.children.filter(Chart.isChart);
+      a.addDependency(c); // chart order follows dependencies, not creation
+      const late = new ApiObject(b, 'Late', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } });
+      const early = new ApiObject(b, 'Early', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'early' } });
+      late.addDependency(early);
+      app.synth();
+      return fs.readdirSync(app.outdir).sort().map(f => [f, fs.readFileSync(path.join(app.outdir, f), 'utf-8')]);
+    };
+    const plain = write(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'app-')) }));
+    const mesh = write(new MeshApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-app-')) }));
+    expect(mesh).toEqual(plain);
+    expect(mesh.map(([f]) => f)).toEqual(['0000-c.k8s.yaml', '0001-a.k8s.yaml', '0002-b.k8s.yaml']);
   });
 
   test('with MeshApp every object is rendered once per synth; with App once per validation pass (one per chart, plus one)', () => {
