@@ -10,6 +10,9 @@
  * Each measurement runs in a child process of its own (one variant, one size), so its peak RSS is honest and no
  * variant warms up or pollutes the heap of the other. Time is construction + `app.synthYaml()` (validation included).
  *
+ * A third variant, raw `ApiObject`s in a `MeshApp`, separates what the library's constructs cost from what
+ * `MeshApp` saves (cdk8s's `App` validates and resolves the whole app again for every chart it renders).
+ *
  * Usage: `npx projen bench [N ...] [--reps R]` (default N = 100 1000 5000, R = 1).
  */
 import { spawnSync } from 'child_process';
@@ -38,9 +41,9 @@ interface Measurement {
 const team = (i: number) => `team-${Math.floor(i / SERVICES_PER_NAMESPACE)}`;
 const svc = (i: number) => `svc-${i}`;
 
-/** The floor: the same manifests the library renders, as plain ApiObjects. */
-function buildRaw(services: number): App {
-  const app = new App({ outdir: '/tmp/cdk8s-istio-bench' });
+/** The floor: the same manifests the library renders, as plain ApiObjects (in a plain `App`, or in `appClass`). */
+function buildRaw(services: number, appClass: typeof App = App): App {
+  const app = new appClass({ outdir: '/tmp/cdk8s-istio-bench' });
   const platform = new Chart(app, 'platform');
   const servers: any[] = [];
   new ApiObject(platform, 'Gateway', {
@@ -170,8 +173,11 @@ function gc(): void {
 }
 
 function child(variant: string, services: number): void {
-  const build = variant === 'raw' ? buildRaw : buildLibrary;
-  if (variant !== 'raw') require('../src'); // module loading is not part of the measurement
+  // Module loading is not part of the measurement.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = variant === 'raw' ? undefined : require('../src') as typeof import('../src');
+  const build = variant === 'raw' ? buildRaw
+    : variant === 'raw-meshapp' ? (n: number) => buildRaw(n, lib!.MeshApp) : buildLibrary;
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const baseRss = process.memoryUsage().rss;
@@ -232,11 +238,11 @@ function parent(argv: string[]): void {
   for (let r = 0; r < reps; r++) {
     for (const n of ns) {
       // Interleaved, alternating which variant goes first.
-      const order = (r + ns.indexOf(n)) % 2 === 0 ? ['raw', 'library'] : ['library', 'raw'];
+      const order = (r + ns.indexOf(n)) % 2 === 0 ? ['raw', 'library', 'raw-meshapp'] : ['library', 'raw', 'raw-meshapp'];
       for (const variant of order) {
         const m = run(variant, n);
         keep(m);
-        console.log(`  ${variant.padEnd(7)} N=${String(n).padStart(5)} ${String(m.objects).padStart(6)} objects  construct ${m.constructMs.toFixed(0).padStart(6)} ms`
+        console.log(`  ${variant.padEnd(11)} N=${String(n).padStart(5)} ${String(m.objects).padStart(6)} objects  construct ${m.constructMs.toFixed(0).padStart(6)} ms`
           + `  synth ${m.synthMs.toFixed(0).padStart(6)} ms  total ${m.totalMs.toFixed(0).padStart(6)} ms`
           + `  heap +${m.heapGrowthMiB} MiB  peak RSS ${m.peakRssMiB} MiB (base ${m.baseRssMiB})`);
       }
@@ -254,6 +260,13 @@ function parent(argv: string[]): void {
       + `| ${above(raw)} / ${above(lib)} MiB | ${(above(lib) / Math.max(1, above(raw))).toFixed(2)}× |`);
   }
   console.log(table.join('\n'));
+  console.log('\nThe library without its constructs (raw ApiObjects in a MeshApp, which validates and renders once per synth):');
+  for (const n of ns) {
+    const raw = best.get(key('raw-meshapp', n))!;
+    const lib = best.get(key('library', n))!;
+    console.log(`  N=${n}: raw in MeshApp ${(raw.totalMs / 1000).toFixed(2)} s, library/that ${(lib.totalMs / raw.totalMs).toFixed(2)}×, `
+      + `peak RSS above base ${above(raw)} MiB (library/that ${(above(lib) / Math.max(1, above(raw))).toFixed(2)}×)`);
+  }
   for (let i = 1; i < ns.length; i++) {
     const [a, b] = [ns[i - 1], ns[i]];
     const growth = (v: string) => best.get(key(v, b))!.totalMs / best.get(key(v, a))!.totalMs;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { MeshAnalysis } from './private/analysis/model';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { IstioResource } from './resource';

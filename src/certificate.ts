@@ -1,8 +1,8 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MeshAnalysis } from './private/analysis/model';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { MeshAnalysis } from './private/analysis/model';
 import { addSynthValidation } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';

@@ -3,8 +3,8 @@ import { DestinationRule } from './destination-rule';
 import { Gateway, GatewayServer, GatewayTlsMode } from './gateway';
 import { HttpRouteOptions } from './http-route';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
-import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { MeshAnalysis } from './private/analysis/model';
+import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, hostCovers } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { gatewayConflictProblems } from './private/analysis/ist0145-ist0138-gateway-conflicts';
 import { MeshAnalysis } from './private/analysis/model';
+import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,

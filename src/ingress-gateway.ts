@@ -1,10 +1,10 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Gateway, GatewayServer } from './gateway';
+import { commonHostNames, sameCertificate } from './private/analysis/ist0145-ist0138-gateway-conflicts';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
-import { commonHostNames, sameCertificate } from './private/analysis/ist0145-ist0138-gateway-conflicts';
 import { gatewayRefProblems, normalizeGatewayRef } from './route-match';
 
 /** The labels of the pods of Istio's default ingress gateway. */

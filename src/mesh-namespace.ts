@@ -9,9 +9,9 @@ import {
   AuthorizationRules,
 } from './authorization-policy';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
-import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { meshReadinessProblems } from './private/analysis/mesh-readiness';
 import { MeshAnalysis } from './private/analysis/model';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';

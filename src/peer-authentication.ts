@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { configError, describeProblem } from './private/errors';
 import { MeshAnalysis } from './private/analysis/model';
+import { configError, describeProblem } from './private/errors';
 import { addSynthValidation, sameLabels } from './private/mesh-model';
 import { portProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';

@@ -1,8 +1,8 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
-import { configError, describeProblem, Problem } from './private/errors';
 import { addDuplicateObjectCheck } from './private/analysis/duplicate-objects';
+import { configError, describeProblem, Problem } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { resolveObjectName } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';

@@ -1,7 +1,7 @@
+import { gatewayKey, isGatewayFqdn } from './private/analysis/references';
 import { Problem } from './private/errors';
 import { ipOrCidrProblem, k8sLabelNameProblem, labelsProblem, matchHeaderNameProblem, portProblem } from './private/rules';
 import { StringMatch } from './string-match';
-import { gatewayKey, isGatewayFqdn } from './private/analysis/references';
 
 /**
  * The conditions an HTTP request must meet for a route to apply (Istio's `HTTPMatchRequest`). All conditions of

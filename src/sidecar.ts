@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { configError, describeProblem, Problem } from './private/errors';
 import { MeshAnalysis } from './private/analysis/model';
+import { configError, describeProblem, Problem } from './private/errors';
 import { addSynthValidation, sameLabels } from './private/mesh-model';
 import {
   dnsLabelProblem,

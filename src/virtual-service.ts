@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-route';
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
-import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { destinationsOf } from './private/analysis/ist0101-references';
 import { unreachableRouteProblems } from './private/analysis/ist0130-ist0131-unreachable-routes';
 import { MeshAnalysis } from './private/analysis/model';
 import { virtualServiceProblems } from './private/analysis/virtual-service';
+import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
 import { IstioResource, IstioResourceProps } from './resource';

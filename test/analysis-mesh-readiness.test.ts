@@ -28,7 +28,9 @@ describe('every workload and Service in a MeshNamespace gets the mesh checks, wh
     const { chart } = shop();
     const other = new Chart(chart.node.scope!, 'ops', { namespace: 'shop' });
     new ApiObject(other, 'Debug', {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', labels: { app: 'debug', version: 'v1' } },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'debug', labels: { app: 'debug', version: 'v1' } },
       spec: { securityContext: { runAsUser: 1337 }, containers: [{ name: 'main', image: 'busybox' }] },
     });
     expect(() => synth(chart)).toThrow(/Pod "debug" \(ops\/Debug\) spec\.securityContext\.runAsUser: is the UID reserved for the Istio sidecar \(IST0144\)/);
@@ -37,7 +39,9 @@ describe('every workload and Service in a MeshNamespace gets the mesh checks, wh
   test('a plain Service whose port name names no protocol (IST0118), and one on a port the sidecar reserves', () => {
     const { chart, ns } = shop();
     new ApiObject(ns, 'Web', {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'shop' },
       spec: { selector: { app: 'web' }, ports: [{ name: 'web', port: 8080 }, { name: 'http-admin', port: 15021 }] },
     });
     expect(() => synth(chart)).toThrow(/Service "web" \(shop\/Ns\/Web\) spec\.ports\[0\]\.name: does not name a protocol Istio recognises \(got "web"\)/);
