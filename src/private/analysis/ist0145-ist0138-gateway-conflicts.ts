@@ -39,7 +39,47 @@ export function gatewayConflictProblems(a: MeshAnalysis, self: GatewayView, isOu
   const selfIndex = order.get(self)!;
   const candidates = new Set(self.servers.flatMap(s => a.gatewaysOnPort(s.port)));
   const others = [...candidates].filter(g => g !== self && !(isOurs(g) && order.get(g)! > selfIndex)).sort((x, y) => order.get(x)! - order.get(y)!);
-  for (const other of others) problems.push(...conflictProblems(self, other));
+  problems.push(...plaintextPortProblems(self, self.servers, 'servers'));
+  for (const other of others) {
+    problems.push(...conflictProblems(self, other));
+    if (sameLabels(self.selector, other.selector)) {
+      problems.push(...plaintextPortProblems(self, other.servers, `Gateway ${other.object.namespace}/${other.object.name} (${other.object.path})`));
+    }
+  }
+  return problems;
+}
+
+const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
+const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'];
+
+/**
+ * Servers of one gateway workload on one port and bind merge into one listener (`mergeGateways` in istio/istio
+ * `pilot/pkg/model/gateway.go`): plain-text servers merge only when both are HTTP (routed by Host header); a plain
+ * TCP (MONGO, REDIS...) server has nothing to tell connections apart by, so istiod keeps the first server on the port
+ * and skips the others, whatever hosts they list. (TLS servers on one port are told apart by SNI; the same host twice
+ * is IST0145.) `others` are servers of this Gateway (pairs reported on the later one) or of another Gateway that
+ * selects the same workload.
+ */
+function plaintextPortProblems(self: GatewayView, others: GatewayView['servers'], where: string): Problem[] {
+  const problems: Problem[] = [];
+  const plaintext = (p: string) => !TLS_PROTOCOLS.includes(p);
+  self.servers.forEach((mine, i) => {
+    for (const theirs of others) {
+      if (where === 'servers' && theirs.index >= i) continue;
+      if (mine.port !== theirs.port || mine.bind !== theirs.bind || !plaintext(mine.protocol) || !plaintext(theirs.protocol)) continue;
+      if (HTTP_PROTOCOLS.includes(mine.protocol) && HTTP_PROTOCOLS.includes(theirs.protocol)) continue;
+      const other = where === 'servers' ? `servers[${theirs.index}]` : `a server of ${where}`;
+      problems.push({
+        field: `servers[${i}].port`,
+        value: mine.port,
+        problem: `is also the port of ${other} (${theirs.protocol}) on the same gateway workload; plain-text servers share a port only when `
+          + `both are HTTP, and a ${mine.protocol === 'TCP' || !HTTP_PROTOCOLS.includes(mine.protocol) ? mine.protocol : theirs.protocol} `
+          + 'server has no Host header or SNI to tell connections apart',
+        fix: 'give each plain TCP server its own port, or use TLS servers with distinct SNI hosts on a shared port',
+        symptom: 'istiod keeps one of the servers on the port and skips the other: connections for its hosts reach the other server\'s routes',
+      });
+    }
+  });
   return problems;
 }
 
