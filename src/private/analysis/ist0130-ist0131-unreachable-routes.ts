@@ -4,17 +4,30 @@ import { Problem } from '../errors';
  * Istio's unreachable-rule analysis (IST0130/IST0131) over rendered routes: a match-less route before others, a
  * match identical to an earlier route's, and (HTTP) a URI covered by an earlier route's prefix with otherwise
  * identical conditions. Istio only warns; requests silently go to the earlier route, so these are errors here.
+ *
+ * A route also takes all traffic when one of its matches has only empty conditions (`sourceLabels: {}`,
+ * `headers: {}`, `{}` itself, a `uri` StringMatch without a value...): istiod translates an empty condition to no
+ * condition (`pilot/pkg/networking/core/route/route.go`, `translateRouteMatch`).
  */
 export function unreachableRouteProblems(kind: string, routes: any[]): Problem[] {
   const problems: Problem[] = [];
   const seen: Array<{ key: string; rest: string; uri?: any; at: string; route: number }> = [];
-  const catchAll = routes.findIndex(r => !r.match || r.match.length === 0);
+  const emptyAt = routes.map(r => ((r.match ?? []) as any[]).findIndex(matchesEverything));
+  const catchAll = routes.findIndex((r, i) => !r.match || r.match.length === 0 || emptyAt[i] >= 0);
   if (catchAll >= 0 && catchAll < routes.length - 1) {
     const later = routes.slice(catchAll + 1).map((_r, i) => `${kind}[${catchAll + 1 + i}]`);
-    problems.push({
+    const noMatch = !routes[catchAll].match || routes[catchAll].match.length === 0;
+    problems.push(noMatch ? {
       field: `${kind}[${catchAll}].match`,
       problem: `is empty, so this route takes all traffic and the routes after it (${later.join(', ')}) are never used`,
       fix: `move this route to the end of ${kind}, or give it a match`,
+      symptom: 'requests meant for the later routes silently go to this route\'s destinations (IST0130)',
+    } : {
+      field: `${kind}[${catchAll}].match[${emptyAt[catchAll]}]`,
+      value: routes[catchAll].match[emptyAt[catchAll]],
+      problem: `has only empty conditions, which match every request, so this route takes all traffic and the routes after it (${later.join(', ')}) `
+        + 'are never used',
+      fix: 'give the condition a value (e.g. sourceLabels: { app: "web" }, or a StringMatch with exact, prefix or regex), or remove the match',
       symptom: 'requests meant for the later routes silently go to this route\'s destinations (IST0130)',
     });
   }
@@ -84,4 +97,14 @@ function canonical(value: any): string {
     return `{${keys.map(k => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** Keys of a match that only label it or change how other conditions compare; they match nothing by themselves. */
+const LABEL_KEYS = ['name', 'statPrefix', 'ignoreUriCase'];
+
+/** Whether a rendered match has only empty conditions (none at all, `{}` maps, StringMatches without a value). */
+function matchesEverything(m: any): boolean {
+  if (m === null || typeof m !== 'object') return false;
+  return Object.entries(m).every(([key, value]) => LABEL_KEYS.includes(key) || value === undefined
+    || (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0));
 }
