@@ -2,6 +2,8 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { configError, describeProblem, Problem } from './private/errors';
+import { MeshAnalysis } from './private/analysis/model';
+import { serviceTargetPortProblems } from './private/analysis/service-ports';
 import { addSynthValidation, markMeshChecked } from './private/mesh-model';
 import {
   APP_LABEL,
@@ -292,6 +294,9 @@ export class MeshService extends Construct {
         });
       }
     });
+    const a = MeshAnalysis.of(this);
+    const view = a.viewOf(this.apiObject);
+    if (view !== undefined) problems.push(...serviceTargetPortProblems(a, view));
     return problems.map(describeProblem);
   }
 

@@ -2,6 +2,7 @@ import { Problem } from '../errors';
 import { isMeshChecked, MeshObject } from '../mesh-model';
 import { Finding, podTemplateOf, podTemplateProblems, reservedPortFinding, serviceNameProblem, undeterminedProtocolFinding } from '../mesh-rules';
 import { MeshAnalysis } from './model';
+import { serviceTargetPortProblems } from './service-ports';
 
 /** The kinds whose objects in a MeshNamespace get the library's mesh-readiness checks, whoever made them. */
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Pod'];
@@ -25,6 +26,7 @@ export function meshReadinessProblems(a: MeshAnalysis, namespace: string): Probl
   for (const o of a.inNamespace('Service', '', namespace)) {
     if (isMeshChecked(o.apiObject)) continue;
     problems.push(...serviceProblems(o));
+    problems.push(...serviceTargetPortProblems(a, o).map(p => ({ ...p, field: `${where(o)} ${p.field}` })));
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { expandHost, hostCovers, MeshObject, meshObjects, passState } from '../mesh-model';
+import { expandHost, hostCovers, labelsSubset, MeshObject, meshObjects, passState } from '../mesh-model';
+import { podTemplateOf } from '../mesh-rules';
 import { gatewayKey, splitServerHost } from './references';
 
 /**
@@ -110,6 +111,25 @@ export class MeshAnalysis {
     return index.get(fqdn) ?? [];
   }
 
+  /** The workloads (objects with a pod template) of one namespace, with their pod labels and container ports. */
+  public workloadsIn(namespace: string): readonly WorkloadView[] {
+    const index = this.once('workloads', () => {
+      const views = WORKLOAD_KINDS.flatMap(kind => this.ofKind(kind).map(workloadView)).filter((w): w is WorkloadView => w !== undefined);
+      return groupBy(views, w => w.object.namespace);
+    });
+    return index.get(namespace) ?? [];
+  }
+
+  /** The workloads of a namespace whose pods carry every label of `selector` (an empty selector selects none). */
+  public workloadsSelectedBy(namespace: string, selector: { [key: string]: string }): WorkloadView[] {
+    const entries = Object.entries(selector);
+    if (entries.length === 0) return [];
+    // Indexed by the selector's first label, so a lookup costs the workloads that share it, not the namespace.
+    const [key, value] = entries[0];
+    const index = this.once(`workloads:${namespace}:${key}`, () => groupBy(this.workloadsIn(namespace).filter(w => key in w.podLabels), w => w.podLabels[key]));
+    return (index.get(value) ?? []).filter(w => labelsSubset(selector, w.podLabels));
+  }
+
   /** The Gateways of the app by `namespace/name`. */
   public gateway(key: string): GatewayView | undefined {
     const index = this.once('gw', () => new Map(this.gateways().map(g => [`${g.object.namespace}/${g.object.name}`, g])));
@@ -194,6 +214,27 @@ export interface RouteDestinationView {
 }
 
 export type Visibility = '*' | Set<string>;
+
+/** The kinds whose objects have a pod template. */
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
+
+/** A workload: its pod labels and the ports its containers declare. */
+export interface WorkloadView {
+  readonly object: MeshObject;
+  readonly podLabels: { [key: string]: string };
+  readonly ports: Array<{ readonly name?: string; readonly number: number }>;
+}
+
+function workloadView(object: MeshObject): WorkloadView | undefined {
+  const found = podTemplateOf(object.manifest);
+  if (found === undefined) return undefined;
+  const containers = (found.template.spec?.containers ?? []) as any[];
+  return {
+    object,
+    podLabels: found.template.metadata?.labels ?? {},
+    ports: containers.flatMap(c => ((c.ports ?? []) as any[]).map(p => ({ name: p.name, number: Number(p.containerPort) }))),
+  };
+}
 
 /** One server of a Gateway, with the namespace part of its hosts split off. */
 export interface GatewayServerView {
