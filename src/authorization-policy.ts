@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { MeshAnalysis } from './private/analysis/model';
+import { servicePortAsWorkloadPortProblems } from './private/analysis/workload-ports';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
@@ -626,7 +627,20 @@ export class AuthorizationPolicy extends IstioResource {
     }
     errors.push(...this.dryRunProblems().map(describeProblem));
     errors.push(...this.mtlsDisabledProblems().map(describeProblem));
+    errors.push(...this.servicePortProblems().map(describeProblem));
     return errors;
+  }
+
+  /** `to.operation.ports` are the ports the workload receives requests on; a Service port with another targetPort never matches. */
+  private servicePortProblems(): Problem[] {
+    const a = MeshAnalysis.of(this);
+    const view = a.viewOf(this.apiObject);
+    const spec = view?.manifest.spec ?? {};
+    if (view === undefined || spec.targetRefs !== undefined || spec.targetRef !== undefined) return [];
+    const ports: Array<{ field: string; port: number }> = [];
+    ((spec.rules ?? []) as any[]).forEach((rule, i) => ((rule.to ?? []) as any[]).forEach((to, j) => ((to.operation?.ports ?? []) as string[])
+      .forEach((port, k) => ports.push({ field: `rules[${i}].to[${j}].operation.ports[${k}]`, port: Number(port) }))));
+    return servicePortAsWorkloadPortProblems(a, view, spec.selector?.matchLabels, ports, 'an AuthorizationPolicy port');
   }
 
   /**

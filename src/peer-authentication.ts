@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { MeshAnalysis } from './private/analysis/model';
+import { servicePortAsWorkloadPortProblems } from './private/analysis/workload-ports';
 import { configError, describeProblem } from './private/errors';
 import { addSynthValidation, sameLabels } from './private/mesh-model';
 import { portProblem } from './private/rules';
@@ -83,7 +84,16 @@ export class PeerAuthentication extends IstioResource {
     for (const portMtls of props.portLevelMtls ?? []) {
       this.addPortMtls(portMtls.port, portMtls.mode);
     }
-    addSynthValidation(this, () => this.validateUniquePolicy());
+    addSynthValidation(this, () => [...this.validateUniquePolicy(), ...this.portLevelMtlsPortProblems()]);
+  }
+
+  /** `portLevelMtls` keys are the workload's (container) ports; a Service port with another targetPort never matches. */
+  private portLevelMtlsPortProblems(): string[] {
+    const a = MeshAnalysis.of(this);
+    const view = a.viewOf(this.apiObject);
+    if (view === undefined || this._selector === undefined) return [];
+    const ports = this._portMtls.map(p => ({ field: `portLevelMtls[${p.port}]`, port: p.port }));
+    return servicePortAsWorkloadPortProblems(a, view, this._selector, ports, 'port-level mTLS').map(describeProblem);
   }
 
   /** The selector's labels (a copy), or undefined for a namespace-wide policy. */
