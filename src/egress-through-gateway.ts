@@ -4,8 +4,9 @@ import { Gateway, GatewayServer, GatewayTlsMode } from './gateway';
 import { HttpRouteOptions } from './http-route';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { MeshAnalysis } from './private/analysis/model';
+import { egressHostEntries, egressSidecars, egressVisible } from './private/analysis/sidecar-egress';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, hostCovers } from './private/mesh-model';
+import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import {
   dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
@@ -396,17 +397,10 @@ export class EgressThroughGateway extends Construct {
       });
     }
     const problems: Problem[] = [];
-    const sidecars = MeshAnalysis.of(this).inNamespace('Sidecar', 'networking.istio.io', ns)
-      .filter(s => s.manifest.spec?.workloadSelector === undefined && s.manifest.spec?.egress !== undefined);
-    for (const sidecar of sidecars) {
-      const entries: string[] = (sidecar.manifest.spec.egress as any[]).flatMap(l => l.hosts ?? []);
+    for (const sidecar of egressSidecars(MeshAnalysis.of(this), ns)) {
+      const entries = egressHostEntries(sidecar);
       for (const t of targets) {
-        const visible = entries.some(entry => {
-          const [entryNs, name] = entry.split('/');
-          const nsMatches = entryNs === '*' || entryNs === t.namespace || (entryNs === '.' && t.namespace === ns);
-          return nsMatches && hostCovers(name, t.host);
-        });
-        if (visible) continue;
+        if (egressVisible(entries, ns, t.namespace, t.host)) continue;
         problems.push({
           field: t.field,
           value: `${t.namespace}/${t.host}`,

@@ -11,6 +11,7 @@ import {
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { meshReadinessProblems } from './private/analysis/mesh-readiness';
 import { MeshAnalysis } from './private/analysis/model';
+import { hiddenDestinationProblems } from './private/analysis/sidecar-egress';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
@@ -628,6 +629,7 @@ export class MeshNamespace extends Construct {
       ...this.ignoredInjectionProblems(),
       ...this.ambientSidecarProblems(),
       ...this.enrollment.mode === MeshEnrollmentMode.DISABLED ? [] : meshReadinessProblems(MeshAnalysis.of(this), this.name),
+      ...hiddenDestinationProblems(MeshAnalysis.of(this), this.name),
     ];
   }
 
