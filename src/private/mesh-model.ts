@@ -64,7 +64,7 @@ function trackValidationPasses(scope: IConstruct): void {
   trackedRoots.add(root);
   root.node.addValidation({
     validate: () => {
-      // `App.synth()` validates the whole app once, then again for every chart it renders: one synth is one pass.
+      // In a synth session (`MeshApp`) the app cannot change: every pass of the synth shares the first one's state.
       if (synthesizing.has(root) && passes.has(root)) return [];
       passes.set(root, newPass());
       // Outside a pass nothing is cached: drop the cache once the synchronous synth is over.
@@ -78,7 +78,8 @@ const synthesizing = new WeakSet<IConstruct>();
 
 /**
  * Adds a synth-time validation to `scope` (cross-resource rules, rules on what the user may still change). Within
- * one synth its result is computed once, however many validation passes cdk8s runs.
+ * one validation pass (within one synth session, see `inSynthSession`) its result is computed once. The rules
+ * themselves live in `analysis/` and read the pass's `MeshAnalysis`.
  */
 export function addSynthValidation(scope: IConstruct, validate: () => string[]): void {
   trackValidationPasses(scope);
