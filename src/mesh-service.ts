@@ -1,9 +1,9 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { configError, describeProblem, Problem } from './private/errors';
 import { MeshAnalysis } from './private/analysis/model';
 import { serviceTargetPortProblems } from './private/analysis/service-ports';
+import { configError, describeProblem, Problem } from './private/errors';
 import { addSynthValidation, markMeshChecked } from './private/mesh-model';
 import {
   APP_LABEL,

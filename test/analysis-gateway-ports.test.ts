@@ -18,7 +18,10 @@ describe('gateway servers merge per port (mergeGateways, pilot/pkg/model/gateway
     const blog = new Chart(app, 'blog', { namespace: 'blog' });
     for (const [chart, host] of [[shop, 'mq.shop.example.com'], [blog, 'mq.blog.example.com']] as Array<[Chart, string]>) {
       new IngressRoute(chart, 'Queue', {
-        gateway, protocol: IngressProtocol.TCP, hosts: [host], port: 5672,
+        gateway,
+        protocol: IngressProtocol.TCP,
+        hosts: [host],
+        port: 5672,
         tcpRoutes: [{ backend: ServiceBackend.fromHost(`rabbitmq.${chart.namespace}.svc.cluster.local`, 5672, Protocol.TCP) }],
       });
     }

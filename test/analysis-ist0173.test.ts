@@ -13,7 +13,8 @@ describe('IST0173 (destinationrule/podnotselected.go): a subset whose labels sel
   test('a subset for a version no workload of the app runs', () => {
     const chart = shop();
     new DestinationRule(chart, 'ReviewsRule', {
-      metadata: { name: 'reviews' }, host: 'reviews',
+      metadata: { name: 'reviews' },
+      host: 'reviews',
       subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
     });
     expect(() => synth(chart)).toThrow(/\[shop\/ReviewsRule\] subsets\[1\]\.labels: select no pod of Service shop\/reviews: none of the workloads it selects carries them \(they carry \{"version":"v1"\}\) \(got \{"version":"v2"\}\)\. Fix: label the pods of this subset's version with these labels, or correct the subset's labels\. In the cluster: subset "v2" has no endpoints: requests routed to it fail with 503 UH \(no healthy upstream\) \(IST0173\)/);
@@ -30,7 +31,9 @@ describe('IST0173 (destinationrule/podnotselected.go): a subset whose labels sel
   test('pods of a plain ApiObject count', () => {
     const chart = shop();
     const pod = new ApiObject(chart, 'ReviewsV2', {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews-v2' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'reviews-v2' },
       spec: { containers: [{ name: 'main', image: 'example.com/reviews:2', ports: [{ containerPort: 9080, name: 'http' }] }] },
     });
     pod.metadata.addLabel('app', 'reviews');

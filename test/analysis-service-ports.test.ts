@@ -5,7 +5,9 @@ import { synth } from './util';
 
 function deployment(scope: any, id: string, labels: { [k: string]: string }, ports: Array<{ containerPort: number; name?: string }>): ApiObject {
   return new ApiObject(scope, id, {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: id.toLowerCase(), namespace: 'shop' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: id.toLowerCase(), namespace: 'shop' },
     spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'example.com/x:1', ports }] } } },
   });
 }
@@ -16,7 +18,9 @@ describe('a Service\'s targetPort against the pods it selects', () => {
     const ns = new MeshNamespace(chart, 'Ns', { name: 'shop' });
     deployment(ns, 'Web', { app: 'web', version: 'v1' }, [{ containerPort: 8080, name: 'http' }]);
     new ApiObject(ns, 'WebService', {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'shop' },
       spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http-web' }] },
     });
     expect(() => synth(chart)).toThrow(/\[shop\/Ns\] Service "web" \(shop\/Ns\/WebService\) spec\.ports\[0\]\.targetPort: is not a container port of Deployment shop\/web \(shop\/Ns\/Web\), which the Service selects \(its containers declare 8080 "http"\) \(got "http-web"\)\. Fix: set targetPort to the port the pods listen on \("http"\), or declare a container port named "http-web"\. In the cluster: Kubernetes cannot resolve the port name on these pods, so they are no endpoints of the port: requests routed to them fail with 503 UH/);
@@ -51,7 +55,8 @@ describe('a Service\'s targetPort against the pods it selects', () => {
     deployment(chart, 'Web', { app: 'web', version: 'v1' }, [{ containerPort: 8080, name: 'http' }]);
     deployment(chart, 'Api', { app: 'api', version: 'v1' }, []);
     new MeshService(chart, 'WebService', {
-      metadata: { name: 'web' }, app: 'web',
+      metadata: { name: 'web' },
+      app: 'web',
       ports: [{ port: 80, targetPort: 8080, protocol: Protocol.HTTP }, { port: 9901, name: 'http-admin', protocol: Protocol.HTTP }],
     });
     new MeshService(chart, 'ApiService', { metadata: { name: 'api' }, app: 'api', ports: [{ port: 80, targetPort: 9090, protocol: Protocol.HTTP }] });

@@ -13,12 +13,13 @@ export function subsetSelectsNoPodProblems(a: MeshAnalysis, rule: MeshObject): P
   const host = String(spec.host ?? '');
   const service = a.service(host.includes('.') ? host : `${host}.${rule.namespace}.svc.cluster.local`);
   const selector: { [key: string]: string } = service?.manifest.spec?.selector ?? {};
-  if (service === undefined || a.workloadsSelectedBy(service.namespace, selector).length === 0) return [];
+  const pods = service === undefined ? [] : a.workloadsSelectedBy(service.namespace, selector);
+  if (service === undefined || pods.length === 0) return [];
   const problems: Problem[] = [];
   ((spec.subsets ?? []) as any[]).forEach((subset, i) => {
     const labels = { ...selector, ...subset.labels };
     if (a.workloadsSelectedBy(service.namespace, labels).length > 0) return;
-    const versions = [...new Set(a.workloadsSelectedBy(service.namespace, selector).map(w => JSON.stringify(subsetLabelsOf(w.podLabels, subset.labels ?? {}))))];
+    const versions = [...new Set(pods.map(w => JSON.stringify(subsetLabelsOf(w.podLabels, subset.labels ?? {}))))];
     problems.push({
       field: `subsets[${i}].labels`,
       value: subset.labels ?? {},

@@ -33,7 +33,7 @@ export function serviceTargetPortProblems(a: MeshAnalysis, service: MeshObject):
           ? `set targetPort to the port the pods listen on (${w.ports.map(c => (named && c.name ? `"${c.name}"` : String(c.number))).join(' or ')}), or declare ${named ? `a container port named "${target}"` : `container port ${target}`}`
           : `declare a container port named "${target}" in the pods`,
         symptom: named
-          ? `Kubernetes cannot resolve the port name on these pods, so they are no endpoints of the port: requests routed to them fail with 503 UH`
+          ? 'Kubernetes cannot resolve the port name on these pods, so they are no endpoints of the port: requests routed to them fail with 503 UH'
           : `connections reach these pods on port ${target}, where none of their containers declares a port: unless the application listens there anyway, `
             + 'they are refused (503 UF, upstream connect error)',
       });
