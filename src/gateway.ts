@@ -233,6 +233,8 @@ const CIPHER_SUITES: readonly string[] = [
 export class Gateway extends IstioResource {
   private readonly _selector: { [key: string]: string };
   private readonly _servers: GatewayServer[] = [];
+  /** Port name → index of the server that has it. */
+  private readonly portNames = new Map<string, number>();
 
   constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id, 'networking.istio.io', 'Gateway', props);
@@ -275,6 +277,11 @@ export class Gateway extends IstioResource {
     return [...new Set(this._servers.flatMap(s => s.hosts))];
   }
 
+  /** Whether a server of this Gateway has the port name `name`. @internal */
+  public _hasPortName(name: string): boolean {
+    return this.portNames.has(name);
+  }
+
   /** The labels of the gateway workload this Gateway applies to (a copy). */
   public get selector(): { [key: string]: string } {
     return { ...this._selector };
@@ -287,7 +294,7 @@ export class Gateway extends IstioResource {
     const index = this._servers.length;
     throwIfProblems(this, serverProblems(server, `servers[${index}]`));
     const name = portName(server.port);
-    const clash = this._servers.findIndex(s => portName(s.port) === name);
+    const clash = this.portNames.get(name) ?? -1;
     if (clash >= 0) {
       throw configError(this, {
         field: `servers[${index}].port.name`,
@@ -297,6 +304,7 @@ export class Gateway extends IstioResource {
         symptom: 'the webhook rejects the object ("port names in servers must be unique")',
       });
     }
+    this.portNames.set(name, index);
     this._servers.push({ ...server, hosts: [...server.hosts] });
   }
 
@@ -323,7 +331,7 @@ export class Gateway extends IstioResource {
       })];
     }
     const a = MeshAnalysis.of(this);
-    const self = a.gateways().find(g => g.object.apiObject === this.apiObject);
+    const self = a.gatewayOf(this.apiObject)?.view;
     if (self === undefined) return [];
     return gatewayConflictProblems(a, self, g => g.object.apiObject.node.scope instanceof Gateway).map(describeProblem);
   }

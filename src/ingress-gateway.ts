@@ -1,7 +1,9 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Gateway, GatewayServer } from './gateway';
-import { commonHostNames, sameCertificate } from './private/analysis/ist0145-ist0138-gateway-conflicts';
+import { sameCertificate } from './private/analysis/ist0145-ist0138-gateway-conflicts';
+import { pushTo } from './private/analysis/model';
+import { hostName } from './private/analysis/references';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
@@ -89,7 +91,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
   /** The namespace the gateway pods run in, where TLS Secrets go. */
   public readonly workloadNamespace: string;
 
-  private readonly attached: Array<{ owner: IConstruct; server: GatewayServer }> = [];
+  /** The routes whose servers serve a host on a port (`port|host`). */
+  private readonly attachedByHost = new Map<string, IConstruct[]>();
+  /** The routes' servers by port and certificate (`port|credentialName`). */
+  private readonly attachedByCertificate = new Map<string, Array<{ owner: IConstruct; server: GatewayServer }>>();
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);
@@ -132,44 +137,53 @@ export class IngressGateway extends Construct implements IIngressGateway {
   public _addRouteServers(owner: IConstruct, routeName: string, servers: GatewayServer[]): void {
     for (const server of servers) {
       const problems: Problem[] = [];
-      for (const other of this.attached) {
-        if (other.owner === owner || other.server.port.number !== server.port.number) continue;
-        const common = commonHostNames(server.hosts, other.server.hosts);
-        if (common.length > 0) {
-          problems.push({
-            field: 'hosts',
-            value: common,
-            problem: `are already served on port ${server.port.number} of Gateway ${this.gatewayRef} by ${other.owner.node.path} (IST0145's conflict, inside one Gateway)`,
-            fix: 'route each host on a port from one IngressRoute: move these routes into that IngressRoute, or use another host or port',
-            symptom: 'the gateway keeps one of the two servers, so requests for the host reach the other route or get 404 NR',
-          });
+      const port = server.port.number;
+      // Looked up by port and host name, and by port and certificate: each route costs its own servers.
+      const byHost = new Map<IConstruct, string[]>();
+      for (const host of new Set(server.hosts.map(hostName))) {
+        for (const other of this.attachedByHost.get(`${port}|${host}`) ?? []) {
+          if (other !== owner) byHost.set(other, [...byHost.get(other) ?? [], host]);
         }
-        const mine = server.tls?.credentialName;
-        if (mine !== undefined && sameCertificate(server.tls, other.server.tls)) {
-          problems.push({
-            field: 'tls.credential',
-            value: mine,
-            problem: `is also the certificate of ${other.owner.node.path} on port ${server.port.number} of Gateway ${this.gatewayRef} (IST0138's problem, inside one Gateway)`,
-            fix: 'serve the hosts that share a certificate from one IngressRoute, or give each route its own certificate',
-            symptom: 'HTTP/2 clients reuse one connection for the hosts of both routes and get 404 NR for the other route\'s hosts',
-          });
-        }
+      }
+      for (const [other, common] of byHost) {
+        problems.push({
+          field: 'hosts',
+          value: common,
+          problem: `are already served on port ${port} of Gateway ${this.gatewayRef} by ${other.node.path} (IST0145's conflict, inside one Gateway)`,
+          fix: 'route each host on a port from one IngressRoute: move these routes into that IngressRoute, or use another host or port',
+          symptom: 'the gateway keeps one of the two servers, so requests for the host reach the other route or get 404 NR',
+        });
+      }
+      const mine = server.tls?.credentialName;
+      for (const other of mine === undefined ? [] : this.attachedByCertificate.get(`${port}|${mine}`) ?? []) {
+        if (other.owner === owner || !sameCertificate(server.tls, other.server.tls)) continue;
+        problems.push({
+          field: 'tls.credential',
+          value: mine,
+          problem: `is also the certificate of ${other.owner.node.path} on port ${port} of Gateway ${this.gatewayRef} (IST0138's problem, inside one Gateway)`,
+          fix: 'serve the hosts that share a certificate from one IngressRoute, or give each route its own certificate',
+          symptom: 'HTTP/2 clients reuse one connection for the hosts of both routes and get 404 NR for the other route\'s hosts',
+        });
       }
       throwIfProblems(owner, problems);
     }
     for (const server of servers) {
       const name = this.uniquePortName(`${server.port.protocol.toLowerCase()}-${routeName}`);
       this.gateway.addServer({ ...server, port: { ...server.port, name } });
-      this.attached.push({ owner, server });
+      for (const host of new Set(server.hosts.map(hostName))) {
+        pushTo(this.attachedByHost, `${server.port.number}|${host}`, owner);
+      }
+      if (server.tls?.credentialName !== undefined) {
+        pushTo(this.attachedByCertificate, `${server.port.number}|${server.tls.credentialName}`, { owner, server });
+      }
     }
   }
 
   /** A port name no server of the Gateway has: `base`, cut to a DNS label, with `-2`, `-3`... when taken. */
   private uniquePortName(base: string): string {
-    const taken = new Set(this.gateway.servers.map(s => s.port.name));
     const cut = (s: string, max: number) => s.slice(0, max).replace(/-+$/, '');
     let name = cut(base, 63);
-    for (let i = 2; taken.has(name); i++) name = `${cut(base, 63 - `-${i}`.length)}-${i}`;
+    for (let i = 2; this.gateway._hasPortName(name); i++) name = `${cut(base, 63 - `-${i}`.length)}-${i}`;
     return name;
   }
 }

@@ -17,7 +17,7 @@ import { addSynthValidation, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem } from './private/rules';
-import { DEFAULT_NAMESPACE, isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
+import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
 
 /** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
@@ -694,8 +694,8 @@ export class MeshNamespace extends Construct {
 
   private duplicateNamespaceProblems(): Problem[] {
     const own = ApiObject.of(this.namespace);
-    return MeshAnalysis.of(this).inNamespace('Namespace', '', DEFAULT_NAMESPACE)
-      .filter(o => o.name === this.name && o.apiObject !== own)
+    return MeshAnalysis.of(this).withName('Namespace', '', this.name)
+      .filter(o => o.apiObject !== own)
       .map(o => ({
         field: 'name',
         value: this.name,

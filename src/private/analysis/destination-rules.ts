@@ -1,5 +1,6 @@
-import { MeshObject } from '../mesh-model';
+import { expandHost, MeshObject } from '../mesh-model';
 import { MeshAnalysis } from './model';
+import { clusterLocalService } from './references';
 
 /** Istio's root (config) namespace, where exported rules apply mesh-wide. Istio's default. */
 export const ROOT_NAMESPACE = 'istio-system';
@@ -13,7 +14,7 @@ export const ROOT_NAMESPACE = 'istio-system';
  * rules found there are merged (their subsets add up, the first one's traffic policy wins).
  */
 export function applicableDestinationRules(a: MeshAnalysis, client: string, fqdn: string): MeshObject[] {
-  const serviceNamespace = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn)?.[1];
+  const serviceNamespace = clusterLocalService(fqdn)?.namespace;
   const order = [client, serviceNamespace, ROOT_NAMESPACE].filter((ns): ns is string => ns !== undefined);
   for (const ns of new Set(order)) {
     // The client's own namespace sees all of its rules; other namespaces only what they export to the client.
@@ -29,10 +30,7 @@ export function subsetNames(rules: MeshObject[]): string[] {
 }
 
 function mostSpecific(rules: MeshObject[], fqdn: string): MeshObject[] {
-  const hostOf = (dr: MeshObject) => {
-    const h = String(dr.manifest.spec?.host ?? '');
-    return h.includes('.') || h === '*' ? h : `${h}.${dr.namespace}.svc.cluster.local`;
-  };
+  const hostOf = (dr: MeshObject) => expandHost(String(dr.manifest.spec?.host ?? ''), dr.namespace);
   const exact = rules.filter(dr => hostOf(dr) === fqdn);
   if (exact.length > 0) return exact;
   const longest = Math.max(...rules.map(dr => hostOf(dr).length));

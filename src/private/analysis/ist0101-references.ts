@@ -1,5 +1,5 @@
 import { Problem } from '../errors';
-import { MeshObject } from '../mesh-model';
+import { expandHost, MeshObject } from '../mesh-model';
 import { applicableDestinationRules, ROOT_NAMESPACE, subsetNames } from './destination-rules';
 import { GatewayView, MESH, MeshAnalysis, VirtualServiceView } from './model';
 import { gatewayKey } from './references';
@@ -32,8 +32,7 @@ export function destinationsOf(vs: VirtualServiceView): DestinationView[] {
   const add = (field: string, kind: string, d: any) => {
     if (d === undefined) return;
     const host = String(d.host ?? '');
-    const expanded = host.includes('.') || host === '*' ? host : `${host}.${vs.object.namespace}.svc.cluster.local`;
-    result.push({ field, host, fqdn: expanded, subset: d.subset, port: d.port?.number, kind, gateways });
+    result.push({ field, host, fqdn: expandHost(host, vs.object.namespace), subset: d.subset, port: d.port?.number, kind, gateways });
   };
   ((vs.spec.http ?? []) as any[]).forEach((r, i) => {
     gateways = routeGateways(r);

@@ -1,6 +1,6 @@
 import { Problem } from '../errors';
 import { labelsSubset, sameLabels } from '../mesh-model';
-import { GatewayView, MeshAnalysis } from './model';
+import { GatewayView, MeshAnalysis, pushTo } from './model';
 import { hostName } from './references';
 
 /** A server's TLS settings, as far as the certificate goes. */
@@ -34,11 +34,10 @@ export function sameCertificate(a: ServerCertificate | undefined, b: ServerCerti
  */
 export function gatewayConflictProblems(a: MeshAnalysis, self: GatewayView, isOurs: (g: GatewayView) => boolean): Problem[] {
   const problems: Problem[] = [];
-  const all = a.gateways();
-  const order = new Map(all.map((g, i) => [g, i]));
-  const selfIndex = order.get(self)!;
+  const order = (g: GatewayView) => a.gatewayOf(g.object.apiObject)!.order;
+  const selfIndex = order(self);
   const candidates = new Set(self.servers.flatMap(s => a.gatewaysOnPort(s.port)));
-  const others = [...candidates].filter(g => g !== self && !(isOurs(g) && order.get(g)! > selfIndex)).sort((x, y) => order.get(x)! - order.get(y)!);
+  const others = [...candidates].filter(g => g !== self && !(isOurs(g) && order(g) > selfIndex)).sort((x, y) => order(x) - order(y));
   problems.push(...plaintextPortProblems(self, self.servers, 'servers'));
   for (const other of others) {
     problems.push(...conflictProblems(self, other));
@@ -63,11 +62,19 @@ const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'];
 function plaintextPortProblems(self: GatewayView, others: GatewayView['servers'], where: string): Problem[] {
   const problems: Problem[] = [];
   const plaintext = (p: string) => !TLS_PROTOCOLS.includes(p);
+  const http = (p: string) => HTTP_PROTOCOLS.includes(p);
+  // Looked up by port and bind, HTTP servers only against the others: a Gateway with many servers costs its servers.
+  const all = new Map<string, GatewayView['servers']>();
+  const notHttp = new Map<string, GatewayView['servers']>();
+  for (const theirs of others) {
+    if (!plaintext(theirs.protocol)) continue;
+    pushTo(all, `${theirs.port}|${theirs.bind}`, theirs);
+    if (!http(theirs.protocol)) pushTo(notHttp, `${theirs.port}|${theirs.bind}`, theirs);
+  }
   self.servers.forEach((mine, i) => {
-    for (const theirs of others) {
+    if (!plaintext(mine.protocol)) return;
+    for (const theirs of (http(mine.protocol) ? notHttp : all).get(`${mine.port}|${mine.bind}`) ?? []) {
       if (where === 'servers' && theirs.index >= i) continue;
-      if (mine.port !== theirs.port || mine.bind !== theirs.bind || !plaintext(mine.protocol) || !plaintext(theirs.protocol)) continue;
-      if (HTTP_PROTOCOLS.includes(mine.protocol) && HTTP_PROTOCOLS.includes(theirs.protocol)) continue;
       const other = where === 'servers' ? `servers[${theirs.index}]` : `a server of ${where}`;
       problems.push({
         field: `servers[${i}].port`,
@@ -89,9 +96,10 @@ function conflictProblems(self: GatewayView, other: GatewayView): Problem[] {
   const sameSelector = sameLabels(self.selector, other.selector);
   const overlapping = labelsSubset(self.selector, other.selector) || labelsSubset(other.selector, self.selector);
   const raw = (g: GatewayView) => (g.object.manifest.spec?.servers ?? []) as any[];
+  const byPort = new Map<number, GatewayView['servers']>();
+  for (const theirs of other.servers) pushTo(byPort, theirs.port, theirs);
   self.servers.forEach((mine, i) => {
-    other.servers.forEach(theirs => {
-      if (mine.port !== theirs.port) return;
+    (byPort.get(mine.port) ?? []).forEach(theirs => {
       if (sameSelector && mine.bind === theirs.bind) {
         const common = commonHostNames(raw(self)[i].hosts, raw(other)[theirs.index].hosts);
         if (common.length > 0) {

@@ -1,5 +1,5 @@
 import { Problem } from '../errors';
-import { MeshObject } from '../mesh-model';
+import { expandHost, MeshObject } from '../mesh-model';
 import { MeshAnalysis } from './model';
 
 /**
@@ -11,7 +11,7 @@ import { MeshAnalysis } from './model';
 export function subsetSelectsNoPodProblems(a: MeshAnalysis, rule: MeshObject): Problem[] {
   const spec = rule.manifest.spec ?? {};
   const host = String(spec.host ?? '');
-  const service = a.service(host.includes('.') ? host : `${host}.${rule.namespace}.svc.cluster.local`);
+  const service = a.service(expandHost(host, rule.namespace));
   const selector: { [key: string]: string } = service?.manifest.spec?.selector ?? {};
   const pods = service === undefined ? [] : a.workloadsSelectedBy(service.namespace, selector);
   if (service === undefined || pods.length === 0) return [];

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { expandHost, hostCovers, labelsSubset, MeshObject, meshObjects, passState } from '../mesh-model';
 import { podTemplateOf } from '../mesh-rules';
-import { gatewayKey, splitServerHost } from './references';
+import { clusterLocalService, gatewayKey, splitServerHost } from './references';
 
 /**
  * The mesh analysis of one synth pass: typed, indexed views of every object of the app (this library's, cdk8s-plus's
@@ -66,8 +66,8 @@ export class MeshAnalysis {
 
   /** The Kubernetes Service a cluster-local host (`name.namespace.svc.cluster.local`) names, if the app defines it. */
   public service(fqdn: string): MeshObject | undefined {
-    const parts = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
-    return parts ? this.named('Service', '', parts[2], parts[1]) : undefined;
+    const service = clusterLocalService(fqdn);
+    return service ? this.named('Service', '', service.namespace, service.name) : undefined;
   }
 
   /** The VirtualServices of the app. */
@@ -85,7 +85,7 @@ export class MeshAnalysis {
   public meshVirtualServicesWithHost(fqdn: string): readonly VirtualServiceView[] {
     const index = this.once('vs:meshHost', () => {
       const map = new Map<string, VirtualServiceView[]>();
-      for (const v of this.virtualServices()) if (v.meshBound) for (const h of new Set(v.fqdnHosts)) push(map, h, v);
+      for (const v of this.virtualServices()) if (v.meshBound) for (const h of new Set(v.fqdnHosts)) pushTo(map, h, v);
       return map;
     });
     return index.get(fqdn) ?? [];
@@ -95,7 +95,7 @@ export class MeshAnalysis {
   public virtualServicesOnGateway(key: string): readonly VirtualServiceView[] {
     const index = this.once('vs:gateway', () => {
       const map = new Map<string, VirtualServiceView[]>();
-      for (const v of this.virtualServices()) for (const g of new Set(v.gatewayKeys)) push(map, g, v);
+      for (const v of this.virtualServices()) for (const g of new Set(v.gatewayKeys)) pushTo(map, g, v);
       return map;
     });
     return index.get(key) ?? [];
@@ -105,7 +105,7 @@ export class MeshAnalysis {
   public httpDestinationsTo(fqdn: string): readonly RouteDestinationView[] {
     const index = this.once('vs:httpDestination', () => {
       const map = new Map<string, RouteDestinationView[]>();
-      for (const v of this.virtualServices()) for (const d of v.httpDestinations) push(map, d.fqdn, d);
+      for (const v of this.virtualServices()) for (const d of v.httpDestinations) pushTo(map, d.fqdn, d);
       return map;
     });
     return index.get(fqdn) ?? [];
@@ -136,6 +136,12 @@ export class MeshAnalysis {
     return index.get(key);
   }
 
+  /** The view of one Gateway object, with its position among the Gateways of the app (app order). */
+  public gatewayOf(apiObject: ApiObject): { view: GatewayView; order: number } | undefined {
+    const index = this.once('gw:object', () => new Map(this.gateways().map((g, order) => [g.object.apiObject, { view: g, order }])));
+    return index.get(apiObject);
+  }
+
   /** The Gateways of the app. */
   public gateways(): readonly GatewayView[] {
     return this.once('gw:list', () => this.ofKind('Gateway', NETWORKING).map(gatewayView));
@@ -150,7 +156,7 @@ export class MeshAnalysis {
   public gatewaysOnPort(port: number): readonly GatewayView[] {
     const index = this.once('gw:port', () => {
       const map = new Map<number, GatewayView[]>();
-      for (const g of this.gateways()) for (const p of new Set(g.servers.map(s => s.port))) push(map, p, g);
+      for (const g of this.gateways()) for (const p of new Set(g.servers.map(s => s.port))) pushTo(map, p, g);
       return map;
     });
     return index.get(port) ?? [];
@@ -317,7 +323,7 @@ function hostIndex(objects: readonly MeshObject[], hostsOf: (o: MeshObject) => s
   for (const o of objects) {
     for (const h of new Set(hostsOf(o).map(host => expandHost(host, o.namespace)))) {
       if (h.startsWith('*')) wildcards.push({ host: h, object: o });
-      else push(exact, h, o);
+      else pushTo(exact, h, o);
     }
   }
   return { exact, wildcards };
@@ -331,11 +337,12 @@ function lookupHost(index: HostIndex, fqdn: string): MeshObject[] {
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
-  for (const item of items) push(map, key(item), item);
+  for (const item of items) pushTo(map, key(item), item);
   return map;
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+/** Adds `value` to the list of `key`. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);

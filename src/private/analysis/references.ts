@@ -34,6 +34,12 @@ export function splitServerHost(entry: string, gatewayNamespace: string): { name
   return { namespace: ns === '.' ? gatewayNamespace : ns, host: entry.slice(slash + 1) };
 }
 
+/** The Service a cluster-local host (`<name>.<namespace>.svc.cluster.local`) names, if it is one. */
+export function clusterLocalService(fqdn: string): { name: string; namespace: string } | undefined {
+  const parts = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
+  return parts ? { name: parts[1], namespace: parts[2] } : undefined;
+}
+
 /** A host entry without its `namespace/` part. */
 export function hostName(entry: string): string {
   return entry.slice(entry.indexOf('/') + 1);
