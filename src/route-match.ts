@@ -289,7 +289,7 @@ export function renderHttpMatch(m: HttpMatch): any {
     port: m.port,
     sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
     sourceNamespace: m.sourceNamespace,
-    gateways: m.gateways ? [...m.gateways] : undefined,
+    gateways: m.gateways?.map(normalizeGatewayRef),
     statPrefix: m.statPrefix,
   };
 }
@@ -302,7 +302,7 @@ export function renderL4Match(m: TcpMatch, sniHosts?: string[]): any {
     port: m.port,
     sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
     sourceNamespace: m.sourceNamespace,
-    gateways: m.gateways ? [...m.gateways] : undefined,
+    gateways: m.gateways?.map(normalizeGatewayRef),
   };
 }
 

@@ -88,11 +88,14 @@ describe('gateway references as istiod reads them (pilot/pkg/model/config.go, re
   test('<name>.<namespace>.svc.cluster.local is accepted and rendered as <namespace>/<name>', () => {
     const chart = Testing.chart();
     const vs = new VirtualService(chart, 'Shop', {
-      hosts: ['shop.example.com'], gateways: ['public.istio-system.svc.cluster.local'], http: [{ route: [{ host: 'web' }] }],
+      hosts: ['shop.example.com'],
+      gateways: ['public.istio-system.svc.cluster.local'],
+      http: [{ match: [{ gateways: ['public.istio-system.svc.cluster.local'] }], route: [{ host: 'web' }] }],
     });
     vs.addGateway('private.istio-system.svc.cluster.local');
     expect(vs.gateways).toEqual(['istio-system/public', 'istio-system/private']);
     expect(synth(chart)[0].spec.gateways).toEqual(['istio-system/public', 'istio-system/private']);
+    expect(synth(chart)[0].spec.http[0].match[0].gateways).toEqual(['istio-system/public']);
     expect(IngressGateway.fromGatewayRef('public.istio-system.svc.cluster.local').gatewayRef).toEqual('istio-system/public');
   });
 
