@@ -19,12 +19,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // CEL parser (pure JS, no dependencies): Telemetry checks access-log filters and metric tag expressions at
+  // construction. Also what the conformance tests evaluate the CRDs' CEL rules with.
+  // RE2 (Go regexp syntax), pure JavaScript: validates regexes exactly as istiod and Envoy parse them, and the request
+  // simulator matches them with it.
+  bundledDeps: ['@marcbachmann/cel-js@^8.0.0', 're2js@^2.10.0'],
   devDeps: [
     // the CLI the README's synth command and the examples use
     'cdk8s-cli@^2.207.0',
     // CRD-schema and CEL conformance of every synthesized object (test helper only)
     'ajv@^8.17.0',
-    '@marcbachmann/cel-js@^8.0.0',
     'yaml@^2.5.0',
     // schemas of the Kubernetes kinds we emit (Service, Deployment, Namespace, Secret), for conformance tests
     'kubernetes-models@^5.1.0',
@@ -32,6 +36,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'tsconfig-paths@^4.2.0',
     // Node 20 is the runtime here; projen's default tag for TypeScript 5.9 does not exist
     '@types/node@^20',
+    // property-based tests of every construct (test/accept-*.test.ts) and of the simulator
+    'fast-check@^4.10.0',
   ],
 
   // This project lives outside GitHub's automation; `.ci/run` is the CI entry point.
@@ -77,6 +83,13 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolv
 
 // README snippets the test suite writes out to type-check and run them
 project.gitignore.exclude('/test/.generated/');
+
+// The shapes of the public API's structs, for the checks of untyped callers (src/private/shape.ts), from the jsii
+// assembly: run after `npx projen compile` whenever the public API changes.
+project.addTask('gen:prop-shapes', {
+  description: 'Regenerate src/private/prop-shapes.generated.ts from .jsii',
+  exec: 'ts-node --project tsconfig.json --transpile-only scripts/gen-prop-shapes.ts',
+});
 
 project.npmignore?.exclude('/examples/', '/.ci/', '/.ci-work/', '/scripts/');
 

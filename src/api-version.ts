@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import { DEFAULT_ISTIO_VERSION, ISTIO_VERSION_CONTEXT_KEY, NEWEST_MINOR, OLDEST_MINOR, parseIstioVersion } from './private/istio-version';
+import { checkArgs } from './private/shape';
 
 /**
  * The version of Istio's `networking.istio.io` and `security.istio.io` APIs that synthesized objects use.
@@ -28,6 +30,7 @@ export class IstioApi {
    * IstioApi.useVersion(app, IstioApiVersion.V1BETA1);
    */
   public static useVersion(scope: IConstruct, version: IstioApiVersion): void {
+    checkArgs('IstioApi.useVersion', [scope, version]);
     const current = scope.node.tryGetContext(CONTEXT_KEY);
     if (current !== undefined && current !== version) {
       throw new Error(`[${scope.node.path || '<app>'}] IstioApi.useVersion: the Istio API version is already ${current}; `
@@ -41,9 +44,57 @@ export class IstioApi {
   }
 
   /**
+   * Makes every construct below `scope` (an App or a Chart) emit only what Istio `version` supports, e.g. `1.24` or,
+   * because security fixes come in patch releases, `1.27.3`. Supported: 1.22 to 1.30.
+   *
+   * What changes with the target: AuthorizationPolicy `serviceAccounts` / `notServiceAccounts` (the allow helpers
+   * use them) are written as the equivalent `principals` / `notPrincipals` (the same namespace and account, in any trust domain) where
+   * Istio lacks the field (before 1.25) or matches "." in it as a regex wildcard (CVE-2026-39350: 1.25.0–1.27.8,
+   * 1.28.0–1.28.5, 1.29.0–1.29.1; a target without patch in those minors counts as affected); the object then
+   * carries the annotation `cdk8s-istio.dev/service-accounts-as-principals` saying why.
+   *
+   * Call it once, before adding constructs to the scope.
+   *
+   * @param version `1.<minor>` or `1.<minor>.<patch>`
+   * @default - 1.30
+   *
+   * @example
+   * const app = new App();
+   * IstioApi.targetIstio(app, '1.27.3');
+   */
+  public static targetIstio(scope: IConstruct, version: string): void {
+    checkArgs('IstioApi.targetIstio', [scope, version]);
+    const where = scope.node.path || '<app>';
+    if (typeof version !== 'string' || parseIstioVersion(version) === undefined) {
+      throw new Error(`[${where}] IstioApi.targetIstio: version must be "1.<minor>" or "1.<minor>.<patch>" with a minor from ${OLDEST_MINOR} `
+        + `to ${NEWEST_MINOR} (got ${JSON.stringify(version)}). Fix: name the Istio release the cluster runs, e.g. "1.${NEWEST_MINOR}" or `
+        + `"1.27.3"; for Istio before 1.${OLDEST_MINOR}, use an older release of this library.`);
+    }
+    const current = scope.node.tryGetContext(ISTIO_VERSION_CONTEXT_KEY);
+    if (current !== undefined && current !== version) {
+      throw new Error(`[${where}] IstioApi.targetIstio: the target Istio release is already ${current} (got "${version}"). `
+        + 'Fix: set the target once per app or chart.');
+    }
+    if (scope.node.children.length > 0) {
+      throw new Error(`[${where}] IstioApi.targetIstio: called after constructs were added to this scope. `
+        + 'Fix: call it right after creating the App or Chart, so every construct targets the same release.');
+    }
+    scope.node.setContext(ISTIO_VERSION_CONTEXT_KEY, version);
+  }
+
+  /**
+   * The Istio release targeted below `scope`, as given to `targetIstio()` (default `1.30`).
+   */
+  public static istioVersionOf(scope: IConstruct): string {
+    checkArgs('IstioApi.istioVersionOf', [scope]);
+    return scope.node.tryGetContext(ISTIO_VERSION_CONTEXT_KEY) ?? DEFAULT_ISTIO_VERSION;
+  }
+
+  /**
    * The Istio API version in effect for `scope`.
    */
   public static versionOf(scope: IConstruct): IstioApiVersion {
+    checkArgs('IstioApi.versionOf', [scope]);
     return scope.node.tryGetContext(CONTEXT_KEY) ?? IstioApiVersion.V1;
   }
 

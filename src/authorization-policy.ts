@@ -2,8 +2,10 @@ import { Construct } from 'constructs';
 import { MeshAnalysis } from './private/analysis/model';
 import { servicePortAsWorkloadPortProblems } from './private/analysis/workload-ports';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { istioReleaseOf, serviceAccountPrincipal, serviceAccountsUnusableReason } from './private/istio-version';
 import { addSynthValidation } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
+import { checkArgs, checkShape } from './private/shape';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
 
@@ -14,6 +16,9 @@ const KIND = 'AuthorizationPolicy';
 const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
 /** The values Go's strconv.ParseBool accepts, which is how istiod reads the dry-run annotation. */
 const GO_BOOLS: readonly string[] = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/** Says on the object why its serviceAccounts were written as principals (see IstioApi.targetIstio). */
+const SERVICE_ACCOUNTS_AS_PRINCIPALS_ANNOTATION = 'cdk8s-istio.dev/service-accounts-as-principals';
 
 /** Istio's limit on `serviceAccounts` / `notServiceAccounts` entries (CRD `maxItems`). */
 const MAX_SERVICE_ACCOUNTS = 16;
@@ -315,26 +320,31 @@ export interface AuthorizationRuleFromIngressGatewayOptions extends Authorizatio
 export class AuthorizationRules {
   /** Requests from workloads in these namespaces (needs mutual TLS). */
   public static fromNamespaces(namespaces: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromNamespaces', [namespaces, options]);
     return { from: [{ namespaces: [...namespaces] }], ...copyOptions(options) };
   }
 
   /** Requests from workloads running as these service accounts, `<namespace>/<service account>` (needs mutual TLS). */
   public static fromServiceAccounts(serviceAccounts: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromServiceAccounts', [serviceAccounts, options]);
     return { from: [{ serviceAccounts: [...serviceAccounts] }], ...copyOptions(options) };
   }
 
   /** Requests from these peer identities, `<trust domain>/ns/<namespace>/sa/<service account>` (needs mutual TLS). */
   public static fromPrincipals(principals: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromPrincipals', [principals, options]);
     return { from: [{ principals: [...principals] }], ...copyOptions(options) };
   }
 
   /** Requests carrying a valid JWT of these identities, `<iss>/<sub>`; `['*']` means any valid JWT. HTTP only. */
   public static fromRequestPrincipals(requestPrincipals: string[], options: AuthorizationRuleOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromRequestPrincipals', [requestPrincipals, options]);
     return { from: [{ requestPrincipals: [...requestPrincipals] }], ...copyOptions(options) };
   }
 
   /** Requests that come through the ingress gateway (identified by its service account; needs mutual TLS). */
   public static fromIngressGateway(options: AuthorizationRuleFromIngressGatewayOptions = {}): AuthorizationRule {
+    checkArgs('AuthorizationRules.fromIngressGateway', [options]);
     const namespace = options.gatewayNamespace ?? 'istio-system';
     const serviceAccount = options.gatewayServiceAccount ?? 'istio-ingressgateway-service-account';
     return { from: [{ serviceAccounts: [`${namespace}/${serviceAccount}`] }], ...copyOptions(options) };
@@ -378,6 +388,15 @@ export interface AuthorizationPolicyProps extends PolicyTargetingProps {
    * @default false
    */
   readonly httpOnlyWorkloads?: boolean;
+
+  /**
+   * Try the policy before enforcing it: the annotation `istio.io/dry-run: "true"` makes the proxies evaluate it and
+   * report what it would do (`istio_dry_run_*` stats and proxy debug logs) without allowing or denying anything.
+   * ALLOW and DENY policies only.
+   *
+   * @default false
+   */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -392,6 +411,7 @@ export class AuthorizationPolicy extends IstioResource {
    * default-deny policy.
    */
   public static allowAll(scope: Construct, id: string, props: PolicyTargetingProps = {}): AuthorizationPolicy {
+    checkArgs('AuthorizationPolicy.allowAll', [scope, id, props]);
     return new AuthorizationPolicy(scope, id, { ...props, action: AuthorizationAction.ALLOW, rules: [{}] });
   }
 
@@ -401,6 +421,7 @@ export class AuthorizationPolicy extends IstioResource {
    * would instead override every ALLOW policy.
    */
   public static denyAll(scope: Construct, id: string, props: PolicyTargetingProps = {}): AuthorizationPolicy {
+    checkArgs('AuthorizationPolicy.denyAll', [scope, id, props]);
     return new AuthorizationPolicy(scope, id, { ...props, action: AuthorizationAction.ALLOW });
   }
 
@@ -421,6 +442,7 @@ export class AuthorizationPolicy extends IstioResource {
     this.httpOnlyWorkloads = props.httpOnlyWorkloads ?? false;
     this.targets = new PolicyTargets(this, props.selector);
     this.checkProvider();
+    if (props.dryRun === true) this.apiObject.metadata.addAnnotation(DRY_RUN_ANNOTATION, 'true');
     for (const ref of props.targetRefs ?? []) this.addTargetRef(ref);
     for (const rule of props.rules ?? []) this.addRule(rule);
     addSynthValidation(this, () => this.validatePolicy());
@@ -448,18 +470,25 @@ export class AuthorizationPolicy extends IstioResource {
 
   /** Adds a rule; see `AuthorizationRules` for the common ones. */
   public addRule(rule: AuthorizationRule): void {
+    checkShape(this, 'AuthorizationRule', rule, `rules[${this._rules.length}]`);
     const problems = this.ruleProblems(rule, `rules[${this._rules.length}]`);
     throwIfProblems(this, problems);
     this._rules.push(copyRule(rule));
+    const reason = serviceAccountsUnusableReason(istioReleaseOf(this));
+    if (reason && (rule.from ?? []).some(s => s.serviceAccounts !== undefined || s.notServiceAccounts !== undefined)) {
+      this.metadata.addAnnotation(SERVICE_ACCOUNTS_AS_PRINCIPALS_ANNOTATION, `${reason}; serviceAccounts are written as the equivalent principals`);
+    }
   }
 
   /** @internal */
   protected _renderSpec(): any {
+    // serviceAccounts where the target Istio release cannot take them: the equivalent principals (see targetIstio()).
+    const asPrincipals = serviceAccountsUnusableReason(istioReleaseOf(this)) !== undefined;
     return {
       ...this.targets.render(),
       action: this.action,
       provider: this.provider === undefined ? undefined : { name: this.provider },
-      rules: this._rules.length > 0 ? this._rules.map(renderRule) : undefined,
+      rules: this._rules.length > 0 ? this._rules.map(rule => renderRule(rule, asPrincipals)) : undefined,
     };
   }
 
@@ -953,13 +982,24 @@ function copyOptions(options: AuthorizationRuleOptions): AuthorizationRuleOption
   };
 }
 
+/** A source with `serviceAccounts` / `notServiceAccounts` as the equivalent `principals` / `notPrincipals`. */
+function principalsForServiceAccounts(source: AuthorizationSource): AuthorizationSource {
+  const { serviceAccounts, notServiceAccounts, ...rest } = source;
+  // serviceAccounts never share a source with principals (the CRD refuses it), so nothing is overwritten.
+  return {
+    ...rest,
+    ...(serviceAccounts === undefined ? {} : { principals: serviceAccounts.map(serviceAccountPrincipal) }),
+    ...(notServiceAccounts === undefined ? {} : { notPrincipals: notServiceAccounts.map(serviceAccountPrincipal) }),
+  };
+}
+
 function copyRule(rule: AuthorizationRule): AuthorizationRule {
   return JSON.parse(JSON.stringify(rule));
 }
 
-function renderRule(rule: AuthorizationRule): any {
+function renderRule(rule: AuthorizationRule, serviceAccountsAsPrincipals: boolean): any {
   return {
-    from: rule.from?.map(source => ({ source: { ...source } })),
+    from: rule.from?.map(source => ({ source: serviceAccountsAsPrincipals ? principalsForServiceAccounts(source) : { ...source } })),
     to: rule.to?.map(operation => ({
       operation: {
         ...operation,

@@ -12,10 +12,11 @@ import { MeshAnalysis } from './private/analysis/model';
 import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
-import { protocolPrefix, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
+import { protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
-import { percentProblem } from './private/rules';
+import { dnsLabelProblem, percentProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkArgs, checkShape } from './private/shape';
 import { trafficPolicyProblems } from './private/traffic-policy';
 import { Protocol } from './protocol';
 import { HttpRouteDestination } from './route-destination';
@@ -78,6 +79,7 @@ export class CanaryWorkload {
    * @param image the container image, e.g. `docker.io/istio/examples-bookinfo-reviews-v2:1.20.3`
    */
   public static fromImage(image: string, options: CanaryWorkloadOptions = {}): CanaryWorkload {
+    checkArgs('CanaryWorkload.fromImage', [image, options]);
     return new CanaryWorkload(image, options, undefined);
   }
 
@@ -86,6 +88,7 @@ export class CanaryWorkload {
    * and every label the release's Service selects on (`app`).
    */
   public static fromDeployment(deployment: plus.Deployment): CanaryWorkload {
+    checkArgs('CanaryWorkload.fromDeployment', [deployment]);
     // A MeshDeployment checks its pods against Istio's rules itself; any other Deployment is checked by the release.
     return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment),
       ApiObject.of(deployment));
@@ -96,6 +99,7 @@ export class CanaryWorkload {
    * `fromDeployment()`.
    */
   public static fromApiObject(apiObject: ApiObject): CanaryWorkload {
+    checkArgs('CanaryWorkload.fromApiObject', [apiObject]);
     return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true, apiObject);
   }
 
@@ -125,10 +129,19 @@ export class CanaryWorkload {
  */
 export interface CanaryVersion {
   /**
-   * The version's name: the pods' `version` label and the DestinationRule subset name, so a DNS label such as `v1`
-   * or `v2-rc1` (not `v1.0`).
+   * The version's name: the value of the pods' `version` label, any Kubernetes label value such as `v1`, `v2-rc1` or
+   * an image tag like `1.20.3`. Rules and mirroring name versions by it.
    */
   readonly name: string;
+
+  /**
+   * The DestinationRule subset of this version (a DNS label: letters, digits and "-"), also the suffix of the
+   * Deployment the release creates (`<service>-<subset name in lower case>`).
+   *
+   * @default - `name` when it is a DNS label, else `name` with every run of other characters replaced by "-"
+   * (`1.20.3` becomes `1-20-3`)
+   */
+  readonly subsetName?: string;
 
   /** Where the version's pods come from. */
   readonly workload: CanaryWorkload;
@@ -202,6 +215,7 @@ export class CanaryRule {
    * CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2');
    */
   public static header(name: string, value: StringMatch, version: string): CanaryRule {
+    checkArgs('CanaryRule.header', [name, value, version]);
     return new CanaryRule('header', { match: [{ headers: { [name]: value } }], version }, undefined);
   }
 
@@ -213,6 +227,7 @@ export class CanaryRule {
    * CanaryRule.cookie('canary', 'always', 'v2');
    */
   public static cookie(name: string, value: string, version: string): CanaryRule {
+    checkArgs('CanaryRule.cookie', [name, value, version]);
     const regex = `^(.*?;\\s*)?(${escapeRe2(name)}=${escapeRe2(value)})(;.*)?$`;
     return new CanaryRule('cookie', { match: [{ headers: { cookie: StringMatch.regex(regex) } }], version }, undefined, { name, value });
   }
@@ -225,6 +240,7 @@ export class CanaryRule {
    * CanaryRule.sourceLabels({ app: 'reviews', version: 'v3' }, 'v2');
    */
   public static sourceLabels(labels: { [key: string]: string }, version: string): CanaryRule {
+    checkArgs('CanaryRule.sourceLabels', [labels, version]);
     return new CanaryRule('sourceLabels', { match: [{ sourceLabels: { ...labels } }], version }, { match: [{ sourceLabels: { ...labels } }], version });
   }
 
@@ -240,11 +256,13 @@ export class CanaryRule {
    * });
    */
   public static http(options: CanaryHttpRuleOptions): CanaryRule {
+    checkArgs('CanaryRule.http', [options]);
     return new CanaryRule('http', options, undefined);
   }
 
   /** Connections matching TCP conditions go to a version (TCP services). */
   public static tcp(options: CanaryTcpRuleOptions): CanaryRule {
+    checkArgs('CanaryRule.tcp', [options]);
     return new CanaryRule('tcp', undefined, options);
   }
 
@@ -429,7 +447,7 @@ export class CanaryRelease extends Construct {
    */
   public readonly backend: ServiceBackend;
 
-  private readonly versionList: Array<CanaryVersion & { readonly weight: number }>;
+  private readonly versionList: ReleasedVersion[];
   private readonly createdDeployments: MeshDeployment[] = [];
   /** The pods of each version, by version name, to check against the subsets and the Service at synth. */
   private readonly pods = new Map<string, MeshWorkload>();
@@ -439,6 +457,7 @@ export class CanaryRelease extends Construct {
 
   public constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
+    checkShape(this, 'CanaryReleaseProps', props);
     this.protocol = props.protocol ?? Protocol.HTTP;
     this.routeKind = HTTP_PROTOCOLS.includes(this.protocol) ? BackendRouteKind.HTTP : BackendRouteKind.TCP;
     const namespace = namespaceOf(this) ?? DEFAULT_NAMESPACE;
@@ -451,7 +470,7 @@ export class CanaryRelease extends Construct {
     problems.push(...this.optionProblems(props));
     throwIfProblems(this, problems);
 
-    this.versionList = props.versions.map((v, i) => ({ ...v, weight: weights[i] }));
+    this.versionList = props.versions.map((v, i) => ({ ...v, weight: weights[i], subset: subsetOf(v) }));
     this.serviceName = props.service ? props.service.host.split('.')[0] : props.serviceName ?? defaultObjectName(id);
     this.app = props.app ?? this.serviceName;
     this.host = this.serviceName;
@@ -467,7 +486,7 @@ export class CanaryRelease extends Construct {
       const options = v.workload._options ?? {};
       const portName = protocolPrefix(this.protocol);
       const deployment = new MeshDeployment(this, `Deployment-${v.name}`, {
-        metadata: { name: `${this.serviceName}-${v.name}` },
+        metadata: { name: `${this.serviceName}-${v.subset.toLowerCase()}` },
         app: this.app,
         version: v.name,
         replicas: options.replicas,
@@ -500,7 +519,7 @@ export class CanaryRelease extends Construct {
       metadata: { name: this.serviceName },
       host: this.host,
       trafficPolicy: props.trafficPolicy,
-      subsets: this.versionList.map(v => ({ name: v.name, labels: { [VERSION_LABEL]: v.name }, trafficPolicy: v.trafficPolicy })),
+      subsets: this.versionList.map(v => ({ name: v.subset, labels: { [VERSION_LABEL]: v.name }, trafficPolicy: v.trafficPolicy })),
     });
 
     // A handed-in Service may have several ports; the route must then name the one chosen on the backend (IST0112).
@@ -558,7 +577,7 @@ export class CanaryRelease extends Construct {
   /** Versions with weight 0 keep their subset but are left out of the route; a lone destination needs no weight. */
   private split(host: string): HttpRouteDestination[] {
     const live = this.versionList.filter(v => v.weight > 0);
-    return live.map(v => ({ host, subset: v.name, port: this.destinationPort, weight: live.length > 1 ? v.weight : undefined }));
+    return live.map(v => ({ host, subset: v.subset, port: this.destinationPort, weight: live.length > 1 ? v.weight : undefined }));
   }
 
   /** Identity of the Service: created here, or handed in from the release's namespace. */
@@ -717,7 +736,7 @@ export class CanaryRelease extends Construct {
 
   /** The rules in order, then the weighted split; every HTTP route carries the timeout and retries. */
   private addRoutes(props: CanaryReleaseProps, port: number | undefined): void {
-    const to = (version: string): HttpRouteDestination => ({ host: this.host, subset: version, port });
+    const to = (version: string): HttpRouteDestination => ({ host: this.host, subset: this.versionList.find(v => v.name === version)!.subset, port });
     const split = this.split(this.host);
     if (this.routeKind === BackendRouteKind.TCP) {
       for (const rule of props.rules ?? []) {
@@ -757,9 +776,15 @@ export class CanaryRelease extends Construct {
       problems.push(...canaryGatewayClashProblems(a, view));
     }
     // The backend's and handed-in workloads' own rules (Istio's rules for Services and pods) come as finished messages.
-    const podRuleMessages = this.versionList.flatMap((v, i) => v.workload._needsMeshCheck
-      ? this.pods.get(v.name)!.problems().map(m => `versions[${i}].workload: ${m}`)
-      : []);
+    // Container port names matter only where something copies them (a StatefulSet's headless Service) or refers to
+    // them (a named targetPort); the Service of the release names its own ports.
+    const namedTargetPort = (service?.manifest.spec?.ports ?? []).some((p: any) => typeof p?.targetPort === 'string');
+    const podRuleMessages = this.versionList.flatMap((v, i) => {
+      if (!v.workload._needsMeshCheck) return [];
+      const pods = this.pods.get(v.name)!;
+      const use = { namesUsed: namedTargetPort || pods.kind !== 'Deployment' };
+      return pods._problemsWithPortUse(use).map(m => `versions[${i}].workload: ${m}`);
+    });
     // The release's VirtualService checks the port of a Service of the app (IST0118, route kind), like any destination.
     const serviceInApp = service !== undefined;
     const backendMessages = serviceInApp ? [] : this.backend.problemsFor(this.routeKind).map(m => `service: ${m}`);
@@ -767,7 +792,7 @@ export class CanaryRelease extends Construct {
   }
 
   /** A version's pods: in the Service's namespace, labelled `version: <name>`, carrying the Service selector's labels. */
-  private workloadProblems(field: string, v: CanaryVersion, selector: { [key: string]: string }, serviceNamespace?: string): Problem[] {
+  private workloadProblems(field: string, v: ReleasedVersion, selector: { [key: string]: string }, serviceNamespace?: string): Problem[] {
     let pods;
     try {
       pods = this.pods.get(v.name)!.resolve();
@@ -776,7 +801,7 @@ export class CanaryRelease extends Construct {
     }
     const created = v.workload._image !== undefined;
     const where = `${field}.workload (${pods.kind} ${pods.namespace}/${pods.name})`;
-    const symptom = `subset "${v.name}" has no endpoints: requests routed to it fail with 503 UH (no healthy upstream)`;
+    const symptom = `subset "${v.subset}" has no endpoints: requests routed to it fail with 503 UH (no healthy upstream)`;
     const problems: Problem[] = [];
     const version = pods.podLabels[VERSION_LABEL];
     if (version !== v.name) {
@@ -784,8 +809,8 @@ export class CanaryRelease extends Construct {
         field: `${where} spec.template.metadata.labels.${VERSION_LABEL}`,
         value: version,
         problem: version === undefined
-          ? `is missing, and subset "${v.name}" selects pods labelled ${VERSION_LABEL}: ${v.name}`
-          : `is not the version's name "${v.name}", which subset "${v.name}" selects on`,
+          ? `is missing, and subset "${v.subset}" selects pods labelled ${VERSION_LABEL}: ${v.name}`
+          : `is not the version's name "${v.name}", which subset "${v.subset}" selects on`,
         fix: `label the pods ${VERSION_LABEL}: "${v.name}" (deployment.podMetadata.addLabel('${VERSION_LABEL}', '${v.name}')), or rename the version`,
         symptom,
       });
@@ -815,6 +840,14 @@ export class CanaryRelease extends Construct {
   }
 }
 
+/** A version as the release uses it: its weight in the split and its subset name resolved. */
+type ReleasedVersion = CanaryVersion & { readonly weight: number; readonly subset: string };
+
+/** The DestinationRule subset of a version: `subsetName`, else derived from the version label value. */
+function subsetOf(v: CanaryVersion): string {
+  return v.subsetName ?? subsetNameOf(v.name);
+}
+
 /** Version names: label values, subset names, each once; at least two versions. */
 function versionProblems(versions: CanaryVersion[]): Problem[] {
   const problems: Problem[] = [];
@@ -829,7 +862,22 @@ function versionProblems(versions: CanaryVersion[]): Problem[] {
   versions.forEach((v, i) => {
     const problem = versionLabelProblem(v.name);
     if (problem) {
-      problems.push({ field: `versions[${i}].name`, value: v.name, problem, fix: 'use letters, digits and "-" only, e.g. "v2" or "v2-rc1"' });
+      problems.push({ field: `versions[${i}].name`, value: v.name, problem, fix: 'use a label value: at most 63 letters, digits, "-", "_" and ".", e.g. "v2" or "1.20.3"' });
+    }
+    const subsetProblem = v.subsetName !== undefined ? dnsLabelProblem(v.subsetName) : undefined;
+    if (subsetProblem) {
+      problems.push({ field: `versions[${i}].subsetName`, value: v.subsetName, problem: subsetProblem, fix: 'use letters, digits and "-" only, e.g. "v2-rc1", or leave it out to derive it from name' });
+    }
+    const subset = subsetOf(v);
+    const sameSubset = versions.findIndex(other => subsetOf(other) === subset);
+    if (!problem && sameSubset < i && versions[sameSubset].name !== v.name) {
+      problems.push({
+        field: `versions[${i}]`,
+        value: v.name,
+        problem: `has the subset name "${subset}" of versions[${sameSubset}] ("${versions[sameSubset].name}")`,
+        fix: `set subsetName on one of them, e.g. subsetName: "${subset}-${i}"`,
+        symptom: 'the webhook rejects the DestinationRule ("duplicate subset names")',
+      });
     }
     const first = versions.findIndex(other => other.name === v.name);
     if (first < i) {

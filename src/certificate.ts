@@ -4,9 +4,10 @@ import { MeshAnalysis } from './private/analysis/model';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
-import { resolveObjectName } from './private/names';
+import { metadataProblems, resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkArgs, checkShape } from './private/shape';
 
 const CERT_MANAGER_GROUP = 'cert-manager.io';
 
@@ -23,11 +24,13 @@ const MAX_COMMON_NAME = 64;
 export class CertificateIssuer {
   /** An `Issuer` of cert-manager, which must be in the same namespace as the Certificate. */
   public static issuer(name: string): CertificateIssuer {
+    checkArgs('CertificateIssuer.issuer', [name]);
     return new CertificateIssuer(name, 'Issuer', CERT_MANAGER_GROUP);
   }
 
   /** A `ClusterIssuer` of cert-manager, usable from every namespace (e.g. a Let's Encrypt ACME issuer). */
   public static clusterIssuer(name: string): CertificateIssuer {
+    checkArgs('CertificateIssuer.clusterIssuer', [name]);
     return new CertificateIssuer(name, 'ClusterIssuer', CERT_MANAGER_GROUP);
   }
 
@@ -39,6 +42,7 @@ export class CertificateIssuer {
    * @param group the issuer's API group
    */
   public static external(name: string, kind: string, group: string): CertificateIssuer {
+    checkArgs('CertificateIssuer.external', [name, kind, group]);
     return new CertificateIssuer(name, kind, group);
   }
 
@@ -136,8 +140,10 @@ export class Certificate extends Construct {
 
   constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
+    checkShape(this, 'CertificateProps', props);
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
+    throwIfProblems(this, metadataProblems({ namespace: this.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }));
     this.secretName = props.secretName;
     this.issuer = props.issuer;
     this._dnsNames = [...props.dnsNames];

@@ -4,6 +4,7 @@ import { MeshAnalysis } from './private/analysis/model';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { addSynthValidation, expandHost } from './private/mesh-model';
 import { dnsLabelProblem, exportToProblem, labelsProblem, selectorProblem, wildcardHostProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { portNumberProblems, renderTrafficPolicy, trafficPolicyProblems } from './private/traffic-policy';
 import { IstioResource, IstioResourceProps } from './resource';
 import { PortTrafficPolicy, TrafficPolicy } from './traffic-policy';
@@ -152,6 +153,7 @@ export class DestinationRule extends IstioResource {
    * Adds a subset.
    */
   public addSubset(subset: DestinationRuleSubset): void {
+    checkShape(this, 'DestinationRuleSubset', subset, `subsets[${this._subsets.length}]`);
     const f = `subsets["${subset.name}"]`;
     const nameIssue = dnsLabelProblem(subset.name);
     if (nameIssue) {
@@ -204,6 +206,7 @@ export class DestinationRule extends IstioResource {
    * Sets the policy for one port of the destination; its fields replace the top-level policy's for that port.
    */
   public addPortPolicy(port: number, policy: TrafficPolicy): void {
+    checkShape(this, 'PortTrafficPolicy', { port, policy }, `addPortPolicy(${String(port)})`);
     const seen = this._portPolicies.map(p => p.port);
     throwIfProblems(this, this.portPolicyProblems({ port, policy }, seen, 'portPolicies', this.trafficPolicy?.outlierDetection !== undefined));
     this._portPolicies.push({ port, policy });

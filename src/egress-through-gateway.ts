@@ -9,9 +9,10 @@ import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import {
-  dnsLabelProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem,
-  wildcardHostProblem,
+  dnsLabelProblem, exportToProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem,
+  selectorProblem, wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { trafficPolicyProblems } from './private/traffic-policy';
 import { Protocol } from './protocol';
 import { gatewayRefProblems } from './route-match';
@@ -102,11 +103,32 @@ export interface TlsOrigination {
  */
 export interface EgressThroughGatewayProps {
   /**
-   * The external host, a fully qualified name such as `edition.cnn.com`. A leading `*.` wildcard is only allowed in
-   * direct mode, where the client sidecar connects to the address the application resolved (resolution NONE or
-   * DYNAMIC_DNS, or DNS with endpoints).
+   * The external host, a fully qualified name such as `edition.cnn.com`. A leading `*.` wildcard (`*.wikipedia.org`)
+   * works in direct mode, where the client sidecar connects to the address the application resolved (resolution
+   * NONE or DYNAMIC_DNS, or DNS with endpoints), and through the egress gateway for HTTPS and TLS with `forwardTo`.
    */
   readonly host: string;
+
+  /**
+   * For a wildcard `host` through the egress gateway: the one concrete host that serves every name of the wildcard,
+   * which the egress gateway forwards the TLS connections to (by SNI, unterminated), as in Istio's wildcard egress
+   * task (`*.wikipedia.org` to `www.wikipedia.org`). It gets its own ServiceEntry `<name>-target`; `resolution` and
+   * `endpoints` describe it, and the wildcard's ServiceEntry has resolution NONE.
+   *
+   * @see https://istio.io/latest/docs/tasks/traffic-management/egress/wildcard-egress-hosts/
+   * @default - no forwarding: `host` must be concrete unless `direct` is true
+   */
+  readonly forwardTo?: string;
+
+  /**
+   * The namespaces whose workloads may send traffic for the host this way (`exportTo` of the ServiceEntries,
+   * VirtualService and DestinationRules): `.` for this namespace, namespace names, or `*`. Through the egress gateway,
+   * the gateway's namespace is added where the gateway must see the object (the ServiceEntries, the VirtualService
+   * and the TLS origination DestinationRule), since it routes the second hop.
+   *
+   * @default - every namespace (Istio's default, `*`)
+   */
+  readonly exportTo?: string[];
 
   /**
    * The protocol the application speaks: HTTP, HTTP2 or GRPC (routed by HTTP routes), HTTPS or TLS (passed through
@@ -179,10 +201,12 @@ export interface EgressThroughGatewayProps {
   readonly gatewayRef?: string;
 
   /**
-   * The egress gateway port the traffic enters on. The egress gateway's Service must expose it.
+   * The egress gateway port the traffic enters on. The egress gateway's Service must expose it: Istio's default
+   * egress gateway Service exposes 80 and 443 only.
    *
-   * @default - 443 with `gatewayMutualTls`; otherwise 80 for HTTP (also with TLS origination), 443 for HTTPS and TLS,
-   * and `port` for TCP
+   * @default - 443 with `gatewayMutualTls`; otherwise 80 for HTTP (also with TLS origination) and 443 for HTTPS and
+   * TLS; required for TCP without `gatewayMutualTls` (add the port to the egress gateway Service, as Istio's TCP
+   * egress task does)
    */
   readonly gatewayPort?: number;
 
@@ -241,6 +265,8 @@ export class EgressThroughGateway extends Construct {
    * undefined in direct mode without TLS origination.
    */
   public readonly virtualService?: VirtualService;
+  /** The ServiceEntry of the concrete host a wildcard is forwarded to; undefined without `forwardTo`. */
+  public readonly targetServiceEntry?: ServiceEntry;
   /** The DestinationRule that originates TLS to the external host; undefined without `tlsOrigination`. */
   public readonly tlsOriginationRule?: DestinationRule;
   /** The Service host of the egress gateway (`<serviceName>.<namespace>.svc.cluster.local`); undefined in direct mode. */
@@ -251,6 +277,7 @@ export class EgressThroughGateway extends Construct {
 
   public constructor(scope: Construct, id: string, props: EgressThroughGatewayProps) {
     super(scope, id);
+    checkShape(this, 'EgressThroughGatewayProps', props);
     const base = props.name ?? defaultObjectName(id);
     const protocol = props.protocol ?? Protocol.HTTP;
     const resolution = props.resolution ?? ServiceEntryResolution.DNS;
@@ -265,7 +292,8 @@ export class EgressThroughGateway extends Construct {
       ...hostProblems(props, this.direct, resolution),
       ...portProblems(props, protocol),
       ...resolutionProblems(props, this.direct, resolution),
-      ...(this.direct ? directModeProblems(props) : gatewayProblems(props, gw)),
+      ...(this.direct ? directModeProblems(props) : gatewayProblems(props, gw, protocol)),
+      ...exportToProblems(props.exportTo),
     ]);
     const port = props.port ?? defaultPort(protocol)!;
     if (origination) throwIfProblems(this, originationProblems(origination, protocol, port, this.direct, this.gatewayNamespace));
@@ -277,29 +305,50 @@ export class EgressThroughGateway extends Construct {
       : undefined;
     const exitPort = tlsPort ?? appPort;
 
+    // Through the egress gateway, the gateway routes the second hop, so it must see the objects that hop uses.
+    const exportTo = props.exportTo;
+    const seenByGateway = exportTo === undefined || this.direct || exportTo.includes('*') || exportTo.includes(this.gatewayNamespace)
+      ? exportTo
+      : [...exportTo, this.gatewayNamespace];
+    const ports = tlsPort ? [appPort, tlsPort] : [appPort];
+    const endpoints = props.endpoints?.map(e => ({
+      address: e.address,
+      ports: e.port === undefined ? undefined : { [exitPort.name]: e.port },
+    }));
+    const forwardTo = this.direct ? undefined : props.forwardTo;
     this.serviceEntry = new ServiceEntry(this, 'ServiceEntry', {
       metadata: { name: base },
       hosts: [props.host],
       addresses: props.addresses,
-      ports: tlsPort ? [appPort, tlsPort] : [appPort],
-      resolution,
-      endpoints: props.endpoints?.map(e => ({
-        address: e.address,
-        ports: e.port === undefined ? undefined : { [exitPort.name]: e.port },
-      })),
+      ports,
+      // A wildcard's connections go to the forwardTo host, which has its own ServiceEntry.
+      resolution: forwardTo ? ServiceEntryResolution.NONE : resolution,
+      endpoints: forwardTo ? undefined : endpoints,
+      exportTo: seenByGateway,
     });
+    if (forwardTo) {
+      this.targetServiceEntry = new ServiceEntry(this, 'TargetServiceEntry', {
+        metadata: { name: `${base}-target` },
+        hosts: [forwardTo],
+        ports,
+        resolution,
+        endpoints,
+        exportTo: seenByGateway,
+      });
+    }
 
     if (this.direct) {
       if (tlsPort) {
         this.virtualService = new VirtualService(this, 'VirtualService', {
           metadata: { name: `rewrite-port-for-${base}` },
           hosts: [props.host],
+          exportTo,
           http: [{ match: [{ port }], route: [{ host: props.host, port: tlsPort.number }] }],
         });
       }
     } else {
       const mutual = props.gatewayMutualTls ?? false;
-      const gatewayPort = props.gatewayPort ?? (mutual ? 443 : defaultPort(protocol) ?? port);
+      const gatewayPort = props.gatewayPort ?? (mutual ? 443 : defaultPort(protocol)!);
       const selector = { ...(gw.selector ?? { istio: 'egressgateway' }) };
       const subset = props.subsetName ?? base;
       this.gatewayServiceHost = `${gw.serviceName ?? 'istio-egressgateway'}.${this.gatewayNamespace}.svc.cluster.local`;
@@ -319,6 +368,7 @@ export class EgressThroughGateway extends Construct {
       this.gatewayDestinationRule = new DestinationRule(this, 'GatewayDestinationRule', {
         metadata: { name: `egressgateway-for-${base}` },
         host: this.gatewayServiceHost,
+        exportTo,
         subsets: [{
           name: subset,
           labels: selector,
@@ -328,13 +378,14 @@ export class EgressThroughGateway extends Construct {
       });
 
       const toGateway = { host: this.gatewayServiceHost, subset, port: gatewayPort };
-      const toExternal = { host: props.host, port: exitPort.number };
+      const toExternal = { host: forwardTo ?? props.host, port: exitPort.number };
       const fromMesh = { gateways: [MESH], port };
       const fromGateway = { gateways: [gatewayRef], port: gatewayPort };
       this.virtualService = new VirtualService(this, 'VirtualService', {
         metadata: { name: `${base}-through-egress` },
         hosts: [props.host],
         gateways: [gatewayRef, MESH],
+        exportTo: seenByGateway,
         ...routesFor(protocol, mutual, props.host, fromMesh, toGateway, fromGateway, toExternal),
       });
     }
@@ -344,6 +395,7 @@ export class EgressThroughGateway extends Construct {
       this.tlsOriginationRule = new DestinationRule(this, 'TlsOrigination', {
         metadata: { name: `originate-tls-for-${base}` },
         host: props.host,
+        exportTo: seenByGateway,
         trafficPolicy: origination.loadBalancer ? { loadBalancer: origination.loadBalancer } : undefined,
         portPolicies: [{ port: exitPort.number, policy: { tls } }],
       });
@@ -458,15 +510,15 @@ function hostProblems(props: EgressThroughGatewayProps, direct: boolean, resolut
       symptom: host.includes('.') ? undefined : 'Istio expands short names to "<name>.<namespace>.svc.cluster.local", so routes would miss the host',
     }];
   }
-  if (!wildcard) return [];
-  if (!direct) {
-    return [{
-      field: 'host',
-      value: host,
-      problem: 'is a wildcard, and the egress gateway can only forward to one concrete host',
-      fix: 'list a concrete host (one EgressThroughGateway per host), or use direct: true with resolution NONE',
+  if (!wildcard) {
+    return props.forwardTo === undefined ? [] : [{
+      field: 'forwardTo',
+      value: props.forwardTo,
+      problem: `only applies to a wildcard host, and host "${host}" is concrete`,
+      fix: 'remove forwardTo: the egress gateway forwards to host itself',
     }];
   }
+  if (!direct) return wildcardThroughGatewayProblems(props);
   if (props.tlsOrigination) {
     return [{
       field: 'host',
@@ -486,6 +538,37 @@ function hostProblems(props: EgressThroughGatewayProps, direct: boolean, resolut
     }];
   }
   return [];
+}
+
+/**
+ * A wildcard through the egress gateway (Istio's wildcard egress task): TLS routed by SNI, forwarded to one concrete
+ * host that serves every name of the wildcard.
+ */
+function wildcardThroughGatewayProblems(props: EgressThroughGatewayProps): Problem[] {
+  const protocol = props.protocol ?? Protocol.HTTP;
+  if (!TLS_PROTOCOLS.includes(protocol) || props.tlsOrigination) {
+    return [{
+      field: 'host',
+      value: props.host,
+      problem: `is a wildcard, which the egress gateway routes by SNI only, so the application must speak TLS (protocol is ${protocol}${props.tlsOrigination ? ', with TLS origination' : ''})`,
+      fix: 'use protocol HTTPS or TLS without tlsOrigination and set forwardTo, or use direct: true',
+    }];
+  }
+  if (props.forwardTo === undefined) {
+    return [{
+      field: 'forwardTo',
+      problem: `is required for the wildcard host "${props.host}" through the egress gateway, which forwards the connections to one concrete host`,
+      fix: `set forwardTo to the host that serves every name of "${props.host}" (e.g. "www${props.host.slice(1)}"), or use direct: true`,
+    }];
+  }
+  const problem = fqdnProblem(props.forwardTo) ?? (props.forwardTo.includes('.') ? undefined : 'is a short name');
+  return problem ? [{ field: 'forwardTo', value: props.forwardTo, problem: `${problem}; it must be a fully qualified host name`, fix: 'write the full name, e.g. "www.wikipedia.org"' }] : [];
+}
+
+/** `exportTo`: as Istio allows it on a VirtualService (no "~"), each entry once. */
+function exportToProblems(exportTo: string[] | undefined): Problem[] {
+  const problem = exportTo === undefined ? undefined : exportToProblem(exportTo, false);
+  return problem ? [{ field: 'exportTo', value: exportTo, problem, fix: 'use ".", "*" or namespace names, each once' }] : [];
 }
 
 function portProblems(props: EgressThroughGatewayProps, protocol: Protocol): Problem[] {
@@ -527,7 +610,7 @@ function resolutionProblems(props: EgressThroughGatewayProps, direct: boolean, r
   return [];
 }
 
-const GATEWAY_ONLY_OPTIONS = ['egressGateway', 'gatewayRef', 'gatewayPort', 'gatewayMutualTls', 'subsetName'] as const;
+const GATEWAY_ONLY_OPTIONS = ['egressGateway', 'gatewayRef', 'gatewayPort', 'gatewayMutualTls', 'subsetName', 'forwardTo'] as const;
 
 function directModeProblems(props: EgressThroughGatewayProps): Problem[] {
   const set = GATEWAY_ONLY_OPTIONS.filter(k => props[k] !== undefined && props[k] !== false);
@@ -535,7 +618,7 @@ function directModeProblems(props: EgressThroughGatewayProps): Problem[] {
   if (set.length > 0) {
     problems.push({
       field: set[0],
-      value: set,
+      value: props[set[0]],
       problem: 'only applies through the egress gateway, and direct is true',
       fix: `remove ${set.join(', ')}, or remove direct to route through the egress gateway`,
     });
@@ -552,8 +635,17 @@ function directModeProblems(props: EgressThroughGatewayProps): Problem[] {
   return problems;
 }
 
-function gatewayProblems(props: EgressThroughGatewayProps, gw: EgressGatewayWorkload): Problem[] {
+function gatewayProblems(props: EgressThroughGatewayProps, gw: EgressGatewayWorkload, protocol: Protocol): Problem[] {
   const problems: Problem[] = [];
+  if (protocol === Protocol.TCP && props.gatewayPort === undefined && !props.gatewayMutualTls) {
+    problems.push({
+      field: 'gatewayPort',
+      problem: 'is required for protocol TCP without gatewayMutualTls: a plain TCP server takes its whole port, and Istio\'s default egress '
+        + 'gateway Service exposes only 80 and 443, which HTTP and TLS traffic use',
+      fix: 'add a port to the egress gateway Service and give it as gatewayPort (e.g. 7777, as in Istio\'s TCP egress task), or set '
+        + 'gatewayMutualTls: true to send the TCP traffic over Istio mTLS on port 443, routed by SNI',
+    });
+  }
   if (gw.selector !== undefined) {
     const problem = selectorProblem(gw.selector, 'is empty, so it would select every gateway workload');
     if (problem) {

@@ -7,6 +7,7 @@ import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { certificateSourceProblem, credentialNameProblem } from './private/tls';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
@@ -291,6 +292,7 @@ export class Gateway extends IstioResource {
    * Adds a server.
    */
   public addServer(server: GatewayServer): void {
+    checkShape(this, 'GatewayServer', server, `servers[${this._servers.length}]`);
     const index = this._servers.length;
     throwIfProblems(this, serverProblems(server, `servers[${index}]`));
     const name = portName(server.port);
@@ -386,7 +388,7 @@ function serverProblems(server: GatewayServer, f: string): Problem[] {
     problems.push({
       field: `${f}.allowAnyHost`,
       value: true,
-      problem: `only applies to HTTPS and TLS servers (got protocol ${protocol}, which accepts "*" without opting in)`,
+      problem: `only applies to HTTPS and TLS servers; this ${protocol} server accepts "*" without opting in`,
       fix: 'remove allowAnyHost',
     });
   }
@@ -479,14 +481,26 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
 
   const set = (Object.keys(tls) as Array<keyof GatewayServerTls>).filter(k => tls[k] !== undefined);
   if (HTTP_PROTOCOLS.includes(protocol)) {
-    const others = set.filter(k => k !== 'httpsRedirect');
-    if (others.length > 0) {
+    // istiod's validateServer accepts tls on a plain-text HTTP server when its mode is PASSTHROUGH (the default) or
+    // AUTO_PASSTHROUGH and it names no certificate files; of the rest, only httpsRedirect has an effect.
+    const files = (['serverCertificate', 'privateKey', 'caCertificates'] as const).filter(k => tls[k] !== undefined);
+    const refused = tls.mode !== undefined && !PASSTHROUGH_MODES.includes(tls.mode) ? 'mode' : files[0];
+    const ignored = set.filter(k => k !== 'httpsRedirect' && k !== 'mode');
+    if (refused !== undefined) {
       problems.push({
-        field: `${f}.${others[0]}`,
-        value: others,
+        field: `${f}.${refused}`,
+        value: tls[refused],
         problem: `cannot be set on a plain-text ${protocol} server (only httpsRedirect can)`,
         fix: 'use protocol HTTPS for a TLS-terminating server, and keep only { httpsRedirect: true } on the HTTP one',
         symptom: 'the webhook rejects the object ("server cannot have TLS settings for plain text HTTP ports")',
+      });
+    } else if (ignored.length > 0) {
+      problems.push({
+        field: `${f}.${ignored[0]}`,
+        value: tls[ignored[0] as keyof GatewayServerTls],
+        problem: `has no effect on a plain-text ${protocol} server (only httpsRedirect has)`,
+        fix: `use protocol HTTPS for a TLS-terminating server, or remove ${ignored.join(', ')}`,
+        symptom: 'Istio accepts it and ignores it: the server serves plain text',
       });
     }
     return problems;
@@ -497,7 +511,7 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
     problems.push({
       field: `${f}.httpsRedirect`,
       value: tls.httpsRedirect,
-      problem: `only applies to HTTP servers (got protocol ${protocol})`,
+      problem: `only applies to HTTP servers, not to this ${protocol} server`,
       fix: 'set httpsRedirect on the HTTP server (e.g. port 80) that should redirect to this one, and remove it here',
       symptom: 'Istio ignores it',
     });
@@ -523,7 +537,7 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
     problems.push({
       field: `${f}.mode`,
       value: mode,
-      problem: `only works on TLS servers (got protocol ${protocol})`,
+      problem: `only works on TLS servers, not on this ${protocol} server`,
       fix: 'use protocol TLS for AUTO_PASSTHROUGH, or PASSTHROUGH on an HTTPS server',
     });
   }
@@ -533,7 +547,7 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
     if (ignored.length > 0) {
       problems.push({
         field: `${f}.${ignored[0]}`,
-        value: ignored,
+        value: tls[ignored[0] as keyof GatewayServerTls],
         problem: `is ignored in mode ${mode}: the gateway does not terminate TLS`,
         fix: `use mode SIMPLE or MUTUAL to terminate TLS at the gateway, or remove ${ignored.join(', ')}`,
         symptom: 'Istio only warns ("certificates will be ignored") and clients get the backend\'s certificate',
@@ -546,7 +560,7 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
     if (credentials.length > 0) {
       problems.push({
         field: `${f}.${credentials[0]}`,
-        value: credentials,
+        value: tls[credentials[0] as keyof GatewayServerTls],
         problem: 'cannot be set in mode ISTIO_MUTUAL, which uses the gateway\'s Istio workload certificate',
         fix: `remove ${credentials.join(', ')}, or use mode MUTUAL with your own certificates`,
         symptom: 'the webhook rejects the object',

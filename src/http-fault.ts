@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { durationProblem, istioDuration } from './private/duration';
 import { Problem } from './private/errors';
 import { percentProblem } from './private/rules';
+import { checkArgs } from './private/shape';
 
 /**
  * A gRPC status code, by the name Istio's `fault.abort.grpcStatus` takes.
@@ -56,6 +57,7 @@ export class FaultAbort {
    * @param percentage the percentage of requests to abort: 0, or 0.0001 to 100; default 100
    */
   public static httpStatus(status: number, percentage?: number): FaultAbort {
+    checkArgs('FaultAbort.httpStatus', [status, percentage]);
     return new FaultAbort(status, undefined, percentage);
   }
 
@@ -66,6 +68,7 @@ export class FaultAbort {
    * @param percentage the percentage of requests to abort: 0, or 0.0001 to 100; default 100
    */
   public static grpcStatus(status: GrpcStatus, percentage?: number): FaultAbort {
+    checkArgs('FaultAbort.grpcStatus', [status, percentage]);
     return new FaultAbort(undefined, status, percentage);
   }
 

@@ -5,7 +5,8 @@ import { authorityHeaderValues, HttpHeaders, httpHeadersProblems, renderHttpHead
 import { HttpRetry, httpRetryProblems, renderHttpRetry } from './http-retry';
 import { durationProblem, istioDuration } from './private/duration';
 import { Problem } from './private/errors';
-import { k8sLabelNameProblem, objectNameProblem, portProblem, re2Problem } from './private/rules';
+import { re2Issue } from './private/re2';
+import { k8sLabelNameProblem, objectNameProblem, portProblem } from './private/rules';
 import {
   HttpMirror, HttpRouteDestination, mirrorProblems, renderDestination, renderRouteDestinations, routeDestinationsProblems,
 } from './route-destination';
@@ -437,8 +438,8 @@ function rewriteProblems(field: string, r: HttpRouteOptions): Problem[] {
     problems.push({ field, problem: 'changes nothing (none of uri, uriRegexRewrite or authority is set)', fix: 'set what to rewrite, or drop rewrite' });
   }
   if (rw.uriRegexRewrite) {
-    const problem = re2Problem(rw.uriRegexRewrite.match);
-    if (problem) problems.push({ field: `${field}.uriRegexRewrite.match`, value: rw.uriRegexRewrite.match, problem, fix: 'write the expression in RE2 syntax' });
+    const issue = re2Issue(rw.uriRegexRewrite.match);
+    if (issue) problems.push({ field: `${field}.uriRegexRewrite.match`, value: rw.uriRegexRewrite.match, ...issue });
   }
   return problems;
 }

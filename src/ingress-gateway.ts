@@ -7,6 +7,7 @@ import { hostName } from './private/analysis/references';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
+import { checkArgs, checkShape } from './private/shape';
 import { gatewayRefProblems, normalizeGatewayRef } from './route-match';
 
 /** The labels of the pods of Istio's default ingress gateway. */
@@ -69,6 +70,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
    * @param gatewayRef `namespace/name` of the Gateway (`<name>.<namespace>.svc.cluster.local` is read as that)
    */
   public static fromGatewayRef(gatewayRef: string): IIngressGateway {
+    checkArgs('IngressGateway.fromGatewayRef', [gatewayRef]);
     const problems = gatewayRef === 'mesh'
       ? [{ field: 'gatewayRef', value: gatewayRef, problem: 'is "mesh", which stands for the sidecars, not a gateway', fix: 'name the Gateway as "namespace/name"' }]
       : gatewayRefProblems('gatewayRef', gatewayRef);
@@ -98,6 +100,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);
+    checkShape(this, 'IngressGatewayProps', props);
     this.workloadNamespace = props.workloadNamespace ?? IngressGateway.DEFAULT_WORKLOAD_NAMESPACE;
     const nsProblem = k8sLabelNameProblem(this.workloadNamespace);
     if (nsProblem) {

@@ -1,18 +1,24 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AuthorizationPolicy } from './authorization-policy';
 import { Certificate } from './certificate';
 import { Gateway, GatewayServer, GatewayTlsMode, TlsProtocolVersion } from './gateway';
 import { HttpRouteOptions } from './http-route';
 import { IIngressGateway, IngressGateway } from './ingress-gateway';
+import { IngressJwt } from './ingress-jwt';
 import { IngressTls, IngressTlsMode } from './ingress-tls';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
+import { noteGatewayWorkloadNamespace } from './private/analysis/ist0149-jwt-claim-routes';
 import { MeshAnalysis } from './private/analysis/model';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { addIngressJwtPolicies, ingressJwtProblems } from './private/ingress-jwt';
 import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
-import { namespaceOf } from './private/scope';
+import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
+import { RequestAuthentication } from './request-authentication';
 import { RouteDestination } from './route-destination';
 import { TcpMatch } from './route-match';
 import { BackendRouteKind, ServiceBackend } from './service-backend';
@@ -178,6 +184,15 @@ export interface IngressRouteProps {
   readonly workloadNamespace?: string;
 
   /**
+   * Require (or, with `requireToken: false`, only validate) a JWT of one issuer on the route's hosts, enforced by the
+   * gateway pods: a RequestAuthentication and a DENY AuthorizationPolicy in the gateway workload's namespace, named
+   * `<route namespace>-<route name>-jwt`. HTTP routes with a gateway of this app only (not `fromGatewayRef`).
+   *
+   * @default - no end-user authentication
+   */
+  readonly jwt?: IngressJwt;
+
+  /**
    * HTTP routes, tried in order. More can be added with `addHttpRoute()`.
    *
    * @default - none
@@ -205,7 +220,8 @@ const DEFAULT_SELECTOR = { istio: 'ingressgateway' };
  * Exposes services through an Istio ingress gateway: a Gateway server (created, or added to a shared
  * `IngressGateway`) and a VirtualService bound to it, which line up by construction: the VirtualService has exactly
  * the server's hosts and refers to the Gateway as `namespace/name`, and TLS Secrets are placed in the namespace of
- * the gateway workload, where Istio reads them.
+ * the gateway workload, where Istio reads them. With `jwt`, the gateway also authenticates end users: the
+ * RequestAuthentication and AuthorizationPolicy are placed the same way, next to the gateway pods.
  *
  * @example
  * new IngressRoute(chart, 'Shop', {
@@ -239,6 +255,18 @@ export class IngressRoute extends Construct {
   /** The cert-manager Certificate the route created, if any. */
   public readonly certificate?: Certificate;
 
+  /** With `jwt`: the RequestAuthentication on the gateway pods. */
+  public readonly requestAuthentication?: RequestAuthentication;
+
+  /**
+   * With `jwt`: the DENY AuthorizationPolicy refusing requests without a token of the issuer or without the required
+   * claims; undefined when `requireToken: false` and no `claimRules` (then anonymous requests pass).
+   */
+  public readonly jwtPolicy?: AuthorizationPolicy;
+
+  /** With `jwt` and `audit`: the AUDIT AuthorizationPolicy. */
+  public readonly jwtAuditPolicy?: AuthorizationPolicy;
+
   private readonly _hosts: string[];
   private readonly routeCount = { http: 0, tcp: 0, tls: 0 };
   private readonly backends: Array<{ field: string; backend: ServiceBackend; kind: BackendRouteKind }> = [];
@@ -247,6 +275,7 @@ export class IngressRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
     super(scope, id);
+    checkShape(this, 'IngressRouteProps', props);
     this.protocol = props.protocol ?? IngressProtocol.HTTP;
     this._hosts = [...props.hosts];
     const name = props.metadata?.name ?? defaultObjectName(id);
@@ -260,6 +289,7 @@ export class IngressRoute extends Construct {
       ...this.portProblems(props, referenced),
       ...this.tlsProblems(props, referenced),
       ...gatewayChoiceProblems(props),
+      ...this.jwtProblems(props, referenced),
     ]);
 
     // Which gateway, and where its workload (and so the TLS Secret) lives.
@@ -275,13 +305,18 @@ export class IngressRoute extends Construct {
       });
     }
     this.gatewayRef = this.gateway?.gatewayRef ?? props.gateway!.gatewayRef;
+    const gatewayObject = this.gateway ?? shared?.gateway;
+    if (gatewayObject) noteGatewayWorkloadNamespace(gatewayObject.apiObject, workloadNamespace);
     this.port = props.port ?? (referenced ? undefined : defaultPort(this.protocol, tls));
 
     if (tls) {
       const mode = tls.mode ?? IngressTlsMode.SIMPLE;
+      const ownNamespace = routeNamespace ?? DEFAULT_NAMESPACE;
       const binding = tls.credential._bind(this, {
         workloadNamespace,
-        defaultSecretName: `${name}-tls`,
+        // The Secret lands in the gateway workload's namespace, which every team's routes share: outside the route's own
+        // namespace its default name carries that namespace, so two teams' routes of the same name never collide.
+        defaultSecretName: workloadNamespace === ownNamespace ? `${name}-tls` : `${ownNamespace}-${name}-tls`,
         hosts: this._hosts,
         verifiesClients: mode !== IngressTlsMode.SIMPLE,
         clientCaCertificate: tls.clientCaCertificate,
@@ -310,6 +345,19 @@ export class IngressRoute extends Construct {
       gateways: [this.gatewayRef],
     });
 
+    if (props.jwt) {
+      const policies = addIngressJwtPolicies(this, props.jwt, {
+        routeName: name,
+        routeNamespace: routeNamespace ?? DEFAULT_NAMESPACE,
+        hosts: this._hosts,
+        selector: shared?.selector ?? props.selector ?? DEFAULT_SELECTOR,
+        workloadNamespace,
+      });
+      this.requestAuthentication = policies.requestAuthentication;
+      this.jwtPolicy = policies.authorizationPolicy;
+      this.jwtAuditPolicy = policies.auditPolicy;
+    }
+
     for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
     for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);
     for (const route of props.tlsRoutes ?? []) this.addTlsRoute(route);
@@ -324,6 +372,7 @@ export class IngressRoute extends Construct {
 
   /** Adds an HTTP route after the existing ones (the first match wins). Needs protocol HTTP. */
   public addHttpRoute(route: IngressHttpRoute): void {
+    checkShape(this, 'IngressHttpRoute', route, `httpRoutes[${this.routeCount.http}]`);
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
     const { backend, ...options } = route;
@@ -336,6 +385,7 @@ export class IngressRoute extends Construct {
 
   /** Adds a TCP route after the existing ones. Needs protocol TCP. */
   public addTcpRoute(route: IngressTcpRoute): void {
+    checkShape(this, 'IngressTcpRoute', route, `tcpRoutes[${this.routeCount.tcp}]`);
     const field = `tcpRoutes[${this.routeCount.tcp}]`;
     this.checkKind(field, IngressProtocol.TCP, 'addTcpRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
@@ -365,6 +415,7 @@ export class IngressRoute extends Construct {
 
   /** Adds a TLS passthrough route, chosen by SNI. Needs protocol TLS_PASSTHROUGH. */
   public addTlsRoute(route: IngressTlsRoute): void {
+    checkShape(this, 'IngressTlsRoute', route, `tlsRoutes[${this.routeCount.tls}]`);
     const field = `tlsRoutes[${this.routeCount.tls}]`;
     this.checkKind(field, IngressProtocol.TLS_PASSTHROUGH, 'addTlsRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
@@ -413,6 +464,28 @@ export class IngressRoute extends Construct {
       return [redirect, terminating];
     }
     return [terminating];
+  }
+
+  private jwtProblems(props: IngressRouteProps, referenced: boolean): Problem[] {
+    if (props.jwt === undefined) return [];
+    const problems = ingressJwtProblems(props.jwt);
+    if (this.protocol !== IngressProtocol.HTTP) {
+      problems.push({
+        field: 'jwt',
+        value: this.protocol,
+        problem: 'needs protocol HTTP: tokens are read from HTTP requests',
+        fix: 'remove jwt, or terminate TLS at the gateway and route HTTP (protocol HTTP with tls)',
+      });
+    }
+    if (referenced) {
+      problems.push({
+        field: 'jwt',
+        value: props.gateway!.gatewayRef,
+        problem: 'needs to know the gateway pods (labels and namespace), which a gateway given by reference does not tell',
+        fix: 'attach to an IngressGateway of this app, or let the route create its own Gateway (selector and workloadNamespace)',
+      });
+    }
+    return problems;
   }
 
   private hostProblems(props: IngressRouteProps): Problem[] {
@@ -524,20 +597,12 @@ export class IngressRoute extends Construct {
         symptom: 'Istio only warns ("certificates will be ignored") and clients get the backend\'s certificate',
       });
     }
-    if ((tls.credential as unknown) === undefined) {
-      problems.push({
-        field: 'tls.credential',
-        problem: `is required for mode ${tls.mode ?? IngressTlsMode.SIMPLE}: the gateway needs a server certificate`,
-        fix: 'pass TlsCredential.fromPem(), fromCertManager() or fromSecret()',
-        symptom: 'the webhook rejects the Gateway (no credentialName) and clients\' TLS handshakes fail',
-      });
-    }
     if ((tls.mode ?? IngressTlsMode.SIMPLE) === IngressTlsMode.SIMPLE) {
       const unused = (['clientCaCertificate', 'subjectAltNames'] as const).filter(k => tls[k] !== undefined);
       if (unused.length > 0) {
         problems.push({
           field: `tls.${unused[0]}`,
-          value: unused,
+          value: tls[unused[0]],
           problem: 'only applies to modes that verify client certificates (MUTUAL, OPTIONAL_MUTUAL)',
           fix: `use mode MUTUAL to require client certificates, or remove ${unused.join(', ')}`,
           symptom: 'Istio ignores it and accepts clients without certificates',

@@ -8,6 +8,7 @@ import { Problem, throwIfProblems } from './private/errors';
 import { hostCovers } from './private/mesh-model';
 import { k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { markPlacedElsewhere } from './private/scope';
+import { checkArgs } from './private/shape';
 
 /**
  * How the ingress gateway terminates TLS for an IngressRoute.
@@ -35,7 +36,8 @@ export interface TlsCredentialPemOptions {
   /**
    * The name of the Secret to create (the Gateway's `credentialName`).
    *
-   * @default - `<IngressRoute name>-tls`
+   * @default - `<route namespace>-<IngressRoute name>-tls` (e.g. `shop-storefront-tls`), or `<IngressRoute name>-tls` when
+   * the route is in the gateway workload's namespace
    */
   readonly secretName?: string;
 }
@@ -50,7 +52,8 @@ export interface TlsCredentialCertManagerOptions {
   /**
    * The name of the Secret cert-manager writes (the Gateway's `credentialName`); also the Certificate's name.
    *
-   * @default - `<IngressRoute name>-tls`
+   * @default - `<route namespace>-<IngressRoute name>-tls` (e.g. `shop-storefront-tls`), or `<IngressRoute name>-tls` when
+   * the route is in the gateway workload's namespace
    */
   readonly secretName?: string;
 
@@ -90,6 +93,7 @@ export interface TlsCredentialCertManagerOptions {
 export class TlsCredential {
   /** A certificate and key given as PEM text; the IngressRoute creates the `kubernetes.io/tls` Secret. */
   public static fromPem(options: TlsCredentialPemOptions): TlsCredential {
+    checkArgs('TlsCredential.fromPem', [options]);
     return new TlsCredential('pem', options);
   }
 
@@ -99,6 +103,7 @@ export class TlsCredential {
    * certificate yet) or use DNS-01.
    */
   public static fromCertManager(options: TlsCredentialCertManagerOptions): TlsCredential {
+    checkArgs('TlsCredential.fromCertManager', [options]);
     return new TlsCredential('cert-manager', options);
   }
 
@@ -110,6 +115,7 @@ export class TlsCredential {
    * @param namespace the Secret's namespace: the gateway workload's (e.g. `istio-system`)
    */
   public static fromSecret(name: string, namespace: string): TlsCredential {
+    checkArgs('TlsCredential.fromSecret', [name, namespace]);
     return new TlsCredential('secret', { secretName: name, namespace });
   }
 

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
+  AuthorizationAction,
   AuthorizationPolicy,
   AuthorizationRule,
   AuthorizationRuleFromIngressGatewayOptions,
@@ -15,10 +16,12 @@ import { hiddenDestinationProblems } from './private/analysis/sidecar-egress';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
-import { defaultObjectName } from './private/names';
-import { k8sLabelNameProblem, labelsProblem } from './private/rules';
+import { defaultObjectName, metadataProblems } from './private/names';
+import { k8sLabelNameProblem } from './private/rules';
 import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './private/scope';
+import { checkArgs, checkShape } from './private/shape';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
+import { Telemetry, TelemetryOptions } from './telemetry';
 
 /** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
 const INJECTION_LABEL = 'istio-injection';
@@ -103,6 +106,7 @@ export interface AmbientEnrollmentOptions {
 export class MeshEnrollment {
   /** Sidecar injection by the default control plane: label `istio-injection: enabled`. */
   public static sidecarInjection(): MeshEnrollment {
+    checkArgs('MeshEnrollment.sidecarInjection', []);
     return new MeshEnrollment(MeshEnrollmentMode.SIDECAR_INJECTION, { [INJECTION_LABEL]: 'enabled' });
   }
 
@@ -113,11 +117,13 @@ export class MeshEnrollment {
    * @param revision the revision or revision tag, a DNS label such as `1-22-3` or `canary` (revisions use dashes, not dots)
    */
   public static revision(revision: string): MeshEnrollment {
+    checkArgs('MeshEnrollment.revision', [revision]);
     return new MeshEnrollment(MeshEnrollmentMode.REVISION, { [REVISION_LABEL]: revision }, revision);
   }
 
   /** Ambient mode (ztunnel, no sidecars): label `istio.io/dataplane-mode: ambient`, optionally with a waypoint. */
   public static ambient(options: AmbientEnrollmentOptions = {}): MeshEnrollment {
+    checkArgs('MeshEnrollment.ambient', [options]);
     const wantsWaypoint = options.waypoint ?? options.waypointName !== undefined;
     const waypointName = wantsWaypoint ? options.waypointName ?? 'waypoint' : undefined;
     const labels: { [key: string]: string } = { [DATAPLANE_MODE_LABEL]: 'ambient' };
@@ -132,6 +138,7 @@ export class MeshEnrollment {
    * even pods labelled `sidecar.istio.io/inject: "true"` get no sidecar. No mesh policy applies to its workloads.
    */
   public static disabled(): MeshEnrollment {
+    checkArgs('MeshEnrollment.disabled', []);
     return new MeshEnrollment(MeshEnrollmentMode.DISABLED, { [INJECTION_LABEL]: 'disabled' });
   }
 
@@ -305,6 +312,24 @@ export interface MeshNamespaceProps {
    * @default false
    */
   readonly defaultDeny?: boolean;
+
+  /**
+   * Try `defaultDeny` before enforcing it: the `deny-all` policy and the ALLOW policies of `allowFromNamespaces()`,
+   * `allowFromServiceAccounts()` and `allowFromIngressGateway()` get the annotation `istio.io/dry-run: "true"`, so
+   * the proxies report what they would refuse (`istio_dry_run_*` stats) without refusing anything. Needs `defaultDeny`.
+   *
+   * @default false
+   */
+  readonly defaultDenyDryRun?: boolean;
+
+  /**
+   * The namespace's telemetry: a Telemetry named `default` without selector (tracing, access logging, metrics),
+   * which overrides the mesh-wide defaults (`MeshTelemetryDefaults`) for every workload of the namespace.
+   * Workload-level overrides are Telemetry objects with a `selector` or `targetRefs` created in the namespace.
+   *
+   * @default - none: the mesh-wide defaults apply
+   */
+  readonly telemetry?: TelemetryOptions;
 }
 
 /**
@@ -348,14 +373,21 @@ export class MeshNamespace extends Construct {
   /** The `deny-all` AuthorizationPolicy, with `defaultDeny`. */
   public readonly denyAllPolicy?: AuthorizationPolicy;
 
+  /** The namespace's Telemetry (`default`), with `telemetry`. */
+  public readonly telemetry?: Telemetry;
+
+
   /** The waypoint Gateway (`gateway.networking.k8s.io/v1`), in ambient mode with a waypoint. */
   public readonly waypoint?: ApiObject;
 
   private readonly portMtlsPolicies = new Map<string, { selectorKey: string; policy: PeerAuthentication }>();
   private readonly allowPolicies = new Map<string, AuthorizationPolicy>();
+  private readonly dryRun: boolean;
+  private _auditPolicy?: AuthorizationPolicy;
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
+    checkShape(this, 'MeshNamespaceProps', props);
     this.name = props.name;
     this.namespaceName = props.name;
     this.enrollment = props.enrollment ?? MeshEnrollment.sidecarInjection();
@@ -371,6 +403,16 @@ export class MeshNamespace extends Construct {
     this.checkMtlsMode('mtls', props.mtls);
     if (props.egressLockdown !== undefined) this.checkEgressLockdown(props.egressLockdown);
     if (props.defaultDeny === true) this.checkPolicyTakesEffect('defaultDeny', true);
+    if (props.telemetry !== undefined) this.checkPolicyTakesEffect('telemetry', props.telemetry);
+    this.dryRun = props.defaultDenyDryRun === true;
+    if (this.dryRun && props.defaultDeny !== true) {
+      throw configError(this, {
+        field: 'defaultDenyDryRun',
+        value: true,
+        problem: 'needs defaultDeny: there is no deny-all policy to try',
+        fix: 'pass defaultDeny: true together with defaultDenyDryRun: true, or remove defaultDenyDryRun',
+      });
+    }
 
     markNamespaceScope(this, this.name);
     this.namespace = new plus.Namespace(this, 'Namespace', {
@@ -403,7 +445,12 @@ export class MeshNamespace extends Construct {
         egress: [{ hosts }],
       });
     }
-    if (props.defaultDeny === true) this.denyAllPolicy = AuthorizationPolicy.denyAll(this, 'DenyAll');
+    if (props.defaultDeny === true) {
+      this.denyAllPolicy = new AuthorizationPolicy(this, 'DenyAll', { action: AuthorizationAction.ALLOW, dryRun: this.dryRun });
+    }
+    if (props.telemetry !== undefined) {
+      this.telemetry = new Telemetry(this, 'Telemetry', { metadata: { name: 'default' }, ...props.telemetry });
+    }
 
     addSynthValidation(this, () => this.validateNamespace().map(describeProblem));
   }
@@ -416,6 +463,7 @@ export class MeshNamespace extends Construct {
    * @returns the workload-level PeerAuthentication
    */
   public addPortMtlsOverride(override: PortMtlsOverride): PeerAuthentication {
+    checkShape(this, 'PortMtlsOverride', override, 'addPortMtlsOverride(override)');
     this.checkMtlsMode(`addPortMtlsOverride(${override.port}).mode`, override.mode);
     const labels = Object.entries(override.selector ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const selectorKey = JSON.stringify(labels);
@@ -476,6 +524,28 @@ export class MeshNamespace extends Construct {
     return this.addAllowRule('allowFromIngressGateway()', 'AllowFromIngressGateway', AuthorizationRules.fromIngressGateway(options));
   }
 
+  /**
+   * Logs the requests to the namespace's workloads that `rule` matches, without allowing or denying them: a rule of
+   * the AuthorizationPolicy `audit` (action AUDIT). Audit logs need a provider that supports them, declared in the
+   * mesh config (Istio's built-in providers do not write audit logs).
+   *
+   * @returns the AuthorizationPolicy
+   */
+  public addAuditRule(rule: AuthorizationRule): AuthorizationPolicy {
+    this.checkPolicyTakesEffect('addAuditRule()', rule);
+    if (this._auditPolicy === undefined) {
+      this._auditPolicy = new AuthorizationPolicy(this, 'Audit', { action: AuthorizationAction.AUDIT, rules: [rule] });
+    } else {
+      this._auditPolicy.addRule(rule);
+    }
+    return this._auditPolicy;
+  }
+
+  /** The `audit` AuthorizationPolicy (action AUDIT), once `addAuditRule()` was called. */
+  public get auditPolicy(): AuthorizationPolicy | undefined {
+    return this._auditPolicy;
+  }
+
   private addAllowRule(method: string, id: string, rule: AuthorizationRule): AuthorizationPolicy {
     if (this.denyAllPolicy === undefined) {
       throw configError(this, {
@@ -501,7 +571,7 @@ export class MeshNamespace extends Construct {
     }
     let policy = this.allowPolicies.get(id);
     if (policy === undefined) {
-      policy = new AuthorizationPolicy(this, id, { rules: [rule] });
+      policy = new AuthorizationPolicy(this, id, { rules: [rule], dryRun: this.dryRun });
       this.allowPolicies.set(id, policy);
     } else {
       policy.addRule(rule);
@@ -568,14 +638,7 @@ export class MeshNamespace extends Construct {
         });
       }
     }
-    const labelProblem = labelsProblem(props.labels ?? {});
-    if (labelProblem) problems.push({ field: 'labels', value: props.labels, problem: labelProblem, fix: 'use valid Kubernetes label keys and values' });
-    for (const key of Object.keys(props.annotations ?? {})) {
-      const keyProblem = labelsProblem({ [key]: '' });
-      if (keyProblem) {
-        problems.push({ field: `annotations["${key}"]`, value: key, problem: keyProblem.replace('label', 'annotation'), fix: 'use a valid annotation key, e.g. "example.com/owner"' });
-      }
-    }
+    problems.push(...metadataProblems({ labels: props.labels, annotations: props.annotations }, ''));
     return problems;
   }
 

@@ -3,7 +3,7 @@ import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MeshAnalysis } from './private/analysis/model';
 import { serviceTargetPortProblems } from './private/analysis/service-ports';
-import { configError, describeProblem, Problem } from './private/errors';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, markMeshChecked } from './private/mesh-model';
 import {
   APP_LABEL,
@@ -16,9 +16,10 @@ import {
   serviceNameProblem,
   servicePortProtocol,
 } from './private/mesh-rules';
-import { resolveObjectName } from './private/names';
+import { metadataProblems, resolveObjectName } from './private/names';
 import { k8sLabelNameProblem, labelsProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -130,8 +131,10 @@ export class MeshService extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshServiceProps = {}) {
     super(scope, id);
+    checkShape(this, 'MeshServiceProps', props);
     this.name = resolveObjectName(this, props.metadata, serviceNameProblem);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
+    throwIfProblems(this, metadataProblems({ namespace: this.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }));
     this.app = props.app ?? this.name;
     this.type = props.type ?? plus.ServiceType.CLUSTER_IP;
     this._selector = { ...props.extraSelector, [APP_LABEL]: this.app };
@@ -210,6 +213,7 @@ export class MeshService extends Construct {
    * Adds a port. Its name, when given, must make Istio select `protocol` (or `appProtocol` must).
    */
   public addPort(port: MeshServicePort): void {
+    checkShape(this, 'MeshServicePort', port, `ports[${this._ports.length}]`);
     const field = `ports[${this._ports.length}]`;
     const fail = (f: string, finding: Finding): never => {
       throw configError(this, { field: `${field}.${f}`, ...finding });

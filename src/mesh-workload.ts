@@ -6,6 +6,7 @@ import { addSynthValidation, markMeshChecked, renderManifest } from './private/m
 import {
   APP_LABEL,
   appLabelProblem,
+  ContainerPortUse,
   containersProblems,
   Finding,
   INJECT_KEY,
@@ -18,8 +19,9 @@ import {
   VERSION_LABEL,
   versionLabelProblem,
 } from './private/mesh-rules';
-import { defaultObjectName, objectNameIssue } from './private/names';
+import { defaultObjectName, metadataProblems, objectNameIssue } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkArgs, checkShapeBeforeConstruct } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -49,8 +51,8 @@ export interface MeshWorkloadOptions {
   readonly app: string;
 
   /**
-   * The pod label `version`: Istio's canonical revision, and what DestinationRule subsets select on. It must be a
-   * DNS label (`v1`, `v2-canary`; not `v1.0`) because it becomes a subset name.
+   * The pod label `version`: Istio's canonical revision, and what DestinationRule subsets select on. Any Kubernetes
+   * label value (`v1`, `v2-canary`, an image tag such as `1.20.3`); CanaryRelease derives a subset name from it.
    */
   readonly version: string;
 
@@ -95,7 +97,7 @@ export class MeshDeployment extends plus.Deployment {
   public readonly sidecarInjection: SidecarInjection;
 
   constructor(scope: Construct, id: string, props: MeshDeploymentProps) {
-    super(scope, id, meshWorkloadProps(scope, id, props));
+    super(scope, id, meshWorkloadProps(scope, id, 'MeshDeploymentProps', props));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
@@ -120,7 +122,7 @@ export class MeshStatefulSet extends plus.StatefulSet {
   public readonly sidecarInjection: SidecarInjection;
 
   constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
-    super(scope, id, meshWorkloadProps(scope, id, props));
+    super(scope, id, meshWorkloadProps(scope, id, 'MeshStatefulSetProps', props));
     ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
   }
 
@@ -175,11 +177,13 @@ export interface ResolvedMeshWorkload {
 export class MeshWorkload {
   /** A cdk8s-plus workload or Pod, including MeshDeployment and MeshStatefulSet. */
   public static fromWorkload(workload: plus.AbstractPod): MeshWorkload {
+    checkArgs('MeshWorkload.fromWorkload', [workload]);
     return new MeshWorkload(ApiObject.of(workload));
   }
 
   /** A workload ApiObject (e.g. imported with `cdk8s import` or `Include`). */
   public static fromApiObject(apiObject: ApiObject): MeshWorkload {
+    checkArgs('MeshWorkload.fromApiObject', [apiObject]);
     if (podTemplateOf({ kind: apiObject.kind }) === undefined) {
       throw configError(apiObject, {
         field: 'kind',
@@ -238,6 +242,15 @@ export class MeshWorkload {
   public problems(): string[] {
     return renderedProblems(this.apiObject, undefined);
   }
+
+  /**
+   * `problems()` for a workload whose container port names nothing copies or references (a Deployment behind a
+   * Service whose target ports are numbers): unnamed ports are fine there.
+   * @internal
+   */
+  public _problemsWithPortUse(use: ContainerPortUse): string[] {
+    return renderedProblems(this.apiObject, undefined, use);
+  }
 }
 
 /**
@@ -259,7 +272,8 @@ function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & 
 }
 
 /** The props handed to cdk8s-plus: explicit name and namespace, `app`/`version` labels, the injection label. */
-function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(scope: Construct, id: string, props: T): T {
+function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(scope: Construct, id: string, type: string, props: T): T {
+  checkShapeBeforeConstruct(scope, id, type, props);
   const injection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
   const labels = { [APP_LABEL]: props.app, [VERSION_LABEL]: props.version };
   const metadata: ApiObjectMetadata = {
@@ -284,11 +298,15 @@ function checkMeshWorkload(workload: plus.Workload, options: Required<MeshWorklo
   const problems: Problem[] = [];
   const nameIssue = objectNameIssue(workload.metadata.name ?? '');
   if (nameIssue) problems.push(nameIssue);
+  problems.push(
+    ...metadataProblems({ namespace: workload.metadata.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }),
+    ...metadataProblems({ labels: props.podMetadata?.labels, annotations: props.podMetadata?.annotations }, 'podMetadata.'),
+  );
   const appProblem = appLabelProblem(options.app);
   if (appProblem) problems.push({ field: 'app', value: options.app, problem: appProblem, fix: 'use a valid label value, e.g. "reviews"' });
   const versionProblem = versionLabelProblem(options.version);
   if (versionProblem) {
-    problems.push({ field: 'version', value: options.version, problem: versionProblem, fix: 'use letters, digits and "-" only, e.g. "v1" or "v1-2"' });
+    problems.push({ field: 'version', value: options.version, problem: versionProblem, fix: 'use a label value: at most 63 letters, digits, "-", "_" and ".", e.g. "v1" or "1.20.3"' });
   }
   for (const key of [APP_LABEL, VERSION_LABEL]) {
     const value = props.podMetadata?.labels?.[key];
@@ -337,7 +355,7 @@ function checkContainer(workload: plus.Workload, cont: plus.Container): void {
 }
 
 /** The problems of a workload as it will be synthesized; objects that fail to render report that themselves. */
-function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined): string[] {
+function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined, use?: ContainerPortUse): string[] {
   const apiObject = scope instanceof ApiObject ? scope : ApiObject.of(scope);
   let manifest: any;
   try {
@@ -348,7 +366,7 @@ function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | u
   const found = podTemplateOf(manifest);
   if (!found) return [];
   const prefix = expect ? found.field : `${apiObject.kind} ${apiObject.metadata.namespace ?? DEFAULT_NAMESPACE}/${apiObject.name} ${found.field}`;
-  return podTemplateProblems(found.template, prefix, expect).map(describeProblem);
+  return podTemplateProblems(found.template, prefix, expect, use).map(describeProblem);
 }
 
 function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {

@@ -4,6 +4,7 @@ import { servicePortAsWorkloadPortProblems } from './private/analysis/workload-p
 import { configError, describeProblem } from './private/errors';
 import { addSynthValidation, sameLabels } from './private/mesh-model';
 import { portProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 import { checkPolicySelector, renderPolicySelector } from './workload-target';
 
@@ -114,6 +115,7 @@ export class PeerAuthentication extends IstioResource {
    * @param mode the mode on that port
    */
   public addPortMtls(port: number, mode: MtlsMode): void {
+    checkShape(this, 'PeerAuthenticationPortMtls', { port, mode }, `addPortMtls(${String(port)})`);
     const field = `portLevelMtls[${port}]`;
     if (this._selector === undefined) {
       throw configError(this, {

@@ -4,6 +4,7 @@ import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { headerRemoveOrResponseProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource } from './resource';
 import { PolicyTargetingProps, PolicyTargetReference, PolicyTargets } from './workload-target';
 
@@ -185,6 +186,7 @@ export class RequestAuthentication extends IstioResource {
 
   /** Accepts the JWTs of one more issuer. */
   public addJwtRule(rule: JwtRule): void {
+    checkShape(this, 'JwtRule', rule, `jwtRules[${this._jwtRules.length}]`);
     throwIfProblems(this, jwtRuleProblems(rule, `jwtRules[${this._jwtRules.length}]`));
     this._jwtRules.push(copyRule(rule));
   }

@@ -2,10 +2,11 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
 import { addDuplicateObjectCheck } from './private/analysis/duplicate-objects';
-import { configError, describeProblem, Problem } from './private/errors';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
-import { resolveObjectName } from './private/names';
+import { metadataProblems, resolveObjectName } from './private/names';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
+import { checkShape } from './private/shape';
 
 const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
 /** Annotations istiod sets itself and its webhook refuses on user objects. */
@@ -52,16 +53,19 @@ export abstract class IstioResource extends Construct {
 
   protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
     super(scope, id);
+    // Untyped callers (JavaScript, Python, JSON config): the props must have the shape of `<kind>Props` before use.
+    checkShape(this, `${kind}Props`, props);
     this.kind = kind;
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
+    throwIfProblems(this, metadataProblems({ namespace: this.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }));
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: `${group}/${IstioApi.versionOf(this)}`,
       kind,
       metadata: { ...props.metadata, name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpecWithOverrides() }),
     });
-    // Annotations can be added until synth, so they are checked then.
+    // Labels and annotations can be added until synth, so they are checked again then.
     addSynthValidation(this, () => this.annotationProblems().map(describeProblem));
     addDuplicateObjectCheck(this);
   }
@@ -110,8 +114,9 @@ export abstract class IstioResource extends Construct {
 
   /** istiod's metadata rules for every Istio kind: annotations its webhook rejects. */
   private annotationProblems(): Problem[] {
-    const annotations: { [key: string]: string } = this.apiObject.metadata.toJson().annotations ?? {};
-    const problems: Problem[] = [];
+    const metadata = this.apiObject.metadata.toJson();
+    const annotations: { [key: string]: string } = metadata.annotations ?? {};
+    const problems: Problem[] = metadataProblems({ labels: metadata.labels, annotations });
     if (DRY_RUN_ANNOTATION in annotations && this.kind !== 'AuthorizationPolicy') {
       problems.push({
         field: `metadata.annotations["${DRY_RUN_ANNOTATION}"]`,

@@ -192,14 +192,14 @@ export function gatewayRefProblems(field: string, ref: string): Problem[] {
     return problem ? [{ field, value: ref, problem: `has a name or namespace part that ${problem}`, fix: 'use "<namespace>/<gateway name>", e.g. "istio-system/public-gateway"' }] : [];
   }
   if (ref.includes('.')) {
-    // istiod's resolveGatewayName (pilot/pkg/model/config.go) reads the label after the first dot as the namespace.
+    // istiod's resolveGatewayName (pilot/pkg/model/config.go) still reads "name.ns" as "ns/name" (the label after the
+    // first dot is the namespace), "for backward compatibility only"; the library takes the current form.
     const key = gatewayKey(ref, '');
     return [{
       field,
       value: ref,
-      problem: `uses the legacy "<name>.<namespace>" form, which istiod reads as "${key}" only for backward compatibility`,
+      problem: `uses the legacy "<name>.<namespace>" form, which istiod resolves to "${key}" for backward compatibility only`,
       fix: `write it as "${key}"`,
-      symptom: 'a reader (and a tool that does not know the legacy form) takes it for a Gateway named after the whole reference',
     }];
   }
   const problem = k8sLabelNameProblem(ref);

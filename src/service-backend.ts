@@ -7,6 +7,7 @@ import { renderManifest } from './private/mesh-model';
 import { Finding, portNamingFix, reservedPortFinding, servicePortProtocol, undeterminedProtocolFinding, WirePort } from './private/mesh-rules';
 import { fqdnProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE } from './private/scope';
+import { checkArgs } from './private/shape';
 import { Protocol } from './protocol';
 
 /**
@@ -81,16 +82,19 @@ export interface ResolvedServiceBackend {
 export class ServiceBackend {
   /** A MeshService. */
   public static fromMeshService(service: MeshService, options: ServiceBackendOptions = {}): ServiceBackend {
+    checkArgs('ServiceBackend.fromMeshService', [service, options]);
     return ServiceBackend.ofService(service.apiObject, options);
   }
 
   /** A cdk8s-plus Service (e.g. from `Deployment.exposeViaService()`). */
   public static fromService(service: plus.Service, options: ServiceBackendOptions = {}): ServiceBackend {
+    checkArgs('ServiceBackend.fromService', [service, options]);
     return ServiceBackend.ofService(ApiObject.of(service), options);
   }
 
   /** A core v1 Service ApiObject (e.g. imported with `cdk8s import` or `Include`). */
   public static fromApiObject(apiObject: ApiObject, options: ServiceBackendOptions = {}): ServiceBackend {
+    checkArgs('ServiceBackend.fromApiObject', [apiObject, options]);
     if (apiObject.kind !== 'Service' || apiObject.apiVersion !== 'v1') {
       throw configError(ownerOf(apiObject), {
         field: 'kind',
@@ -107,6 +111,7 @@ export class ServiceBackend {
    * Service managed elsewhere, by its fully qualified name (`ratings.prod.svc.cluster.local`).
    */
   public static fromHost(host: string, port: number, protocol: Protocol): ServiceBackend {
+    checkArgs('ServiceBackend.fromHost', [host, port, protocol]);
     const hostProblem = fqdnProblem(host) ?? (host.includes('.') ? undefined : 'is a short name, which Istio expands with the route\'s namespace');
     if (hostProblem) {
       throw new Error(`ServiceBackend.fromHost: ${describeProblem({

@@ -13,6 +13,7 @@ import {
   unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
 
@@ -258,6 +259,7 @@ export class ServiceEntry extends IstioResource {
    * Adds a port to the service.
    */
   public addPort(port: ServiceEntryPort): void {
+    checkShape(this, 'ServiceEntryPort', port, `ports[${this._ports.length}]`);
     const i = this._ports.length;
     const at = `ports[${i}]`;
     const numberProblem = portProblem(port.number);
@@ -330,6 +332,7 @@ export class ServiceEntry extends IstioResource {
    * Adds an endpoint to the service.
    */
   public addEndpoint(endpoint: ServiceEntryEndpoint): void {
+    checkShape(this, 'ServiceEntryEndpoint', endpoint, `endpoints[${this._endpoints.length}]`);
     const i = this._endpoints.length;
     const at = `endpoints[${i}]`;
     if (this._workloadSelector !== undefined) {
@@ -515,7 +518,7 @@ export class ServiceEntry extends IstioResource {
         throw configError(this, {
           field,
           value: address,
-          problem: `is a unix:// socket, which only resolution STATIC accepts (got ${this.resolution})`,
+          problem: `is a unix:// socket, which only resolution STATIC accepts, not ${this.resolution}`,
           fix: 'set resolution STATIC for a socket endpoint',
         });
       }
@@ -574,7 +577,7 @@ export class ServiceEntry extends IstioResource {
         problems.push({
           field: `endpoints[${i}].address`,
           value: endpoint.address,
-          problem: `is a unix:// socket, which needs exactly one ServiceEntry port (got ${this._ports.length})`,
+          problem: `is a unix:// socket, which needs exactly one ServiceEntry port; this ServiceEntry has ${this._ports.length}`,
           fix: 'declare exactly one port on this ServiceEntry, or use an IP endpoint',
         });
       }

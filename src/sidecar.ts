@@ -11,6 +11,7 @@ import {
   unixSocketProblem,
   wildcardHostProblem,
 } from './private/rules';
+import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
 import { IstioResource, IstioResourceProps } from './resource';
 
@@ -197,14 +198,8 @@ export class Sidecar extends IstioResource {
    * Adds a listener for inbound traffic.
    */
   public addIngress(listener: SidecarIngressListener): void {
+    checkShape(this, 'SidecarIngressListener', listener, `ingress[${this._ingress.length}]`);
     const at = `ingress[${this._ingress.length}]`;
-    if (listener.port === undefined) {
-      throw configError(this, {
-        field: `${at}.port`,
-        problem: 'is required',
-        fix: 'give the port the workload receives traffic on, e.g. { number: 9080, protocol: Protocol.HTTP, name: "http" }',
-      });
-    }
     this.checkPort(`${at}.port`, listener.port);
     const reserved = reservedProxyPortProblem(listener.port.number);
     if (reserved) {
@@ -244,6 +239,7 @@ export class Sidecar extends IstioResource {
    * Adds a listener for outbound traffic. A listener without a port (the catch-all) must be added last.
    */
   public addEgress(listener: SidecarEgressListener): void {
+    checkShape(this, 'SidecarEgressListener', listener, `egress[${this._egress.length}]`);
     const at = `egress[${this._egress.length}]`;
     const catchAll = this._egress.findIndex(l => l.port === undefined);
     if (catchAll >= 0) {

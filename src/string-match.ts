@@ -1,5 +1,6 @@
 import { Problem } from './private/errors';
-import { re2Problem } from './private/rules';
+import { re2Issue } from './private/re2';
+import { checkArgs } from './private/shape';
 
 /**
  * How a request attribute (path, header, query parameter, authority, CORS origin...) is compared: Istio's
@@ -10,11 +11,13 @@ import { re2Problem } from './private/rules';
 export class StringMatch {
   /** The value must equal `value` (case-sensitive, unless the match sets `ignoreUriCase` for the URI). */
   public static exact(value: string): StringMatch {
+    checkArgs('StringMatch.exact', [value]);
     return new StringMatch('exact', value);
   }
 
   /** The value must start with `value`. */
   public static prefix(value: string): StringMatch {
+    checkArgs('StringMatch.prefix', [value]);
     return new StringMatch('prefix', value);
   }
 
@@ -23,6 +26,7 @@ export class StringMatch {
    * back-references.
    */
   public static regex(regex: string): StringMatch {
+    checkArgs('StringMatch.regex', [regex]);
     return new StringMatch('regex', regex);
   }
 
@@ -31,6 +35,7 @@ export class StringMatch {
    * (in `withoutHeaders`: absent). Renders as `{}`.
    */
   public static present(): StringMatch {
+    checkArgs('StringMatch.present', []);
     return new StringMatch('present', undefined);
   }
 
@@ -65,15 +70,8 @@ export class StringMatch {
       }];
     }
     if (this.type === 'regex') {
-      const problem = re2Problem(value);
-      if (problem) {
-        return [{
-          field: `${field}.regex`,
-          value,
-          problem,
-          fix: 'rewrite the expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax), e.g. list the alternatives instead of a look-around',
-        }];
-      }
+      const issue = re2Issue(value);
+      if (issue) return [{ field: `${field}.regex`, value, ...issue }];
     }
     return [];
   }

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { checkArgs } from './private/shape';
 
 /**
  * The traffic policy of a destination: how a client proxy balances, pools, ejects and secures its connections
@@ -172,21 +173,25 @@ export interface HttpCookie {
 export class ConsistentHash {
   /** Hashes the value of a request header. */
   public static httpHeader(name: string, options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.httpHeader', [name, options]);
     return new ConsistentHash({ httpHeaderName: name }, options);
   }
 
   /** Hashes a cookie's value; Envoy generates the cookie when it is missing and `ttl` is set. */
   public static httpCookie(cookie: HttpCookie, options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.httpCookie', [cookie, options]);
     return new ConsistentHash({ httpCookie: cookie }, options);
   }
 
   /** Hashes the source IP address. */
   public static sourceIp(options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.sourceIp', [options]);
     return new ConsistentHash({ useSourceIp: true }, options);
   }
 
   /** Hashes the value of a query parameter. */
   public static queryParameter(name: string, options: ConsistentHashOptions = {}): ConsistentHash {
+    checkArgs('ConsistentHash.queryParameter', [name, options]);
     return new ConsistentHash({ httpQueryParameterName: name }, options);
   }
 
@@ -217,6 +222,7 @@ export class HashFunction {
    * Default: Envoy's default (1024).
    */
   public static ringHash(minimumRingSize?: number): HashFunction {
+    checkArgs('HashFunction.ringHash', [minimumRingSize]);
     return new HashFunction('ringHash', minimumRingSize);
   }
 
@@ -226,6 +232,7 @@ export class HashFunction {
    * @param tableSize the lookup table size, a prime number below 5000011. Default: Envoy's default (65537).
    */
   public static maglev(tableSize?: number): HashFunction {
+    checkArgs('HashFunction.maglev', [tableSize]);
     return new HashFunction('maglev', tableSize);
   }
 

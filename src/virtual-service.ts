@@ -3,11 +3,13 @@ import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-rou
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
 import { destinationsOf } from './private/analysis/ist0101-references';
 import { unreachableRouteProblems } from './private/analysis/ist0130-ist0131-unreachable-routes';
+import { addJwtClaimRouteValidation } from './private/analysis/ist0149-jwt-claim-routes';
 import { MeshAnalysis } from './private/analysis/model';
 import { virtualServiceProblems } from './private/analysis/virtual-service';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
+import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 import { gatewayRefProblems, isJwtClaimKey, normalizeGatewayRef } from './route-match';
 import { BackendRouteKind, ServiceBackend } from './service-backend';
@@ -113,6 +115,7 @@ export class VirtualService extends IstioResource {
     for (const route of props.tls ?? []) this.addTlsRoute(route);
 
     addSynthValidation(this, () => [...this.validateVirtualService().map(describeProblem), ...this.servicePortProtocolProblems()]);
+    addJwtClaimRouteValidation(this, this.apiObject);
   }
 
   /** The hosts this VirtualService routes (a copy; use `addHost()` to add one). */
@@ -139,6 +142,7 @@ export class VirtualService extends IstioResource {
    * @param host a Service name, an FQDN, a `*.`-wildcard, or `*` (gateway-bound VirtualServices only)
    */
   public addHost(host: string): void {
+    checkShape(this, 'string', host, `hosts[${this._hosts.length}]`);
     const field = `hosts[${this._hosts.length}]`;
     throwIfProblems(this, hostProblems(field, host, this._hosts));
     throwIfProblems(this, this.bindingProblems({ hosts: [...this._hosts, host] }));
@@ -152,6 +156,7 @@ export class VirtualService extends IstioResource {
    * namespace, or `mesh`
    */
   public addGateway(gateway: string): void {
+    checkShape(this, 'string', gateway, `gateways[${this._gateways.length}]`);
     throwIfProblems(this, gatewayRefProblems(`gateways[${this._gateways.length}]`, gateway));
     throwIfProblems(this, this.bindingProblems({ gateways: [...this._gateways, gateway] }));
     this._gateways.push(normalizeGatewayRef(gateway));
@@ -159,6 +164,7 @@ export class VirtualService extends IstioResource {
 
   /** Adds an HTTP route after the existing ones (routes are tried in order; the first match wins). */
   public addHttpRoute(route: HttpRouteOptions): void {
+    checkShape(this, 'HttpRouteOptions', route, `http[${this.http.length}]`);
     throwIfProblems(this, httpRouteProblems(`http[${this.http.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ http: [...this.http, route] }));
     this.http.push(route);
@@ -166,6 +172,7 @@ export class VirtualService extends IstioResource {
 
   /** Adds a TCP route after the existing ones. */
   public addTcpRoute(route: TcpRouteOptions): void {
+    checkShape(this, 'TcpRouteOptions', route, `tcp[${this.tcp.length}]`);
     throwIfProblems(this, tcpRouteProblems(`tcp[${this.tcp.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tcp: [...this.tcp, route] }));
     this.tcp.push(route);
@@ -173,6 +180,7 @@ export class VirtualService extends IstioResource {
 
   /** Adds a TLS passthrough route after the existing ones. Its SNI hosts must be covered by `hosts`. */
   public addTlsRoute(route: TlsRouteOptions): void {
+    checkShape(this, 'TlsRouteOptions', route, `tls[${this.tls.length}]`);
     throwIfProblems(this, tlsRouteProblems(`tls[${this.tls.length}]`, route));
     throwIfProblems(this, this.bindingProblems({ tls: [...this.tls, route] }));
     this.tls.push(route);

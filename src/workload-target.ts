@@ -1,5 +1,6 @@
 import { configError, Problem } from './private/errors';
 import { k8sLabelNameProblem, labelsProblem, objectNameProblem } from './private/rules';
+import { checkArgs } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 
 /** Istio accepts at most this many `targetRefs` (CRD `maxItems`). */
@@ -33,21 +34,25 @@ export interface PolicyTargetReferenceOptions {
 export class PolicyTargetReference {
   /** A Kubernetes Service (core group), enforced by its waypoint proxy. */
   public static service(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.service', [name, options]);
     return new PolicyTargetReference('', 'Service', name, options.namespace);
   }
 
   /** An Istio ServiceEntry (`networking.istio.io`), enforced by its waypoint proxy. */
   public static serviceEntry(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.serviceEntry', [name, options]);
     return new PolicyTargetReference('networking.istio.io', 'ServiceEntry', name, options.namespace);
   }
 
   /** A Kubernetes Gateway API Gateway (`gateway.networking.k8s.io`). */
   public static gateway(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.gateway', [name, options]);
     return new PolicyTargetReference('gateway.networking.k8s.io', 'Gateway', name, options.namespace);
   }
 
   /** A Kubernetes Gateway API GatewayClass (`gateway.networking.k8s.io`); only for policies in the root namespace. */
   public static gatewayClass(name: string, options: PolicyTargetReferenceOptions = {}): PolicyTargetReference {
+    checkArgs('PolicyTargetReference.gatewayClass', [name, options]);
     return new PolicyTargetReference('gateway.networking.k8s.io', 'GatewayClass', name, options.namespace);
   }
 

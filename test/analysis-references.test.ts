@@ -111,7 +111,7 @@ describe('gateway references as istiod reads them (pilot/pkg/model/config.go, re
 
   test('the legacy "name.namespace" form: the message says how istiod reads it, and its fix is accepted', () => {
     expect(() => new VirtualService(Testing.chart(), 'Vs', { hosts: ['shop.example.com'], gateways: ['public-gateway.istio-system'] }))
-      .toThrow(/gateways\[0\]: uses the legacy "<name>\.<namespace>" form, which istiod reads as "istio-system\/public-gateway" only for backward compatibility.*Fix: write it as "istio-system\/public-gateway"/);
+      .toThrow(/gateways\[0\]: uses the legacy "<name>\.<namespace>" form, which istiod resolves to "istio-system\/public-gateway" for backward compatibility only.*Fix: write it as "istio-system\/public-gateway"/);
     expect(() => new VirtualService(Testing.chart(), 'Vs', { hosts: ['shop.example.com'], gateways: ['istio-system/public-gateway'] })).not.toThrow();
   });
 });

@@ -429,7 +429,7 @@ describe('local errors', () => {
 
   test('TLS: fields the mode does not use are refused', () => {
     expect(withPolicy({ tls: { mode: ClientTlsMode.ISTIO_MUTUAL, clientCertificate: '/c/cert.pem' } }))
-      .toThrow(/trafficPolicy\.tls\.clientCertificate: is not used by mode ISTIO_MUTUAL \(got \["clientCertificate"\]\)\. Fix: remove clientCertificate, or use mode SIMPLE or MUTUAL/);
+      .toThrow(/trafficPolicy\.tls\.clientCertificate: is not used by mode ISTIO_MUTUAL \(got "[^"]*"\)\. Fix: remove clientCertificate, or use mode SIMPLE or MUTUAL/);
   });
 
   test('TLS: credentialName must be a Secret name', () => {

@@ -572,9 +572,9 @@ describe('errors', () => {
     expect(cnn({ host: 'cnn' })).toThrow(/host: is a short name; the external host must be a fully qualified domain name.*Fix: write the full name.*svc\.cluster\.local/);
   });
 
-  test('host: a wildcard through the egress gateway', () => {
+  test('host: a wildcard through the egress gateway needs forwardTo (Istio\'s wildcard egress task)', () => {
     expect(cnn({ host: '*.cnn.com', protocol: Protocol.TLS }))
-      .toThrow(/host: is a wildcard, and the egress gateway can only forward to one concrete host.*Fix: list a concrete host.*direct: true with resolution NONE/);
+      .toThrow(/forwardTo: is required for the wildcard host "\*\.cnn\.com" through the egress gateway, which forwards the connections to one concrete host\. Fix: set forwardTo to the host that serves every name of "\*\.cnn\.com" \(e\.g\. "www\.cnn\.com"\), or use direct: true\./);
   });
 
   test('host: a wildcard with resolution DNS and no endpoints', () => {
@@ -632,7 +632,7 @@ describe('errors', () => {
 
   test('direct mode with options that only apply through the egress gateway', () => {
     expect(cnn({ direct: true, gatewayPort: 8080, gatewayMutualTls: true }))
-      .toThrow(/gatewayPort: only applies through the egress gateway, and direct is true \(got \["gatewayPort","gatewayMutualTls"\]\).*Fix: remove gatewayPort, gatewayMutualTls/);
+      .toThrow(/gatewayPort: only applies through the egress gateway, and direct is true \(got 8080\).*Fix: remove gatewayPort, gatewayMutualTls/);
   });
 
   test('direct mode with a credentialName, which sidecars ignore here', () => {
@@ -656,7 +656,7 @@ describe('errors', () => {
 
   test('gatewayRef: the legacy name.namespace form', () => {
     expect(cnn({ gatewayRef: 'istio-egressgateway.istio-system' }))
-      .toThrow(/gatewayRef: uses the legacy "<name>.<namespace>" form.*Fix: write it as "istio-system\/istio-egressgateway"/);
+      .toThrow(/gatewayRef: uses the legacy "<name>.<namespace>" form, which istiod resolves to "istio-system\/istio-egressgateway" for backward compatibility only \(got "istio-egressgateway.istio-system"\)\. Fix: write it as "istio-system\/istio-egressgateway"\.$/);
   });
 
   test('gatewayRef: "mesh"', () => {

@@ -167,7 +167,7 @@ describe('secure-ingress', () => {
     expect(files).toMatchSnapshot();
     expect(Object.keys(files)).toEqual(['platform.k8s.yaml', 'shop.k8s.yaml']);
     const manifests = objectsOf(files);
-    const gateway = oneOf(manifests, 'Gateway');
+    const gateway = oneOf(manifests, 'Gateway', 'public-gateway');
     expect(gateway.metadata).toEqual({ name: 'public-gateway', namespace: 'istio-system' });
     expect(gateway.spec).toEqual({
       selector: { istio: 'ingressgateway' },
@@ -206,6 +206,7 @@ describe('secure-ingress', () => {
       ['istio-system', 'mysql', ['*'], ['istio-system/public-gateway']],
       ['shop', 'public', ['httpbin.example.com'], ['istio-system/public-gateway']],
       ['shop', 'partners', ['partners.example.com'], ['istio-system/public-gateway']],
+      ['shop', 'api', ['api.example.com'], ['shop/api-gateway']],
     ]);
     expect(oneOf(manifests, 'VirtualService', 'vault').spec.tls).toEqual([{
       match: [{ sniHosts: ['vault.example.com'], port: 443 }],
@@ -234,8 +235,30 @@ describe('secure-ingress', () => {
         issuerRef: { name: 'partners-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
         dnsNames: ['partners.example.com'],
       }],
+      ['istio-system', 'api-example-com-tls', {
+        secretName: 'api-example-com-tls',
+        issuerRef: { name: 'letsencrypt-dns01', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        dnsNames: ['api.example.com'],
+      }],
     ]);
     expect(allOf(manifests, 'Secret')).toEqual([]);
+
+    // The JWT-protected API: both policies on its own gateway pods, in their namespace; writes need the admin group.
+    expect(oneOf(manifests, 'Gateway', 'api-gateway').spec.selector).toEqual({ istio: 'api-ingressgateway' });
+    expect(oneOf(manifests, 'RequestAuthentication').metadata).toEqual({ name: 'shop-api-jwt', namespace: 'istio-system' });
+    const jwtPolicy = oneOf(manifests, 'AuthorizationPolicy');
+    expect(jwtPolicy.metadata).toEqual({ name: 'shop-api-jwt', namespace: 'istio-system' });
+    expect(jwtPolicy.spec.selector).toEqual({ matchLabels: { istio: 'api-ingressgateway' } });
+    expect(jwtPolicy.spec.rules.map((r: any) => [r.from?.[0].source, r.when?.[0]])).toEqual([
+      [{ notRequestPrincipals: ['https://login.example.com/*'] }, undefined],
+      [undefined, { key: 'request.auth.claims[groups]', notValues: ['shop-admin'] }],
+    ]);
+
+    // The shop namespace traces 10% of its requests.
+    expect(oneOf(manifests, 'Telemetry')).toMatchObject({
+      metadata: { name: 'default', namespace: 'shop' },
+      spec: { tracing: [{ providers: [{ name: 'otel-tracing' }], randomSamplingPercentage: 10 }] },
+    });
     expect(oneOf(manifests, 'Service', 'httpbin').spec.ports).toEqual([{ name: 'http', port: 8000, targetPort: 8080, protocol: 'TCP' }]);
   });
 });

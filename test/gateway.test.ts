@@ -276,7 +276,7 @@ describe('local errors', () => {
 
   test('allowAnyHost only applies to HTTPS and TLS servers', () => {
     expect(serverError({ ...HTTP_80, allowAnyHost: true }))
-      .toThrow(/servers\[0\]\.allowAnyHost: only applies to HTTPS and TLS servers \(got protocol HTTP.*Fix: remove allowAnyHost/);
+      .toThrow(/servers\[0\]\.allowAnyHost: only applies to HTTPS and TLS servers; this HTTP server accepts "\*" without opting in \(got true\)\. Fix: remove allowAnyHost/);
   });
 
   test('the bind must be an IP address or a unix socket', () => {
@@ -302,14 +302,14 @@ describe('local errors', () => {
   test('an HTTP server may only carry httpsRedirect', () => {
     expect(serverError({ ...HTTP_80, tls: { httpsRedirect: true, mode: GatewayTlsMode.SIMPLE, credentialName: 'cert' } }))
       .toThrow(/servers\[0\]\.tls\.mode: cannot be set on a plain-text HTTP server \(only httpsRedirect can\).*Fix: use protocol HTTPS for a TLS-terminating server/);
-    // PASSTHROUGH belongs on TLS and HTTPS servers only
-    expect(serverError({ ...HTTP_80, tls: { mode: GatewayTlsMode.PASSTHROUGH } }))
-      .toThrow(/servers\[0\]\.tls\.mode: cannot be set on a plain-text HTTP server \(only httpsRedirect can\) \(got \["mode"\]\)\. Fix: use protocol HTTPS/);
+    // the value after "got" is the field's value
+    expect(serverError({ ...HTTP_80, tls: { mode: GatewayTlsMode.MUTUAL } }))
+      .toThrow(/servers\[0\]\.tls\.mode: cannot be set on a plain-text HTTP server \(only httpsRedirect can\) \(got "MUTUAL"\)\. Fix: use protocol HTTPS/);
   });
 
   test('httpsRedirect on an HTTPS server is refused', () => {
     expect(serverError(https({ mode: GatewayTlsMode.SIMPLE, credentialName: 'cert', httpsRedirect: true })))
-      .toThrow(/servers\[0\]\.tls\.httpsRedirect: only applies to HTTP servers \(got protocol HTTPS\) \(got true\)\. Fix: set httpsRedirect on the HTTP server/);
+      .toThrow(/servers\[0\]\.tls\.httpsRedirect: only applies to HTTP servers, not to this HTTPS server \(got true\)\. Fix: set httpsRedirect on the HTTP server/);
   });
 
   test('HTTPS tls needs an explicit mode', () => {
@@ -334,7 +334,7 @@ describe('local errors', () => {
 
   test('AUTO_PASSTHROUGH only on TLS servers', () => {
     expect(serverError(https({ mode: GatewayTlsMode.AUTO_PASSTHROUGH })))
-      .toThrow(/servers\[0\]\.tls\.mode: only works on TLS servers \(got protocol HTTPS\) \(got "AUTO_PASSTHROUGH"\)\. Fix: use protocol TLS for AUTO_PASSTHROUGH/);
+      .toThrow(/servers\[0\]\.tls\.mode: only works on TLS servers, not on this HTTPS server \(got "AUTO_PASSTHROUGH"\)\. Fix: use protocol TLS for AUTO_PASSTHROUGH/);
   });
 
   test('PASSTHROUGH with credentials is refused (Istio only warns)', () => {

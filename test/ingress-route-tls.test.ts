@@ -140,13 +140,14 @@ describe('snapshots', () => {
     expect(oneOf(manifests, 'Secret')).toEqual({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'shop-tls', namespace: 'istio-system' },
+      // in the shared namespace, the default name carries the route's namespace (shop) before the route's name (shop)
+      metadata: { name: 'shop-shop-tls', namespace: 'istio-system' },
       type: 'kubernetes.io/tls',
       immutable: false,
       stringData: { 'tls.crt': SHOP_CERT, 'tls.key': SHOP_KEY },
     });
     expect(oneOf(manifests, 'Gateway').metadata.namespace).toEqual('shop');
-    expect(oneOf(manifests, 'Gateway').spec.servers[1].tls.credentialName).toEqual('shop-tls');
+    expect(oneOf(manifests, 'Gateway').spec.servers[1].tls.credentialName).toEqual('shop-shop-tls');
   });
 
   test('MUTUAL: the credential Secret plus its <name>-cacert companion with ca.crt, and accepted client SANs', () => {
@@ -317,7 +318,7 @@ describe('API', () => {
       tls: { credential: TlsCredential.fromPem({ certificate: SHOP_CERT, privateKey: SHOP_KEY }) },
       httpRoutes: [{ directResponse: { status: 200 } }],
     });
-    expect(oneOf(synth(chart), 'Secret').metadata).toEqual({ name: 'shop-tls', namespace: 'ingress' });
+    expect(oneOf(synth(chart), 'Secret').metadata).toEqual({ name: 'shop-shop-tls', namespace: 'ingress' });
     expect(gateway.gatewayRef).toEqual('ingress/public');
   });
 });
@@ -350,7 +351,7 @@ describe('local errors (thrown at construction)', () => {
 
   test('no credential (JavaScript callers, which have no type check)', () => {
     expect(httpsRoute({ credential: undefined as any, mode: IngressTlsMode.MUTUAL }))
-      .toThrow(/tls\.credential: is required for mode MUTUAL: the gateway needs a server certificate\. Fix: pass TlsCredential\.fromPem\(\), fromCertManager\(\) or fromSecret\(\)/);
+      .toThrow(/tls\.credential: is required\. Fix: set tls\.credential to a TlsCredential \(e\.g\. from TlsCredential\.from[A-Za-z]+\(\)\)/);
   });
 
   test('client-certificate settings in mode SIMPLE', () => {

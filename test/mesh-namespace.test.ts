@@ -443,7 +443,7 @@ describe('MeshNamespace errors', () => {
 
   test('an invalid label', () => {
     expect(() => meshNamespace({ labels: { team: 'check out' } }))
-      .toThrow(/labels: label value "check out" of "team" is not a valid Kubernetes label value.*Fix: use valid Kubernetes label keys and values/);
+      .toThrow(/labels\["team"\]: label value "check out" of "team" is not a valid Kubernetes label value \(got "check out"\)\. Fix: use a key like "app"/);
   });
 
   test('an invalid annotation key', () => {
@@ -578,7 +578,7 @@ describe('MeshNamespace scenarios that are not errors', () => {
 
     // THEN
     const manifests = synth(c);
-    expect(oneOf(manifests, 'Certificate').metadata).toEqual({ name: 'public-tls', namespace: 'istio-system' });
+    expect(oneOf(manifests, 'Certificate').metadata).toEqual({ name: 'shop-public-tls', namespace: 'istio-system' });
     expect(oneOf(manifests, 'VirtualService').metadata.namespace).toBe('shop');
     expect(oneOf(manifests, 'Gateway').metadata.namespace).toBe('shop');
   });

@@ -305,9 +305,9 @@ describe('MeshDeployment errors', () => {
     expect(() => synth(chart)).toThrow(/\[bookinfo\/Reviews\] spec\.template\.spec\.containers\[0\]\.ports\[1\]\.containerPort: is reserved by the Istio sidecar \(health checks\) \(got 15021\)/);
   });
 
-  test('a version that is not a DNS label is refused', () => {
-    expect(() => new MeshDeployment(bookinfo(), 'Reviews', { app: 'reviews', version: 'v1.0', containers: [{ image }] }))
-      .toThrow(/\[bookinfo\/Reviews\] version: must be a DNS label.*because it becomes a DestinationRule subset name \(got "v1\.0"\)\. Fix: use letters, digits and "-" only/);
+  test('a version that is not a label value is refused', () => {
+    expect(() => new MeshDeployment(bookinfo(), 'Reviews', { app: 'reviews', version: 'v1 0', containers: [{ image }] }))
+      .toThrow(/\[bookinfo\/Reviews\] version: label value "v1 0" of "version" is not a valid Kubernetes label value \(got "v1 0"\)\. Fix: use a label value/);
   });
 
   test('an app that is not a label value is refused', () => {

@@ -91,7 +91,7 @@ test('every README snippet type-checks against the library', () => {
 // A snippet that is itself a jest test (the README shows how to snapshot-test an app) registers its tests here.
 const isJestTest = (snippet: Snippet) => /^\s*(test|it|describe)\(/m.test(snippet.code);
 for (const snippet of snippets.filter(isJestTest)) {
-  describe('README snapshot-test example', () => {
+  describe('README jest example', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(snippetFile(snippet));
   });

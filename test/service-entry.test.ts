@@ -418,7 +418,7 @@ describe('ServiceEntry errors', () => {
   test('a unix:// endpoint needs resolution STATIC', () => {
     const entry = new ServiceEntry(chart(), 'Se', { hosts: ['uds.internal'], resolution: ServiceEntryResolution.DNS, ports: [HTTP] });
     expect(() => entry.addEndpoint({ address: 'unix:///var/run/app.sock' }))
-      .toThrow(/endpoints\[0\]\.address: is a unix:\/\/ socket, which only resolution STATIC accepts \(got DNS\).*Fix: set resolution STATIC/);
+      .toThrow(/endpoints\[0\]\.address: is a unix:\/\/ socket, which only resolution STATIC accepts, not DNS \(got "unix:[^)]*"\)\. Fix: set resolution STATIC/);
   });
 
   test('a unix:// endpoint must be an absolute path or an abstract socket', () => {
@@ -485,7 +485,7 @@ describe('ServiceEntry errors', () => {
     });
     entry.addPort(HTTPS);
     expect(() => synth(c))
-      .toThrow(/endpoints\[0\]\.address: is a unix:\/\/ socket, which needs exactly one ServiceEntry port \(got 2\).*Fix: declare exactly one port/);
+      .toThrow(/endpoints\[0\]\.address: is a unix:\/\/ socket, which needs exactly one ServiceEntry port; this ServiceEntry has 2 \(got "unix:[^)]*"\)\. Fix: declare exactly one port/);
   });
 
   test('DNS resolution of a wildcard host needs endpoints (at synth)', () => {

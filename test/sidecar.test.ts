@@ -180,7 +180,7 @@ describe('Sidecar errors', () => {
   test('an ingress listener needs a port', () => {
     const sidecar = new Sidecar(chart(), 'Sc');
     expect(() => sidecar.addIngress({ defaultEndpoint: '127.0.0.1:8080' } as any))
-      .toThrow(/ingress\[0\]\.port: is required.*Fix: give the port the workload receives traffic on/);
+      .toThrow(/ingress\[0\]\.port: is required\. Fix: set ingress\[0\]\.port to a SidecarPort object with number, protocol\./);
   });
 
   test('listener port numbers must be 1 to 65535', () => {

@@ -4,7 +4,11 @@
  * - `partners.example.com`: HTTPS that requires a client certificate (MUTUAL);
  * - `vault.example.com`: TLS passed through unterminated, routed by SNI (Vault holds its own certificate);
  * - MySQL on port 3306 (plain TCP);
- * - `kiali.example.com`: Istio's Kiali over HTTPS with the existing Secret `telemetry-gw-cert`.
+ * - `kiali.example.com`: Istio's Kiali over HTTPS with the existing Secret `telemetry-gw-cert`;
+ * - `api.example.com`: an API that requires a JWT of the shop's identity provider (writes need the `shop-admin`
+ *   group), on its own gateway pods: the shared gateway's pods also serve TCP and TLS passthrough, where a JWT policy
+ *   cannot read tokens.
+ * The shop namespace traces 10% of its requests to the OpenTelemetry collector of the mesh config.
  */
 import { App, Chart, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
@@ -20,6 +24,7 @@ import {
   MeshService,
   Protocol,
   ServiceBackend,
+  TelemetryProvider,
   TlsCredential,
 } from 'cdk8s-istio';
 
@@ -58,7 +63,11 @@ export function build(app: App): Chart[] {
   });
 
   const shop = new Chart(app, 'shop', { namespace: 'shop' });
-  const ns = new MeshNamespace(shop, 'Shop', { name: 'shop' });
+  const ns = new MeshNamespace(shop, 'Shop', {
+    name: 'shop',
+    // `otel-tracing` is an extensionProviders entry of the mesh config (an OpenTelemetry collector).
+    telemetry: { tracing: [{ providers: [TelemetryProvider.extension('otel-tracing')], randomSamplingPercentage: 10 }] },
+  });
   const httpbin = ServiceBackend.fromMeshService(httpbinService(ns));
 
   // A DNS-01 issuer: an HTTP-01 challenge would be redirected to HTTPS before the certificate exists.
@@ -85,6 +94,24 @@ export function build(app: App): Chart[] {
       subjectAltNames: ['billing.partner.example.net'],
       // API clients never speak plain HTTP; no port-80 listener for this host.
       httpsRedirect: false,
+    },
+    httpRoutes: [{ backend: httpbin }],
+  });
+
+  // The API: a token of the shop's identity provider on every request, the "shop-admin" group for writes. Its gateway
+  // pods (label istio: api-ingressgateway, in istio-system) serve HTTP only, so the JWT policy covers all their traffic.
+  new IngressRoute(ns, 'Api', {
+    hosts: [`api.${DOMAIN}`],
+    selector: { istio: 'api-ingressgateway' },
+    tls: {
+      credential: TlsCredential.fromCertManager({ issuer: CertificateIssuer.clusterIssuer('letsencrypt-dns01'), secretName: 'api-example-com-tls' }),
+    },
+    jwt: {
+      issuer: `https://login.${DOMAIN}`,
+      jwksUri: `https://login.${DOMAIN}/.well-known/jwks.json`,
+      audiences: ['shop-api'],
+      outputClaimToHeaders: [{ header: 'x-shop-user', claim: 'sub' }],
+      claimRules: [{ methods: ['POST', 'PUT', 'PATCH', 'DELETE'], claims: [{ claim: 'groups', values: ['shop-admin'] }] }],
     },
     httpRoutes: [{ backend: httpbin }],
   });

@@ -31,14 +31,20 @@ export function configError(scope: IConstruct, p: Problem): Error {
 
 /** Throws a construction-time error for each problem found (the first one). */
 export function throwIfProblems(scope: IConstruct, problems: Problem[]): void {
+  throwIfProblemsAt(scope.node.path, problems);
+}
+
+/** Throws the problems of the construct at `path`, for a check that must run before the construct exists. */
+export function throwIfProblemsAt(path: string, problems: Problem[]): void {
   if (problems.length > 0) {
-    const lines = problems.map(p => `[${scope.node.path}] ${describeProblem(p)}`);
+    const lines = problems.map(p => `[${path}] ${describeProblem(p)}`);
     throw new Error(lines.join('\n'));
   }
 }
 
 function renderValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json;

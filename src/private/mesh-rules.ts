@@ -218,13 +218,19 @@ export function appLabelProblem(app: string): string | undefined {
   return labelsProblem({ [APP_LABEL]: app });
 }
 
-/** A version label value: a label value that is also a DNS label, since it becomes a DestinationRule subset name. */
+/** A version label value: any non-empty Kubernetes label value (`v1`, `1.20.3`, `2024_06`). */
 export function versionLabelProblem(version: string): string | undefined {
   if (version.length === 0) return 'must not be empty';
-  const labelProblem = labelsProblem({ [VERSION_LABEL]: version });
-  if (labelProblem) return labelProblem;
-  const subsetProblem = dnsLabelProblem(version);
-  return subsetProblem ? `${subsetProblem}, because it becomes a DestinationRule subset name` : undefined;
+  return labelsProblem({ [VERSION_LABEL]: version });
+}
+
+/**
+ * The DestinationRule subset name of a version label value: the value itself when it is a DNS label (as Istio requires
+ * of subset names), else the value with every run of other characters ("." and "_") replaced by "-": `1.20.3` becomes
+ * `1-20-3`.
+ */
+export function subsetNameOf(version: string): string {
+  return dnsLabelProblem(version) === undefined ? version : version.replace(/[^-a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
 /** The `sidecar.istio.io/inject` label: the injector only honours "true" and "false". */
@@ -256,6 +262,15 @@ export interface PodTemplateExpectations {
   readonly injectLabel?: string | null;
 }
 
+/** Which container port rules apply: names only matter where something copies or references them. */
+export interface ContainerPortUse {
+  /**
+   * Whether a Service is built from the container ports (exposeViaService, a StatefulSet's headless Service) or
+   * refers to them by name (targetPort); only then must every port be named `<protocol>[-<suffix>]`.
+   */
+  readonly namesUsed: boolean;
+}
+
 /** The pod template of a rendered workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). */
 export function podTemplateOf(manifest: any): { template: any; field: string } | undefined {
   switch (manifest?.kind) {
@@ -277,7 +292,9 @@ export function podTemplateOf(manifest: any): { template: any; field: string } |
  * unique across the pod, not reserved by the sidecar). `field` prefixes every field path (e.g. `spec.template.`).
  * With `expect`, also checks that the labels are the ones the construct set.
  */
-export function podTemplateProblems(template: any, field: string, expect?: PodTemplateExpectations): Problem[] {
+export function podTemplateProblems(
+  template: any, field: string, expect?: PodTemplateExpectations, use: ContainerPortUse = { namesUsed: true },
+): Problem[] {
   const problems: Problem[] = [];
   const add = (f: string, finding: Finding | undefined) => {
     if (finding) problems.push({ field: `${field}${f}`, ...finding });
@@ -333,7 +350,7 @@ export function podTemplateProblems(template: any, field: string, expect?: PodTe
   }
 
   add('spec.securityContext.runAsUser', proxyUidFinding(spec.securityContext?.runAsUser));
-  problems.push(...containersProblems(spec.containers ?? [], `${field}spec.`));
+  problems.push(...containersProblems(spec.containers ?? [], `${field}spec.`, use));
   return problems;
 }
 
@@ -343,7 +360,7 @@ export function podTemplateProblems(template: any, field: string, expect?: PodTe
  * repeats across the pod. Init containers are not checked: running them as 1337 is Istio's documented way to let
  * them reach the network before the sidecar starts.
  */
-export function containersProblems(containers: any[], field: string): Problem[] {
+export function containersProblems(containers: any[], field: string, use: ContainerPortUse = { namesUsed: true }): Problem[] {
   const problems: Problem[] = [];
   const add = (f: string, finding: Finding | undefined) => {
     if (finding) problems.push({ field: `${field}${f}`, ...finding });
@@ -357,7 +374,7 @@ export function containersProblems(containers: any[], field: string): Problem[] 
     (container?.ports ?? []).forEach((p: any, j: number) => {
       const port: WirePort = { name: p?.name, port: p?.containerPort, protocol: p?.protocol };
       add(`${at}.ports[${j}].containerPort`, reservedPortFinding(port.port));
-      add(`${at}.ports[${j}].name`, containerPortNameFinding(port));
+      if (use.namesUsed) add(`${at}.ports[${j}].name`, containerPortNameFinding(port));
       if (!port.name) return;
       const first = seenNames.get(port.name);
       if (first === undefined) {

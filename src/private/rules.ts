@@ -92,23 +92,6 @@ export function labelsProblem(labels: { [key: string]: string }): string | undef
   return undefined;
 }
 
-/** A regular expression Envoy can run: Google RE2 syntax, at most 1024 characters. */
-export function re2Problem(regex: string): string | undefined {
-  if (regex.length === 0) return 'must not be empty';
-  if (regex.length > 1024) return 'must be at most 1024 characters';
-  if (/\(\?<?[=!]/.test(regex)) return 'uses a look-around ((?=, (?!, (?<=, (?<!), which RE2 does not support';
-  if (/\\[1-9]|\\k</.test(regex)) return 'uses a back-reference (\\1 or \\k<name>), which RE2 does not support';
-  if (/\(\?>/.test(regex)) return 'uses an atomic group ((?>), which RE2 does not support';
-  if (/[*+?}][+]/.test(regex.replace(/\\./g, ''))) return 'uses a possessive quantifier (*+, ++, ?+), which RE2 does not support';
-  try {
-    // Named groups are (?P<name>...) in RE2 and (?<name>...) in JavaScript; both are accepted by RE2.
-    new RegExp(regex.replace(/\(\?P</g, '(?<'), 'u');
-  } catch (e) {
-    return `is not a valid regular expression (${(e as Error).message})`;
-  }
-  return undefined;
-}
-
 /** A header name Istio can match on (`match.headers`, `withoutHeaders`): an HTTP token or a pseudo-header. */
 export function matchHeaderNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';

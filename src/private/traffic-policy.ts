@@ -382,7 +382,7 @@ function clientTlsProblems(tls: ClientTlsSettings, f: string): Problem[] {
   if (unused.length > 0) {
     problems.push({
       field: `${f}.${unused[0]}`,
-      value: unused,
+      value: tls[unused[0]],
       problem: `is not used by mode ${mode}`,
       fix: mode === ClientTlsMode.SIMPLE
         ? 'use mode MUTUAL to present a client certificate, or remove clientCertificate/privateKey'
