@@ -1,56 +1,285 @@
 /**
- * Synthesis benchmark: builds an app of N copies of a realistic mesh namespace (MeshNamespace, two CanaryReleases,
- * an IngressRoute on a shared gateway, an EgressThroughGateway) and measures construction, validation + synthesis,
- * and that two synths are byte-identical. Usage: `npx projen bench` or `npx ts-node scripts/benchmark.ts [N ...]`.
+ * Synthesis benchmark: the model app of issue 10, built twice — as raw cdk8s `ApiObject`s (the floor: the same
+ * manifests, no library) and with the library's patterns — at growing sizes, interleaved.
+ *
+ * The model, per service: two Deployments (`v1`, `v2`), a Service, a DestinationRule with both subsets and a
+ * VirtualService splitting 90/10; every 10th service is exposed over HTTPS on one shared ingress gateway; one
+ * namespace (and one chart) per 50 services. The library builds it with MeshNamespace, CanaryRelease and IngressRoute
+ * on a shared IngressGateway, in a `MeshApp`; the raw variant writes the same objects as plain `ApiObject`s in an `App`.
+ *
+ * Each measurement runs in a child process of its own (one variant, one size), so its peak RSS is honest and no
+ * variant warms up or pollutes the heap of the other. Time is construction + `app.synthYaml()` (validation included).
+ *
+ * A third variant, raw `ApiObject`s in a `MeshApp`, separates what the library's constructs cost from what
+ * `MeshApp` saves (cdk8s's `App` validates and resolves the whole app again for every chart it renders).
+ *
+ * Usage: `npx projen bench [N ...] [--reps R]` (default N = 100 1000 5000, R = 1).
  */
-import { App, Chart, Duration } from 'cdk8s';
-import {
-  CanaryRelease, CanaryRule, CanaryWorkload, EgressThroughGateway, IngressGateway, IngressRoute, MeshNamespace, StringMatch,
-} from '../src';
+import { spawnSync } from 'child_process';
+import { ApiObject, App, Chart } from 'cdk8s';
 
-function build(namespaces: number): App {
-  const app = new App({ outdir: '/tmp/cdk8s-istio-bench' });
+const SERVICES_PER_NAMESPACE = 50;
+const EXPOSE_EVERY = 10;
+const GATEWAY = { name: 'public-gateway', namespace: 'istio-system' };
+
+interface Measurement {
+  readonly variant: string;
+  readonly services: number;
+  readonly objects: number;
+  readonly constructMs: number;
+  readonly synthMs: number;
+  readonly totalMs: number;
+  /** Heap in use after synthesis minus before construction (after a full GC both times), MiB. */
+  readonly heapGrowthMiB: number;
+  /** Peak resident set size of the child process, MiB. */
+  readonly peakRssMiB: number;
+  /** Resident set size before construction, MiB (the runtime and the loaded modules). */
+  readonly baseRssMiB: number;
+  readonly sha: string;
+}
+
+const team = (i: number) => `team-${Math.floor(i / SERVICES_PER_NAMESPACE)}`;
+const svc = (i: number) => `svc-${i}`;
+
+/** The floor: the same manifests the library renders, as plain ApiObjects (in a plain `App`, or in `appClass`). */
+function buildRaw(services: number, appClass: typeof App = App): App {
+  const app = new appClass({ outdir: '/tmp/cdk8s-istio-bench' });
   const platform = new Chart(app, 'platform');
-  const gateway = new IngressGateway(platform, 'Public', { metadata: { name: 'public-gateway' } });
-  for (let i = 0; i < namespaces; i++) {
-    const chart = new Chart(app, `team${i}`);
-    const ns = new MeshNamespace(chart, 'Ns', { name: `team-${i}`, egressLockdown: {} });
-    const image = (svc: string, v: string) => CanaryWorkload.fromImage(`docker.io/istio/examples-bookinfo-${svc}-${v}:1.20.3`);
-    const reviews = new CanaryRelease(ns, 'Reviews', {
-      port: 9080,
-      versions: [{ name: 'v1', weight: 25, workload: image('reviews', 'v1') }, { name: 'v2', weight: 25, workload: image('reviews', 'v2') },
-        { name: 'v3', weight: 50, workload: image('reviews', 'v3') }],
-      rules: [CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2')],
-      timeout: Duration.seconds(10),
-    });
-    new CanaryRelease(ns, 'Ratings', {
-      port: 9080,
-      versions: [{ name: 'v1', weight: 90, workload: image('ratings', 'v1') }, { name: 'v2', weight: 10, workload: image('ratings', 'v2') }],
-    });
-    new IngressRoute(ns, 'Ingress', {
-      gateway,
-      hosts: [`team-${i}.example.com`],
-      httpRoutes: [{ match: [{ uri: StringMatch.prefix('/reviews') }], route: reviews.splitDestinations }],
-    });
-    new EgressThroughGateway(ns, 'Api', { host: `api-${i}.example.com` });
+  const servers: any[] = [];
+  new ApiObject(platform, 'Gateway', {
+    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: GATEWAY,
+    spec: { selector: { istio: 'ingressgateway' }, servers },
+  });
+  let chart: Chart | undefined;
+  for (let i = 0; i < services; i++) {
+    const namespace = team(i);
+    const name = svc(i);
+    if (i % SERVICES_PER_NAMESPACE === 0) {
+      chart = new Chart(app, namespace, { namespace });
+      new ApiObject(chart, 'Namespace', {
+        apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'istio-injection': 'enabled' } }, spec: {},
+      } as any);
+      new ApiObject(chart, 'PeerAuthentication', {
+        apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default' }, spec: { mtls: { mode: 'STRICT' } },
+      } as any);
+    }
+    const scope = chart!;
+    for (const version of ['v1', 'v2']) {
+      const addr = `${namespace}-${name}-${version}`;
+      new ApiObject(scope, `${name}-${version}`, {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${name}-${version}`, labels: { app: name, version } },
+        spec: {
+          minReadySeconds: 0, progressDeadlineSeconds: 600, replicas: 2,
+          selector: { matchLabels: { 'cdk8s.io/metadata.addr': addr } },
+          strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
+          template: {
+            metadata: { labels: { 'app': name, 'cdk8s.io/metadata.addr': addr, version } },
+            spec: {
+              automountServiceAccountToken: false,
+              containers: [{
+                image: `example.com/${name}:${version}`, imagePullPolicy: 'Always', name: 'main',
+                ports: [{ containerPort: 8080, name: 'http' }],
+                resources: { limits: { cpu: '1500m', memory: '2048Mi' }, requests: { cpu: '1000m', memory: '512Mi' } },
+                securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+              }],
+              dnsPolicy: 'ClusterFirst', hostNetwork: false, restartPolicy: 'Always',
+              securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+              setHostnameAsFQDN: false, terminationGracePeriodSeconds: 30,
+            },
+          },
+        },
+      } as any);
+    }
+    new ApiObject(scope, `${name}-service`, {
+      apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { app: name } },
+      spec: { ports: [{ name: 'http', port: 8080, protocol: 'TCP', targetPort: 8080 }], selector: { app: name }, type: 'ClusterIP' },
+    } as any);
+    new ApiObject(scope, `${name}-dr`, {
+      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name },
+      spec: { host: name, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] },
+    } as any);
+    const split = (host: string) => [
+      { destination: { host, subset: 'v1' }, weight: 90 },
+      { destination: { host, subset: 'v2' }, weight: 10 },
+    ];
+    new ApiObject(scope, `${name}-vs`, {
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name },
+      spec: { hosts: [name], http: [{ route: split(name) }] },
+    } as any);
+    if (i % EXPOSE_EVERY === 0) {
+      const host = `${name}.example.com`;
+      servers.push(
+        { hosts: [`${namespace}/${host}`], port: { name: `http-ing-${i}`, number: 80, protocol: 'HTTP' }, tls: { httpsRedirect: true } },
+        {
+          hosts: [`${namespace}/${host}`], port: { name: `https-ing-${i}`, number: 443, protocol: 'HTTPS' },
+          tls: { credentialName: `${name}-tls`, minProtocolVersion: 'TLSV1_2', mode: 'SIMPLE' },
+        },
+      );
+      new ApiObject(scope, `${name}-ingress`, {
+        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `ing-${i}` },
+        spec: {
+          gateways: [`${GATEWAY.namespace}/${GATEWAY.name}`], hosts: [host],
+          http: [{ route: split(`${name}.${namespace}.svc.cluster.local`) }],
+        },
+      } as any);
+    }
   }
   return app;
 }
 
-function measure(namespaces: number): void {
+/** The same app with the library's patterns. */
+function buildLibrary(services: number): App {
+  // Loaded here, so the raw variant's process never loads the library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('../src') as typeof import('../src');
+  // MeshApp: one mesh analysis per synth instead of one per chart (see README, "Synthesis").
+  const app = new lib.MeshApp({ outdir: '/tmp/cdk8s-istio-bench' });
+  const platform = new Chart(app, 'platform');
+  const gateway = new lib.IngressGateway(platform, 'Public', { metadata: { name: GATEWAY.name } });
+  let ns: InstanceType<typeof lib.MeshNamespace> | undefined;
+  for (let i = 0; i < services; i++) {
+    const namespace = team(i);
+    const name = svc(i);
+    if (i % SERVICES_PER_NAMESPACE === 0) {
+      ns = new lib.MeshNamespace(new Chart(app, namespace), 'Ns', { name: namespace });
+    }
+    const release = new lib.CanaryRelease(ns!, name, {
+      serviceName: name,
+      port: 8080,
+      versions: [
+        { name: 'v1', weight: 90, workload: lib.CanaryWorkload.fromImage(`example.com/${name}:v1`) },
+        { name: 'v2', weight: 10, workload: lib.CanaryWorkload.fromImage(`example.com/${name}:v2`) },
+      ],
+    });
+    if (i % EXPOSE_EVERY === 0) {
+      new lib.IngressRoute(ns!, `ing-${i}`, {
+        gateway,
+        hosts: [`${name}.example.com`],
+        tls: { credential: lib.TlsCredential.fromSecret(`${name}-tls`, GATEWAY.namespace) },
+        httpRoutes: [{ route: release.splitDestinations }],
+      });
+    }
+  }
+  return app;
+}
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 1024 / 1024);
+}
+
+function gc(): void {
+  const collect = (global as any).gc;
+  if (typeof collect === 'function') collect();
+}
+
+function child(variant: string, services: number): void {
+  // Module loading is not part of the measurement.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = variant === 'raw' ? undefined : require('../src') as typeof import('../src');
+  const build = variant === 'raw' ? buildRaw
+    : variant === 'raw-meshapp' ? (n: number) => buildRaw(n, lib!.MeshApp) : buildLibrary;
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const baseRss = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
-  const app = build(namespaces);
+  const app = build(services);
   const t1 = process.hrtime.bigint();
   const yaml = app.synthYaml();
   const t2 = process.hrtime.bigint();
-  const again = build(namespaces).synthYaml();
-  const objects = (yaml.match(/^kind: /gm) ?? []).length;
-  const ms = (a: bigint, b: bigint) => (Number(b - a) / 1e6).toFixed(0);
-  console.log(`${String(namespaces).padStart(4)} namespaces ${String(objects).padStart(6)} objects `
-    + `construct ${ms(t0, t1).padStart(6)} ms  validate+synth ${ms(t1, t2).padStart(7)} ms  `
-    + `deterministic ${yaml === again ? 'yes' : 'NO'}`);
-  if (yaml !== again) process.exitCode = 1;
+  gc();
+  const heap1 = process.memoryUsage().heapUsed;
+  if (app.node.children.length === 0) throw new Error('empty app'); // keeps the app alive until heap1 is measured
+  const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sha = require('crypto').createHash('sha256').update(yaml).digest('hex').slice(0, 12);
+  const result: Measurement = {
+    variant,
+    services,
+    objects: (yaml.match(/^kind: /gm) ?? []).length,
+    constructMs: ms(t0, t1),
+    synthMs: ms(t1, t2),
+    totalMs: ms(t0, t2),
+    heapGrowthMiB: mib(heap1 - heap0),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    baseRssMiB: mib(baseRss),
+    sha,
+  };
+  console.log(JSON.stringify(result));
 }
 
-const sizes = process.argv.slice(2).map(Number);
-for (const n of sizes.length > 0 ? sizes : [1, 10, 25, 50]) measure(n);
+function run(variant: string, services: number): Measurement {
+  const out = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only',
+    __filename, '--child', variant, String(services)], {
+    encoding: 'utf-8',
+    env: { ...process.env, TS_NODE_PROJECT: `${__dirname}/../tsconfig.json`, TS_NODE_TRANSPILE_ONLY: 'true' },
+    maxBuffer: 1 << 30,
+  });
+  if (out.status !== 0) throw new Error(`${variant} N=${services} failed:\n${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split('\n').pop()!);
+}
+
+function parent(argv: string[]): void {
+  const repsAt = argv.indexOf('--reps');
+  const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : 1;
+  const sizes = argv.filter((a, i) => !a.startsWith('--') && (repsAt < 0 || i !== repsAt + 1)).map(Number);
+  const ns = sizes.length > 0 ? sizes : [100, 1000, 5000];
+  const best = new Map<string, Measurement>();
+  const key = (v: string, n: number) => `${v}@${n}`;
+  const keep = (m: Measurement) => {
+    const k = key(m.variant, m.services);
+    const prev = best.get(k);
+    // The fastest of the repetitions; the highest peak memory.
+    best.set(k, prev === undefined ? m : {
+      ...(m.totalMs < prev.totalMs ? m : prev),
+      peakRssMiB: Math.max(m.peakRssMiB, prev.peakRssMiB),
+      heapGrowthMiB: Math.max(m.heapGrowthMiB, prev.heapGrowthMiB),
+    });
+  };
+  for (let r = 0; r < reps; r++) {
+    for (const n of ns) {
+      // Interleaved, alternating which variant goes first.
+      const order = (r + ns.indexOf(n)) % 2 === 0 ? ['raw', 'library', 'raw-meshapp'] : ['library', 'raw', 'raw-meshapp'];
+      for (const variant of order) {
+        const m = run(variant, n);
+        keep(m);
+        console.log(`  ${variant.padEnd(11)} N=${String(n).padStart(5)} ${String(m.objects).padStart(6)} objects  construct ${m.constructMs.toFixed(0).padStart(6)} ms`
+          + `  synth ${m.synthMs.toFixed(0).padStart(6)} ms  total ${m.totalMs.toFixed(0).padStart(6)} ms`
+          + `  heap +${m.heapGrowthMiB} MiB  peak RSS ${m.peakRssMiB} MiB (base ${m.baseRssMiB})`);
+      }
+    }
+  }
+  const table = ['', '| services | raw | library | library/raw | heap growth raw / library | ratio | peak RSS raw / library | ratio '
+    + '| peak RSS above base raw / library | ratio |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const above = (m: Measurement) => m.peakRssMiB - m.baseRssMiB;
+  for (const n of ns) {
+    const raw = best.get(key('raw', n))!;
+    const lib = best.get(key('library', n))!;
+    table.push(`| ${n} | ${(raw.totalMs / 1000).toFixed(2)} s | ${(lib.totalMs / 1000).toFixed(2)} s | ${(lib.totalMs / raw.totalMs).toFixed(2)}× `
+      + `| ${raw.heapGrowthMiB} / ${lib.heapGrowthMiB} MiB | ${(lib.heapGrowthMiB / Math.max(1, raw.heapGrowthMiB)).toFixed(2)}× `
+      + `| ${raw.peakRssMiB} / ${lib.peakRssMiB} MiB | ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}× `
+      + `| ${above(raw)} / ${above(lib)} MiB | ${(above(lib) / Math.max(1, above(raw))).toFixed(2)}× |`);
+  }
+  console.log(table.join('\n'));
+  console.log('\nThe library without its constructs (raw ApiObjects in a MeshApp, which validates and renders once per synth):');
+  for (const n of ns) {
+    const raw = best.get(key('raw-meshapp', n))!;
+    const lib = best.get(key('library', n))!;
+    console.log(`  N=${n}: raw in MeshApp ${(raw.totalMs / 1000).toFixed(2)} s, library/that ${(lib.totalMs / raw.totalMs).toFixed(2)}×, `
+      + `peak RSS above base ${above(raw)} MiB (library/that ${(above(lib) / Math.max(1, above(raw))).toFixed(2)}×)`);
+  }
+  for (let i = 1; i < ns.length; i++) {
+    const [a, b] = [ns[i - 1], ns[i]];
+    const growth = (v: string) => best.get(key(v, b))!.totalMs / best.get(key(v, a))!.totalMs;
+    console.log(`t(${b})/t(${a}): raw ${growth('raw').toFixed(2)}, library ${growth('library').toFixed(2)} `
+      + `(library/raw ${(growth('library') / growth('raw')).toFixed(2)})`);
+  }
+  // Determinism: two library synths of the smallest size are byte-identical.
+  const again = run('library', ns[0]);
+  const first = best.get(key('library', ns[0]))!;
+  console.log(`deterministic (two library synths at N=${ns[0]}): ${again.sha === first.sha ? 'yes' : 'NO'}`);
+  if (again.sha !== first.sha) process.exitCode = 1;
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') child(args[1], Number(args[2]));
+else parent(args);

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import { MeshAnalysis } from './private/analysis/model';
+import { servicePortAsWorkloadPortProblems } from './private/analysis/workload-ports';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { istioReleaseOf, serviceAccountPrincipal, serviceAccountsUnusableReason } from './private/istio-version';
-import { addSynthValidation, meshObjects } from './private/mesh-model';
+import { addSynthValidation } from './private/mesh-model';
 import { ipOrCidrProblem, k8sLabelNameProblem, objectNameProblem } from './private/rules';
 import { checkArgs, checkShape } from './private/shape';
 import { IstioResource } from './resource';
@@ -699,7 +701,20 @@ export class AuthorizationPolicy extends IstioResource {
     }
     errors.push(...this.dryRunProblems().map(describeProblem));
     errors.push(...this.mtlsDisabledProblems().map(describeProblem));
+    errors.push(...this.servicePortProblems().map(describeProblem));
     return errors;
+  }
+
+  /** `to.operation.ports` are the ports the workload receives requests on; a Service port with another targetPort never matches. */
+  private servicePortProblems(): Problem[] {
+    const a = MeshAnalysis.of(this);
+    const view = a.viewOf(this.apiObject);
+    const spec = view?.manifest.spec ?? {};
+    if (view === undefined || spec.targetRefs !== undefined || spec.targetRef !== undefined) return [];
+    const ports: Array<{ field: string; port: number }> = [];
+    ((spec.rules ?? []) as any[]).forEach((rule, i) => ((rule.to ?? []) as any[]).forEach((to, j) => ((to.operation?.ports ?? []) as string[])
+      .forEach((port, k) => ports.push({ field: `rules[${i}].to[${j}].operation.ports[${k}]`, port: Number(port) }))));
+    return servicePortAsWorkloadPortProblems(a, view, spec.selector?.matchLabels, ports, 'an AuthorizationPolicy port');
   }
 
   /**
@@ -763,8 +778,7 @@ export class AuthorizationPolicy extends IstioResource {
   /** The PeerAuthentication of this app that disables mTLS for every workload of this policy, if there is one. */
   private disablingPeerAuthentication(): { name: string; path: string } | undefined {
     const mine = this.targets.selector ?? {};
-    const policies = meshObjects(this, 'PeerAuthentication', GROUP)
-      .filter(o => o.namespace === this.effectiveNamespace)
+    const policies = MeshAnalysis.of(this).inNamespace('PeerAuthentication', GROUP, this.effectiveNamespace)
       .map(o => ({ name: o.name, path: o.path, spec: o.manifest.spec ?? {} }));
     const labelsOf = (p: { spec: any }): { [key: string]: string } => p.spec.selector?.matchLabels ?? {};
     const namespaceWide = policies.filter(p => Object.keys(labelsOf(p)).length === 0);

@@ -7,10 +7,12 @@ import { HttpRetry, httpRetryProblems } from './http-retry';
 import { HttpRouteOptions } from './http-route';
 import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
+import { canaryBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
+import { MeshAnalysis } from './private/analysis/model';
 import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { combineMatches } from './private/http-match';
-import { addSynthValidation, expandHost, hostsOverlap, meshObjects, serviceNamed } from './private/mesh-model';
+import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
 import { protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { dnsLabelProblem, percentProblem } from './private/rules';
@@ -92,7 +94,8 @@ export class CanaryWorkload {
   public static fromDeployment(deployment: IConstruct): CanaryWorkload {
     checkArgs('CanaryWorkload.fromDeployment', [deployment]);
     // A MeshDeployment checks its pods against Istio's rules itself; any other Deployment is checked by the release.
-    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment));
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromWorkload(deployment), !(deployment instanceof MeshDeployment),
+      ApiObject.of(deployment));
   }
 
   /**
@@ -103,7 +106,7 @@ export class CanaryWorkload {
    */
   public static fromApiObject(apiObject: ApiObject): CanaryWorkload {
     checkArgs('CanaryWorkload.fromApiObject', [apiObject]);
-    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true);
+    return new CanaryWorkload(undefined, undefined, MeshWorkload.fromApiObject(apiObject), true, apiObject);
   }
 
   /** @internal */
@@ -114,13 +117,16 @@ export class CanaryWorkload {
   public readonly _existing?: MeshWorkload;
   /** Whether the release must check the handed-in workload against Istio's pod rules (ports, UID, injection). @internal */
   public readonly _needsMeshCheck: boolean;
+  /** The handed-in workload's ApiObject. @internal */
+  public readonly _apiObject?: ApiObject;
 
   private constructor(image: string | undefined, options: CanaryWorkloadOptions | undefined, existing: MeshWorkload | undefined,
-    needsMeshCheck = false) {
+    needsMeshCheck = false, apiObject?: ApiObject) {
     this._image = image;
     this._options = options;
     this._existing = existing;
     this._needsMeshCheck = needsMeshCheck;
+    this._apiObject = apiObject;
   }
 }
 
@@ -504,6 +510,7 @@ export class CanaryRelease extends Construct {
       const image = v.workload._image;
       if (image === undefined) {
         this.pods.set(v.name, v.workload._existing!);
+        if (v.workload._needsMeshCheck && v.workload._apiObject) markMeshChecked(v.workload._apiObject);
         continue;
       }
       const options = v.workload._options ?? {};
@@ -827,7 +834,8 @@ export class CanaryRelease extends Construct {
   /** What only the synthesized app can tell: the Service reaches every version, and nothing bypasses the split. */
   private validateRelease(): string[] {
     const problems: Problem[] = [];
-    const service = serviceNamed(this.backend.host, meshObjects(this, 'Service', ''));
+    const a = MeshAnalysis.of(this);
+    const service = a.service(this.backend.host);
     const selector: { [key: string]: string } = service?.manifest.spec?.selector ?? {};
     if (VERSION_LABEL in selector) {
       problems.push({
@@ -839,8 +847,11 @@ export class CanaryRelease extends Construct {
       });
     }
     this.versionList.forEach((v, i) => problems.push(...this.workloadProblems(`versions[${i}]`, v, selector, service?.namespace)));
-    problems.push(...this.bypassProblems());
-    problems.push(...this.gatewayClashProblems());
+    const view = a.virtualService(this.virtualService.apiObject);
+    if (view !== undefined) {
+      problems.push(...canaryBypassProblems(a, view, expandHost(this.host, this.virtualService.effectiveNamespace)));
+      problems.push(...canaryGatewayClashProblems(a, view));
+    }
     // The backend's and handed-in workloads' own rules (Istio's rules for Services and pods) come as finished messages.
     // Container port names matter only where something copies them (a StatefulSet's headless Service) or refers to
     // them (a named targetPort); the Service of the release names its own ports.
@@ -904,69 +915,6 @@ export class CanaryRelease extends Construct {
     }
     return problems;
   }
-
-  /**
-   * IST0140: a gateway-bound VirtualService that routes to this Service without a subset sends ingress traffic
-   * straight to the Service, so this release's rules and weights never apply to it.
-   */
-  private bypassProblems(): Problem[] {
-    const fqdn = expandHost(this.host, this.virtualService.effectiveNamespace);
-    const problems: Problem[] = [];
-    for (const other of meshObjects(this, 'VirtualService', 'networking.istio.io')) {
-      if (other.apiObject === this.virtualService.apiObject) continue;
-      const spec = other.manifest.spec ?? {};
-      if (!((spec.gateways ?? []) as string[]).some(g => g !== MESH)) continue;
-      ((spec.http ?? []) as any[]).forEach((route, i) => ((route.route ?? []) as any[]).forEach((d, j) => {
-        const dest = d.destination ?? {};
-        if (dest.subset !== undefined || expandHost(String(dest.host), other.namespace) !== fqdn) return;
-        problems.push({
-          field: `VirtualService ${other.namespace}/${other.name} (${other.path}) http[${i}].route[${j}].destination`,
-          value: dest.host,
-          problem: 'sends gateway traffic to the release\'s Service directly, bypassing the release\'s rules and weights',
-          fix: 'route the IngressRoute path with release: <the CanaryRelease> (it keeps the release\'s rules, split, timeout and retries), '
-            + 'or expose the release with release.bindToGateway(gatewayRef, hosts)',
-          symptom: 'ingress requests reach every version in proportion to its pods, whatever the weights (IST0140)',
-        });
-      }));
-    }
-    return problems;
-  }
-
-  /**
-   * A gateway merges the routes of every VirtualService bound to it for the same host into one list, ordered by the
-   * objects' creation times. The release's routes end in a catch-all split, so once bound with `bindToGateway()` to a
-   * host that another VirtualService (e.g. an IngressRoute's) routes at the same gateway, one of the two never applies.
-   */
-  private gatewayClashProblems(): Problem[] {
-    const ns = this.virtualService.effectiveNamespace;
-    const gateways = this.virtualService.gateways.filter(g => g !== MESH).map(g => gatewayKey(g, ns));
-    if (gateways.length === 0) return [];
-    const hosts = this.virtualService.hosts.map(h => expandHost(h, ns));
-    const problems: Problem[] = [];
-    for (const other of meshObjects(this, 'VirtualService', 'networking.istio.io')) {
-      if (other.apiObject === this.virtualService.apiObject) continue;
-      const spec = other.manifest.spec ?? {};
-      const shared = ((spec.gateways ?? []) as string[]).map(g => gatewayKey(g, other.namespace)).filter(g => gateways.includes(g));
-      if (shared.length === 0) continue;
-      const common = ((spec.hosts ?? []) as string[]).map(h => expandHost(h, other.namespace)).filter(h => hosts.some(mine => hostsOverlap(mine, h)));
-      if (common.length === 0) continue;
-      problems.push({
-        field: `bindToGateway(${shared[0]}) hosts`,
-        value: common,
-        problem: `are also routed at that gateway by VirtualService ${other.namespace}/${other.name} (${other.path}); the gateway merges `
-          + 'both VirtualServices\' routes for a host in the order the objects were created, and the release\'s routes end in a catch-all split',
-        fix: 'bind the release with a host of its own, or drop bindToGateway and route from that VirtualService with the release\'s own '
-          + 'routes (an IngressRoute path with release: <the CanaryRelease>, or release.gatewayHttpRoutes())',
-        symptom: 'depending on which object is older, that VirtualService\'s routes or the release\'s rules never apply to requests for the host',
-      });
-    }
-    return problems;
-  }
-}
-
-/** A Gateway reference as `namespace/name`; a bare name is resolved in the referring VirtualService's namespace. */
-function gatewayKey(ref: string, namespace: string): string {
-  return ref.includes('/') ? ref : `${namespace}/${ref}`;
 }
 
 /** A version as the release uses it: its weight in the split and its subset name resolved. */

@@ -1,8 +1,9 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MeshAnalysis } from './private/analysis/model';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, meshObjects } from './private/mesh-model';
+import { addSynthValidation } from './private/mesh-model';
 import { metadataProblems, resolveObjectName } from './private/names';
 import { objectNameProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
@@ -202,7 +203,7 @@ export class Certificate extends Construct {
   /** A namespaced Issuer must be in the Certificate's namespace; one the app defines elsewhere is a near miss. */
   private issuerProblems(): Problem[] {
     if (this.issuer.kind !== 'Issuer' || this.issuer.group !== CERT_MANAGER_GROUP) return [];
-    const issuers = meshObjects(this, 'Issuer', CERT_MANAGER_GROUP).filter(i => i.name === this.issuer.name);
+    const issuers = MeshAnalysis.of(this).withName('Issuer', CERT_MANAGER_GROUP, this.issuer.name);
     if (issuers.length === 0 || issuers.some(i => i.namespace === this.effectiveNamespace)) return [];
     return [{
       field: 'spec.issuerRef',

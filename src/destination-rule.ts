@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
-import { Problem, configError, throwIfProblems } from './private/errors';
-import { expandHost } from './private/mesh-model';
+import { subsetSelectsNoPodProblems } from './private/analysis/ist0173-subset-selects-no-pod';
+import { MeshAnalysis } from './private/analysis/model';
+import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
+import { addSynthValidation, expandHost } from './private/mesh-model';
 import { dnsLabelProblem, exportToProblem, labelsProblem, selectorProblem, wildcardHostProblem } from './private/rules';
 import { checkShape } from './private/shape';
 import { portNumberProblems, renderTrafficPolicy, trafficPolicyProblems } from './private/traffic-policy';
@@ -127,6 +129,11 @@ export class DestinationRule extends IstioResource {
     }
     for (const p of props.portPolicies ?? []) this.addPortPolicy(p.port, p.policy);
     for (const s of props.subsets ?? []) this.addSubset(s);
+    addSynthValidation(this, () => {
+      const a = MeshAnalysis.of(this);
+      const view = a.viewOf(this.apiObject);
+      return view === undefined ? [] : subsetSelectsNoPodProblems(a, view).map(describeProblem);
+    });
   }
 
   /**

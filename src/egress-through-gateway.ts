@@ -3,8 +3,10 @@ import { DestinationRule } from './destination-rule';
 import { Gateway, GatewayServer, GatewayTlsMode } from './gateway';
 import { HttpRouteOptions } from './http-route';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
+import { MeshAnalysis } from './private/analysis/model';
+import { egressHostEntries, egressSidecars, egressVisible } from './private/analysis/sidecar-egress';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, hostCovers, meshObjects } from './private/mesh-model';
+import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import {
   dnsLabelProblem, exportToProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem,
@@ -414,7 +416,7 @@ export class EgressThroughGateway extends Construct {
    */
   private credentialPlacementProblems(credentialName: string | undefined): Problem[] {
     if (credentialName === undefined) return [];
-    const secrets = meshObjects(this, 'Secret', '').filter(s => s.name === credentialName);
+    const secrets = MeshAnalysis.of(this).withName('Secret', '', credentialName);
     if (secrets.length === 0 || secrets.some(s => s.namespace === this.gatewayNamespace)) return [];
     return [{
       field: 'tlsOrigination.tls.credentialName',
@@ -452,17 +454,10 @@ export class EgressThroughGateway extends Construct {
       });
     }
     const problems: Problem[] = [];
-    const sidecars = meshObjects(this, 'Sidecar', 'networking.istio.io')
-      .filter(s => s.namespace === ns && s.manifest.spec?.workloadSelector === undefined && s.manifest.spec?.egress !== undefined);
-    for (const sidecar of sidecars) {
-      const entries: string[] = (sidecar.manifest.spec.egress as any[]).flatMap(l => l.hosts ?? []);
+    for (const sidecar of egressSidecars(MeshAnalysis.of(this), ns)) {
+      const entries = egressHostEntries(sidecar);
       for (const t of targets) {
-        const visible = entries.some(entry => {
-          const [entryNs, name] = entry.split('/');
-          const nsMatches = entryNs === '*' || entryNs === t.namespace || (entryNs === '.' && t.namespace === ns);
-          return nsMatches && hostCovers(name, t.host);
-        });
-        if (visible) continue;
+        if (egressVisible(entries, ns, t.namespace, t.host)) continue;
         problems.push({
           field: t.field,
           value: `${t.namespace}/${t.host}`,

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { gatewayConflictProblems } from './private/analysis/ist0145-ist0138-gateway-conflicts';
+import { MeshAnalysis } from './private/analysis/model';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
-import { addSynthValidation, labelsSubset, MeshObject, meshObjects, sameLabels } from './private/mesh-model';
+import { addSynthValidation } from './private/mesh-model';
 import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
   wildcardHostProblem,
@@ -232,6 +234,8 @@ const CIPHER_SUITES: readonly string[] = [
 export class Gateway extends IstioResource {
   private readonly _selector: { [key: string]: string };
   private readonly _servers: GatewayServer[] = [];
+  /** Port name → index of the server that has it. */
+  private readonly portNames = new Map<string, number>();
 
   /**
    * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
@@ -279,6 +283,11 @@ export class Gateway extends IstioResource {
     return [...new Set(this._servers.flatMap(s => s.hosts))];
   }
 
+  /** Whether a server of this Gateway has the port name `name`. @internal */
+  public _hasPortName(name: string): boolean {
+    return this.portNames.has(name);
+  }
+
   /** The labels of the gateway workload this Gateway applies to (a copy). */
   public get selector(): { [key: string]: string } {
     return { ...this._selector };
@@ -294,7 +303,7 @@ export class Gateway extends IstioResource {
     const index = this._servers.length;
     throwIfProblems(this, serverProblems(server, `servers[${index}]`));
     const name = portName(server.port);
-    const clash = this._servers.findIndex(s => portName(s.port) === name);
+    const clash = this.portNames.get(name) ?? -1;
     if (clash >= 0) {
       throw configError(this, {
         field: `servers[${index}].port.name`,
@@ -304,6 +313,7 @@ export class Gateway extends IstioResource {
         symptom: 'the webhook rejects the object ("port names in servers must be unique")',
       });
     }
+    this.portNames.set(name, index);
     this._servers.push({ ...server, hosts: [...server.hosts] });
   }
 
@@ -329,19 +339,10 @@ export class Gateway extends IstioResource {
         symptom: 'the webhook rejects the object',
       })];
     }
-    const all = meshObjects(this, 'Gateway', 'networking.istio.io');
-    const selfIndex = all.findIndex(o => o.apiObject === this.apiObject);
-    if (selfIndex < 0) return [];
-    const self = all[selfIndex];
-    const errors: string[] = [];
-    all.forEach((other, i) => {
-      if (i === selfIndex) return;
-      // Report each conflict once: on the later of two Gateways of this library, always against imported ones.
-      const otherIsOurs = other.apiObject.node.scope instanceof Gateway;
-      if (otherIsOurs && i > selfIndex) return;
-      errors.push(...conflictProblems(self, other).map(describeProblem));
-    });
-    return errors;
+    const a = MeshAnalysis.of(this);
+    const self = a.gatewayOf(this.apiObject)?.view;
+    if (self === undefined) return [];
+    return gatewayConflictProblems(a, self, g => g.object.apiObject.node.scope instanceof Gateway).map(describeProblem);
   }
 }
 
@@ -658,68 +659,4 @@ function renderTls(tls: GatewayServerTls): any {
     maxProtocolVersion: tls.maxProtocolVersion,
     cipherSuites: tls.cipherSuites ? [...tls.cipherSuites] : undefined,
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Cross-Gateway checks, on the rendered objects (ours and imported ones alike).
-
-interface WireServer {
-  readonly port?: { readonly number?: number };
-  readonly hosts?: string[];
-  readonly bind?: string;
-  readonly tls?: { readonly credentialName?: string; readonly serverCertificate?: string; readonly privateKey?: string };
-}
-
-function conflictProblems(self: MeshObject, other: MeshObject): Problem[] {
-  const problems: Problem[] = [];
-  const mySelector: { [k: string]: string } = self.manifest.spec?.selector ?? {};
-  const theirSelector: { [k: string]: string } = other.manifest.spec?.selector ?? {};
-  const myServers: WireServer[] = self.manifest.spec?.servers ?? [];
-  const theirServers: WireServer[] = other.manifest.spec?.servers ?? [];
-  const otherName = `${other.namespace}/${other.name} (${other.path})`;
-  const sameSelector = sameLabels(mySelector, theirSelector);
-  const overlapping = labelsSubset(mySelector, theirSelector) || labelsSubset(theirSelector, mySelector);
-
-  myServers.forEach((mine, i) => {
-    for (const theirs of theirServers) {
-      if (mine.port?.number !== theirs.port?.number) continue;
-      // IST0145: the same workload, port and host on two Gateways. Hosts compare by name, whatever namespace
-      // part they carry: the proxy has one listener per port, so the namespace does not separate them.
-      if (sameSelector && (mine.bind ?? '') === (theirs.bind ?? '')) {
-        const common = hostNames(mine.hosts).filter(h => hostNames(theirs.hosts).includes(h));
-        if (common.length > 0) {
-          problems.push({
-            field: `servers[${i}].hosts`,
-            value: common,
-            problem: `conflicts with Gateway ${otherName}: both select ${JSON.stringify(mySelector)} and serve port `
-              + `${mine.port?.number} for the same host (IST0145)`,
-            fix: 'serve each host on a port from one Gateway only: merge the servers into one Gateway, or change the host or port',
-            symptom: 'the gateway proxy keeps one of the servers, so requests for the host reach the other Gateway\'s routes or get 404 NR',
-          });
-        }
-      }
-      // IST0138: the same certificate on two Gateways of overlapping workloads, on the same port.
-      if (overlapping && sameCertificate(mine.tls, theirs.tls)) {
-        problems.push({
-          field: `servers[${i}].tls`,
-          value: mine.tls?.credentialName ?? mine.tls?.serverCertificate,
-          problem: `uses the same certificate as a server of Gateway ${otherName} on port ${mine.port?.number}, and their `
-            + 'selectors overlap (IST0138)',
-          fix: 'put the hosts that share a certificate into one Gateway server, or give each Gateway its own certificate',
-          symptom: 'HTTP/2 clients reuse one connection for hosts of both Gateways and get 404 NR for the other Gateway\'s hosts',
-        });
-      }
-    }
-  });
-  return problems;
-}
-
-function hostNames(hosts: string[] | undefined): string[] {
-  return (hosts ?? []).map(h => h.slice(h.indexOf('/') + 1));
-}
-
-function sameCertificate(a: WireServer['tls'], b: WireServer['tls']): boolean {
-  if (!a || !b) return false;
-  if (a.credentialName || b.credentialName) return a.credentialName === b.credentialName;
-  return a.serverCertificate !== undefined && a.serverCertificate === b.serverCertificate && a.privateKey === b.privateKey;
 }

@@ -35,3 +35,4 @@ export * from './ingress-route';
 export * from './canary-release';
 export * from './telemetry';
 export * from './simulator';
+export * from './mesh-app';

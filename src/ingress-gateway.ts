@@ -1,11 +1,14 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Gateway, GatewayServer } from './gateway';
+import { sameCertificate } from './private/analysis/ist0145-ist0138-gateway-conflicts';
+import { pushTo } from './private/analysis/model';
+import { hostName } from './private/analysis/references';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
 import { checkArgs, checkShape } from './private/shape';
-import { gatewayRefProblems } from './route-match';
+import { gatewayRefProblems, normalizeGatewayRef } from './route-match';
 
 /** The labels of the pods of Istio's default ingress gateway. */
 const DEFAULT_SELECTOR = { istio: 'ingressgateway' };
@@ -68,14 +71,14 @@ export class IngressGateway extends Construct implements IIngressGateway {
    * A gateway that exists already (e.g. `istio-system/public-gateway`, owned by the platform team). Routes attached
    * to it only bind their VirtualService to it: they cannot add servers or TLS settings.
    *
-   * @param gatewayRef `namespace/name` of the Gateway
+   * @param gatewayRef `namespace/name` of the Gateway (`<name>.<namespace>.svc.cluster.local` is read as that)
    */
   public static fromGatewayRef(gatewayRef: string): IIngressGateway {
     checkArgs('IngressGateway.fromGatewayRef', [gatewayRef]);
     const problems = gatewayRef === 'mesh'
       ? [{ field: 'gatewayRef', value: gatewayRef, problem: 'is "mesh", which stands for the sidecars, not a gateway', fix: 'name the Gateway as "namespace/name"' }]
       : gatewayRefProblems('gatewayRef', gatewayRef);
-    if (!gatewayRef.includes('/') && problems.length === 0) {
+    if (!normalizeGatewayRef(gatewayRef).includes('/') && problems.length === 0) {
       problems.push({
         field: 'gatewayRef',
         value: gatewayRef,
@@ -85,7 +88,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
       });
     }
     if (problems.length > 0) throw new Error(`IngressGateway.fromGatewayRef: ${problems.map(describeProblem).join('\n')}`);
-    return new GatewayReference(gatewayRef);
+    return new GatewayReference(normalizeGatewayRef(gatewayRef));
   }
 
   /** The Gateway object. */
@@ -94,7 +97,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
   /** The namespace the gateway pods run in, where TLS Secrets go. */
   public readonly workloadNamespace: string;
 
-  private readonly attached: Array<{ owner: IConstruct; server: GatewayServer }> = [];
+  /** The routes whose servers serve a host on a port (`port|host`). */
+  private readonly attachedByHost = new Map<string, IConstruct[]>();
+  /** The routes' servers by port and certificate (`port|credentialName`). */
+  private readonly attachedByCertificate = new Map<string, Array<{ owner: IConstruct; server: GatewayServer }>>();
 
   /**
    * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
@@ -143,44 +149,53 @@ export class IngressGateway extends Construct implements IIngressGateway {
   public _addRouteServers(owner: IConstruct, routeName: string, servers: GatewayServer[]): void {
     for (const server of servers) {
       const problems: Problem[] = [];
-      for (const other of this.attached) {
-        if (other.owner === owner || other.server.port.number !== server.port.number) continue;
-        const common = hostNames(server.hosts).filter(h => hostNames(other.server.hosts).includes(h));
-        if (common.length > 0) {
-          problems.push({
-            field: 'hosts',
-            value: common,
-            problem: `are already served on port ${server.port.number} of Gateway ${this.gatewayRef} by ${other.owner.node.path} (IST0145's conflict, inside one Gateway)`,
-            fix: 'route each host on a port from one IngressRoute: move these routes into that IngressRoute, or use another host or port',
-            symptom: 'the gateway keeps one of the two servers, so requests for the host reach the other route or get 404 NR',
-          });
+      const port = server.port.number;
+      // Looked up by port and host name, and by port and certificate: each route costs its own servers.
+      const byHost = new Map<IConstruct, string[]>();
+      for (const host of new Set(server.hosts.map(hostName))) {
+        for (const other of this.attachedByHost.get(`${port}|${host}`) ?? []) {
+          if (other !== owner) byHost.set(other, [...byHost.get(other) ?? [], host]);
         }
-        const mine = server.tls?.credentialName;
-        if (mine !== undefined && mine === other.server.tls?.credentialName) {
-          problems.push({
-            field: 'tls.credential',
-            value: mine,
-            problem: `is also the certificate of ${other.owner.node.path} on port ${server.port.number} of Gateway ${this.gatewayRef} (IST0138's problem, inside one Gateway)`,
-            fix: 'serve the hosts that share a certificate from one IngressRoute, or give each route its own certificate',
-            symptom: 'HTTP/2 clients reuse one connection for the hosts of both routes and get 404 NR for the other route\'s hosts',
-          });
-        }
+      }
+      for (const [other, common] of byHost) {
+        problems.push({
+          field: 'hosts',
+          value: common,
+          problem: `are already served on port ${port} of Gateway ${this.gatewayRef} by ${other.node.path} (IST0145's conflict, inside one Gateway)`,
+          fix: 'route each host on a port from one IngressRoute: move these routes into that IngressRoute, or use another host or port',
+          symptom: 'the gateway keeps one of the two servers, so requests for the host reach the other route or get 404 NR',
+        });
+      }
+      const mine = server.tls?.credentialName;
+      for (const other of mine === undefined ? [] : this.attachedByCertificate.get(`${port}|${mine}`) ?? []) {
+        if (other.owner === owner || !sameCertificate(server.tls, other.server.tls)) continue;
+        problems.push({
+          field: 'tls.credential',
+          value: mine,
+          problem: `is also the certificate of ${other.owner.node.path} on port ${port} of Gateway ${this.gatewayRef} (IST0138's problem, inside one Gateway)`,
+          fix: 'serve the hosts that share a certificate from one IngressRoute, or give each route its own certificate',
+          symptom: 'HTTP/2 clients reuse one connection for the hosts of both routes and get 404 NR for the other route\'s hosts',
+        });
       }
       throwIfProblems(owner, problems);
     }
     for (const server of servers) {
       const name = this.uniquePortName(`${server.port.protocol.toLowerCase()}-${routeName}`);
       this.gateway.addServer({ ...server, port: { ...server.port, name } });
-      this.attached.push({ owner, server });
+      for (const host of new Set(server.hosts.map(hostName))) {
+        pushTo(this.attachedByHost, `${server.port.number}|${host}`, owner);
+      }
+      if (server.tls?.credentialName !== undefined) {
+        pushTo(this.attachedByCertificate, `${server.port.number}|${server.tls.credentialName}`, { owner, server });
+      }
     }
   }
 
   /** A port name no server of the Gateway has: `base`, cut to a DNS label, with `-2`, `-3`... when taken. */
   private uniquePortName(base: string): string {
-    const taken = new Set(this.gateway.servers.map(s => s.port.name));
     const cut = (s: string, max: number) => s.slice(0, max).replace(/-+$/, '');
     let name = cut(base, 63);
-    for (let i = 2; taken.has(name); i++) name = `${cut(base, 63 - `-${i}`.length)}-${i}`;
+    for (let i = 2; this.gateway._hasPortName(name); i++) name = `${cut(base, 63 - `-${i}`.length)}-${i}`;
     return name;
   }
 }
@@ -188,9 +203,4 @@ export class IngressGateway extends Construct implements IIngressGateway {
 /** A Gateway known only by its reference. */
 class GatewayReference implements IIngressGateway {
   constructor(public readonly gatewayRef: string) {}
-}
-
-/** Host names without their `namespace/` part. */
-function hostNames(hosts: string[]): string[] {
-  return hosts.map(h => h.slice(h.indexOf('/') + 1));
 }

@@ -10,9 +10,10 @@ import { IngressJwt } from './ingress-jwt';
 import { IngressTls, IngressTlsMode } from './ingress-tls';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { noteGatewayWorkloadNamespace } from './private/analysis/ist0149-jwt-claim-routes';
+import { MeshAnalysis } from './private/analysis/model';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addIngressJwtPolicies, ingressJwtProblems } from './private/ingress-jwt';
-import { addSynthValidation, meshObjects, serviceNamed } from './private/mesh-model';
+import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
@@ -710,9 +711,9 @@ export class IngressRoute extends Construct {
     const errors: string[] = [];
     // A backend that is a Service of the app is checked by the VirtualService, like every destination it routes to;
     // only a host outside the app needs the backend's own word on its protocol.
-    const services = meshObjects(this, 'Service', '');
+    const a = MeshAnalysis.of(this);
     for (const { field, backend, kind } of this.backends) {
-      if (serviceNamed(backend.host, services)) continue;
+      if (a.service(backend.host)) continue;
       errors.push(...backend.problemsFor(kind).map(message => `${field}: ${message}`));
     }
     errors.push(...this.secretConflictProblems().map(describeProblem));
@@ -724,13 +725,12 @@ export class IngressRoute extends Construct {
     const problems: Problem[] = [];
     if (this.createdSecrets.length === 0) return problems;
     const ours = (o: { apiObject: Construct }) => o.apiObject.node.scopes.includes(this);
-    const secrets = meshObjects(this, 'Secret', '').filter(o => !ours(o));
-    const certificates = meshObjects(this, 'Certificate', 'cert-manager.io').filter(o => !ours(o));
+    const a = MeshAnalysis.of(this);
     for (const { namespace, name } of this.createdSecrets) {
       const producers = [
-        ...secrets.filter(s => s.namespace === namespace && s.name === name).map(s => `Secret at ${s.path}`),
-        ...certificates
-          .filter(c => c.namespace === namespace && c.manifest.spec?.secretName === name)
+        ...a.inNamespace('Secret', '', namespace).filter(s => !ours(s) && s.name === name).map(s => `Secret at ${s.path}`),
+        ...a.inNamespace('Certificate', 'cert-manager.io', namespace)
+          .filter(c => !ours(c) && c.manifest.spec?.secretName === name)
           .map(c => `Certificate ${c.namespace}/${c.name} at ${c.path}`),
       ];
       if (producers.length > 0) {

@@ -10,8 +10,11 @@ import {
   AuthorizationRules,
 } from './authorization-policy';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
+import { meshReadinessProblems } from './private/analysis/mesh-readiness';
+import { MeshAnalysis } from './private/analysis/model';
+import { hiddenDestinationProblems } from './private/analysis/sidecar-egress';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, meshObjects, renderManifest } from './private/mesh-model';
+import { addSynthValidation, renderManifest } from './private/mesh-model';
 import { INJECT_KEY, podInjectionChoice, podTemplateOf, serviceNameProblem } from './private/mesh-rules';
 import { defaultObjectName, metadataProblems } from './private/names';
 import { k8sLabelNameProblem } from './private/rules';
@@ -740,6 +743,8 @@ export class MeshNamespace extends Construct {
       ...this.duplicateNamespaceProblems(),
       ...this.ignoredInjectionProblems(),
       ...this.ambientSidecarProblems(),
+      ...this.enrollment.mode === MeshEnrollmentMode.DISABLED ? [] : meshReadinessProblems(MeshAnalysis.of(this), this.name),
+      ...hiddenDestinationProblems(MeshAnalysis.of(this), this.name),
     ];
   }
 
@@ -804,8 +809,8 @@ export class MeshNamespace extends Construct {
 
   private duplicateNamespaceProblems(): Problem[] {
     const own = ApiObject.of(this.namespace);
-    return meshObjects(this, 'Namespace', '')
-      .filter(o => o.name === this.name && o.apiObject !== own)
+    return MeshAnalysis.of(this).withName('Namespace', '', this.name)
+      .filter(o => o.apiObject !== own)
       .map(o => ({
         field: 'name',
         value: this.name,
@@ -821,8 +826,7 @@ export class MeshNamespace extends Construct {
     if (mode !== MeshEnrollmentMode.DISABLED && mode !== MeshEnrollmentMode.AMBIENT) return [];
     const problems: Problem[] = [];
     for (const kind of WORKLOAD_KINDS) {
-      for (const o of meshObjects(this, kind)) {
-        if (o.namespace !== this.name) continue;
+      for (const o of MeshAnalysis.of(this).inNamespace(kind, undefined, this.name)) {
         const found = podTemplateOf(o.manifest);
         if (found === undefined) continue;
         const choice = podInjectionChoice(found.template.metadata);
@@ -852,8 +856,8 @@ export class MeshNamespace extends Construct {
   /** IST0167: a selector-less Sidecar in an ambient namespace does nothing. */
   private ambientSidecarProblems(): Problem[] {
     if (this.enrollment.mode !== MeshEnrollmentMode.AMBIENT) return [];
-    return meshObjects(this, 'Sidecar', 'networking.istio.io')
-      .filter(o => o.namespace === this.name && o.manifest.spec?.workloadSelector === undefined)
+    return MeshAnalysis.of(this).inNamespace('Sidecar', 'networking.istio.io', this.name)
+      .filter(o => o.manifest.spec?.workloadSelector === undefined)
       .map(o => ({
         field: `Sidecar "${o.name}" (${o.path})`,
         problem: `is the default Sidecar of namespace "${this.name}", which is ambient: a Sidecar has no effect on ambient workloads (IST0167)`,

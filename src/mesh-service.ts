@@ -1,8 +1,10 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { MeshAnalysis } from './private/analysis/model';
+import { serviceTargetPortProblems } from './private/analysis/service-ports';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation } from './private/mesh-model';
+import { addSynthValidation, markMeshChecked } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
@@ -183,6 +185,7 @@ export class MeshService extends Construct {
       this.addPort(port);
     }
     addSynthValidation(this, () => this.validateService());
+    markMeshChecked(this.apiObject);
   }
 
   /** The Service's metadata, to add labels and annotations. */
@@ -302,6 +305,9 @@ export class MeshService extends Construct {
         });
       }
     });
+    const a = MeshAnalysis.of(this);
+    const view = a.viewOf(this.apiObject);
+    if (view !== undefined) problems.push(...serviceTargetPortProblems(a, view));
     return problems.map(describeProblem);
   }
 

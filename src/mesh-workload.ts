@@ -3,7 +3,7 @@ import * as plus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { apiObjectOf } from './private/api-object';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, renderManifest } from './private/mesh-model';
+import { addSynthValidation, markMeshChecked, renderManifest } from './private/mesh-model';
 import {
   APP_LABEL,
   appLabelProblem,
@@ -313,6 +313,7 @@ function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & 
     injectLabel: options.sidecarInjection === SidecarInjection.NAMESPACE_DEFAULT ? null : options.sidecarInjection,
   };
   addSynthValidation(workload, () => renderedProblems(workload, expect));
+  markMeshChecked(ApiObject.of(workload));
   return options;
 }
 

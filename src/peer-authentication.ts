@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { MeshAnalysis } from './private/analysis/model';
+import { servicePortAsWorkloadPortProblems } from './private/analysis/workload-ports';
 import { configError, describeProblem } from './private/errors';
-import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
+import { addSynthValidation, sameLabels } from './private/mesh-model';
 import { portProblem } from './private/rules';
 import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
@@ -88,7 +90,16 @@ export class PeerAuthentication extends IstioResource {
     for (const portMtls of props.portLevelMtls ?? []) {
       this.addPortMtls(portMtls.port, portMtls.mode);
     }
-    addSynthValidation(this, () => this.validateUniquePolicy());
+    addSynthValidation(this, () => [...this.validateUniquePolicy(), ...this.portLevelMtlsPortProblems()]);
+  }
+
+  /** `portLevelMtls` keys are the workload's (container) ports; a Service port with another targetPort never matches. */
+  private portLevelMtlsPortProblems(): string[] {
+    const a = MeshAnalysis.of(this);
+    const view = a.viewOf(this.apiObject);
+    if (view === undefined || this._selector === undefined) return [];
+    const ports = this._portMtls.map(p => ({ field: `portLevelMtls[${p.port}]`, port: p.port }));
+    return servicePortAsWorkloadPortProblems(a, view, this._selector, ports, 'port-level mTLS').map(describeProblem);
   }
 
   /** The selector's labels (a copy), or undefined for a namespace-wide policy. */
@@ -152,9 +163,8 @@ export class PeerAuthentication extends IstioResource {
    */
   private validateUniquePolicy(): string[] {
     const mine = this._selector ?? {};
-    const rivals = meshObjects(this, KIND, GROUP).filter(o =>
+    const rivals = MeshAnalysis.of(this).inNamespace(KIND, GROUP, this.effectiveNamespace).filter(o =>
       o.apiObject !== this.apiObject
-      && o.namespace === this.effectiveNamespace
       && sameLabels(o.manifest.spec?.selector?.matchLabels ?? {}, mine));
     return rivals.map(rival => describeProblem({
       field: 'selector',

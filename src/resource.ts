@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
+import { addDuplicateObjectCheck } from './private/analysis/duplicate-objects';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { metadataProblems, resolveObjectName } from './private/names';
@@ -73,6 +74,7 @@ export abstract class IstioResource extends Construct {
     });
     // Labels and annotations can be added until synth, so they are checked again then.
     addSynthValidation(this, () => this.annotationProblems().map(describeProblem));
+    addDuplicateObjectCheck(this);
   }
 
   /** The object's metadata, to add labels and annotations. */

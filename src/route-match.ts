@@ -1,3 +1,4 @@
+import { gatewayKey, isGatewayFqdn } from './private/analysis/references';
 import { Problem } from './private/errors';
 import { ipOrCidrProblem, k8sLabelNameProblem, labelsProblem, matchHeaderNameProblem, portProblem } from './private/rules';
 import { StringMatch } from './string-match';
@@ -184,19 +185,33 @@ export function gatewayRefProblems(field: string, ref: string): Problem[] {
     }
     return [];
   }
-  if (ref.includes('.')) {
-    // istiod's resolveGatewayName (pilot/pkg/model) still reads "name.ns" and "name.ns.svc.cluster.local" as "ns/name",
-    // "for backward compatibility only"; the library takes the current form, which every Istio version documents.
+  if (isGatewayFqdn(ref)) {
+    // `<name>.<namespace>.svc.cluster.local`: istiod reads it as `<namespace>/<name>`; it is normalized to that form.
     const [name, namespace] = ref.split('.');
+    const problem = k8sLabelNameProblem(name) ?? k8sLabelNameProblem(namespace);
+    return problem ? [{ field, value: ref, problem: `has a name or namespace part that ${problem}`, fix: 'use "<namespace>/<gateway name>", e.g. "istio-system/public-gateway"' }] : [];
+  }
+  if (ref.includes('.')) {
+    // istiod's resolveGatewayName (pilot/pkg/model/config.go) still reads "name.ns" as "ns/name" (the label after the
+    // first dot is the namespace), "for backward compatibility only"; the library takes the current form.
+    const key = gatewayKey(ref, '');
     return [{
       field,
       value: ref,
-      problem: `uses the legacy "<name>.<namespace>" form, which istiod resolves to "${namespace}/${name}" for backward compatibility only`,
-      fix: `write it as "${namespace}/${name}"`,
+      problem: `uses the legacy "<name>.<namespace>" form, which istiod resolves to "${key}" for backward compatibility only`,
+      fix: `write it as "${key}"`,
     }];
   }
   const problem = k8sLabelNameProblem(ref);
   return problem ? [{ field, value: ref, problem, fix: 'use the Gateway\'s metadata.name, as "<namespace>/<name>" or "mesh"' }] : [];
+}
+
+/**
+ * A gateway reference as the library renders it: `<name>.<namespace>.svc.cluster.local` becomes `<namespace>/<name>`
+ * (the way istiod reads it); every other form is kept. @internal
+ */
+export function normalizeGatewayRef(ref: string): string {
+  return isGatewayFqdn(ref) ? gatewayKey(ref, '') : ref;
 }
 
 /** Whether a header-match key is a JWT-claim key (`@request.auth.claims...`). @internal */
@@ -274,7 +289,7 @@ export function renderHttpMatch(m: HttpMatch): any {
     port: m.port,
     sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
     sourceNamespace: m.sourceNamespace,
-    gateways: m.gateways ? [...m.gateways] : undefined,
+    gateways: m.gateways?.map(normalizeGatewayRef),
     statPrefix: m.statPrefix,
   };
 }
@@ -287,7 +302,7 @@ export function renderL4Match(m: TcpMatch, sniHosts?: string[]): any {
     port: m.port,
     sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
     sourceNamespace: m.sourceNamespace,
-    gateways: m.gateways ? [...m.gateways] : undefined,
+    gateways: m.gateways?.map(normalizeGatewayRef),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
+import { MeshAnalysis } from './private/analysis/model';
 import { configError, describeProblem, Problem } from './private/errors';
-import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
+import { addSynthValidation, sameLabels } from './private/mesh-model';
 import {
   dnsLabelProblem,
   isIp,
@@ -344,9 +345,9 @@ export class Sidecar extends IstioResource {
   /** Rules that need every listener, or the other Sidecars of the app. */
   private validateSidecar(): Problem[] {
     const problems: Problem[] = [];
-    const sidecars = meshObjects(this, 'Sidecar', 'networking.istio.io');
+    const a = MeshAnalysis.of(this);
     // The rendered spec, so that fields set with addSpecOverride() (inboundConnectionPool) count.
-    const spec = sidecars.find(o => o.apiObject === this.apiObject)?.manifest.spec;
+    const spec = a.viewOf(this.apiObject)?.manifest.spec;
     if (spec !== undefined && !['ingress', 'egress', 'outboundTrafficPolicy', 'inboundConnectionPool'].some(k => spec[k] !== undefined)) {
       problems.push({
         field: 'spec',
@@ -356,7 +357,7 @@ export class Sidecar extends IstioResource {
       });
     }
     const namespace = this.effectiveNamespace;
-    const others = sidecars.filter(o => o.namespace === namespace && o.apiObject !== this.apiObject);
+    const others = a.inNamespace('Sidecar', 'networking.istio.io', namespace).filter(o => o.apiObject !== this.apiObject);
     if (this._workloadSelector === undefined) {
       const unselective = others.filter(o => o.manifest.spec?.workloadSelector === undefined);
       if (unselective.length > 0) {

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MeshAnalysis } from './private/analysis/model';
 import { celExpressionProblem } from './private/cel';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
@@ -600,8 +601,8 @@ export class Telemetry extends IstioResource {
   private overlapProblems(): Problem[] {
     const mine = this.targets.selector;
     if (this.targets.targetRefs.length > 0) return [];
-    const others = meshObjects(this, KIND, GROUP)
-      .filter(o => o.namespace === this.effectiveNamespace && o.apiObject !== this.apiObject)
+    const others = MeshAnalysis.of(this).inNamespace(KIND, GROUP, this.effectiveNamespace)
+      .filter(o => o.apiObject !== this.apiObject)
       .filter(o => o.manifest.spec?.targetRefs === undefined && o.manifest.spec?.targetRef === undefined)
       .filter(o => {
         const labels: { [key: string]: string } | undefined = o.manifest.spec?.selector?.matchLabels;

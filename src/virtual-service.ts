@@ -1,13 +1,17 @@
 import { Construct } from 'constructs';
 import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-route';
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
+import { destinationsOf } from './private/analysis/ist0101-references';
+import { unreachableRouteProblems } from './private/analysis/ist0130-ist0131-unreachable-routes';
 import { addJwtClaimRouteValidation } from './private/analysis/ist0149-jwt-claim-routes';
+import { MeshAnalysis } from './private/analysis/model';
+import { virtualServiceProblems } from './private/analysis/virtual-service';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, expandHost, hostCovers, hostsOverlap, MeshObject, meshObjects, serviceNamed } from './private/mesh-model';
+import { addSynthValidation, expandHost, hostCovers, hostsOverlap } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
 import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
-import { gatewayRefProblems, isJwtClaimKey } from './route-match';
+import { gatewayRefProblems, isJwtClaimKey, normalizeGatewayRef } from './route-match';
 import { BackendRouteKind, ServiceBackend } from './service-backend';
 
 const GROUP = 'networking.istio.io';
@@ -108,7 +112,7 @@ export class VirtualService extends IstioResource {
     throwIfProblems(this, problems);
     throwIfProblems(this, this.bindingProblems({ hosts: props.hosts ?? [], gateways: props.gateways ?? [] }));
     this._hosts.push(...props.hosts ?? []);
-    this._gateways.push(...props.gateways ?? []);
+    this._gateways.push(...(props.gateways ?? []).map(normalizeGatewayRef));
     this.exportTo = props.exportTo ? [...props.exportTo] : undefined;
 
     for (const route of props.http ?? []) this.addHttpRoute(route);
@@ -160,7 +164,7 @@ export class VirtualService extends IstioResource {
     checkShape(this, 'string', gateway, `gateways[${this._gateways.length}]`);
     throwIfProblems(this, gatewayRefProblems(`gateways[${this._gateways.length}]`, gateway));
     throwIfProblems(this, this.bindingProblems({ gateways: [...this._gateways, gateway] }));
-    this._gateways.push(gateway);
+    this._gateways.push(normalizeGatewayRef(gateway));
   }
 
   /**
@@ -299,253 +303,35 @@ export class VirtualService extends IstioResource {
         symptom: 'the webhook rejects the VirtualService ("http, tcp or tls must be provided")',
       });
     }
+    // What the typed API made: addSpecOverride() is the escape hatch for a route Istio would never use.
     const spec = this._renderSpec();
-    problems.push(...unreachableRouteProblems('http', spec.http ?? []));
-    problems.push(...unreachableRouteProblems('tcp', spec.tcp ?? []));
-    problems.push(...unreachableRouteProblems('tls', spec.tls ?? []));
-    problems.push(...this.delegateReferenceProblems());
-    problems.push(...this.gatewayReferenceProblems());
-    problems.push(...this.unservedHostProblems());
-    problems.push(...this.destinationReferenceProblems());
-    problems.push(...this.conflictingMeshHostProblems());
+    for (const kind of ['http', 'tcp', 'tls']) problems.push(...unreachableRouteProblems(kind, spec[kind] ?? []));
+    const a = MeshAnalysis.of(this);
+    const view = a.virtualService(this.apiObject);
+    if (view === undefined) return problems; // rendering fails: reported by cdk8s
+    problems.push(...virtualServiceProblems(a, view));
     return problems;
   }
 
-  /** A `delegate` that names a VirtualService of the app must name a delegate one (without hosts). */
-  private delegateReferenceProblems(): Problem[] {
-    const problems: Problem[] = [];
-    const virtualServices = meshObjects(this, 'VirtualService', GROUP);
-    this.http.forEach((r, i) => {
-      if (!r.delegate) return;
-      const ns = r.delegate.namespace ?? this.effectiveNamespace;
-      const target = virtualServices.find(v => v.name === r.delegate!.name && v.namespace === ns);
-      if (target && ((target.manifest.spec?.hosts ?? []) as string[]).length > 0) {
-        problems.push({
-          field: `http[${i}].delegate`,
-          value: r.delegate,
-          problem: `names VirtualService ${ns}/${target.name} (${target.path}), which has hosts; only a VirtualService without hosts `
-            + 'can be a delegate',
-          fix: 'remove the hosts of that VirtualService, or route to its destinations instead of delegating',
-          symptom: 'Istio ignores the delegation and requests matching this route get 404 NR route_not_found',
-        });
-      }
-    });
-    return problems;
-  }
-
-  /** IST0101 (gateway) and IST0132: referenced Gateways that the app defines must exist and serve our hosts. */
-  private gatewayReferenceProblems(): Problem[] {
-    const problems: Problem[] = [];
-    const gateways = meshObjects(this, 'Gateway', GROUP);
-    const refs: Array<{ field: string; ref: string; checkHosts: boolean }> = [];
-    this._gateways.forEach((ref, i) => refs.push({ field: `gateways[${i}]`, ref, checkHosts: true }));
-    this.http.forEach((r, i) => (r.match ?? []).forEach((m, j) => (m.gateways ?? []).forEach((ref, k) => {
-      refs.push({ field: `http[${i}].match[${j}].gateways[${k}]`, ref, checkHosts: false });
-    })));
-    for (const { field, ref, checkHosts } of refs) {
-      if (ref === MESH) continue;
-      const [ns, name] = ref.includes('/') ? ref.split('/') : [this.effectiveNamespace, ref];
-      const gateway = gateways.find(g => g.namespace === ns && g.name === name);
-      if (!gateway) {
-        // A gateway shared from outside the app (e.g. istio-system/public-gateway) is fine; a near miss is not.
-        const siblings = gateways.filter(g => g.namespace === ns).map(g => g.name);
-        if (siblings.length > 0) {
-          problems.push({
-            field,
-            value: ref,
-            problem: `names Gateway "${name}" in namespace "${ns}", which this app does not define, although it defines `
-              + `other Gateways there (${siblings.join(', ')})`,
-            fix: `use one of ${siblings.map(s => `"${ns}/${s}"`).join(', ')}, or define the Gateway`,
-            symptom: 'Istio finds no such gateway (IST0101) and requests to these hosts get 404 NR route_not_found at the gateway',
-          });
-        }
-        continue;
-      }
-      if (checkHosts) problems.push(...this.gatewayHostProblems(field, ref, gateway));
-    }
-    return problems;
-  }
-
-  private gatewayHostProblems(field: string, ref: string, gateway: MeshObject): Problem[] {
-    const { visible, elsewhere } = this.gatewayHosts(gateway);
-    const ours = this._hosts.map(h => expandHost(h, this.effectiveNamespace));
-    if (ours.some(h => visible.some(g => hostsOverlap(g, h)))) return [];
-    const hidden = elsewhere.filter(e => ours.some(h => hostsOverlap(e.slice(e.indexOf('/') + 1), h)));
-    return [{
-      field,
-      value: ref,
-      problem: `binds hosts ${JSON.stringify(this._hosts)}, none of which Gateway ${gateway.namespace}/${gateway.name} serves to namespace `
-        + `"${this.effectiveNamespace}" (its servers accept ${JSON.stringify(visible)}`
-        + (hidden.length > 0 ? `; ${JSON.stringify(hidden)} only for other namespaces)` : ')'),
-      fix: 'add one of these hosts to the Gateway\'s servers (or "<this namespace>/<host>"), or change the VirtualService hosts',
-      symptom: 'requests to these hosts get 404 NR route_not_found at the gateway (IST0132)',
-    }];
-  }
-
-  /**
-   * A VirtualService bound only to gateways the app defines, some of whose hosts no gateway serves: those hosts are
-   * dead configuration. (When none is served, `gatewayHostProblems` reports it per gateway.)
-   */
-  private unservedHostProblems(): Problem[] {
-    if (isMeshBound(this._gateways)) return [];
-    const all = meshObjects(this, 'Gateway', GROUP);
-    const bound = this._gateways.map(ref => {
-      const [ns, name] = ref.includes('/') ? ref.split('/') : [this.effectiveNamespace, ref];
-      return all.find(g => g.namespace === ns && g.name === name);
-    });
-    if (bound.some(g => g === undefined)) return []; // a gateway from outside the app may serve the rest
-    const visible = bound.flatMap(g => this.gatewayHosts(g!).visible);
-    const served = (h: string) => visible.some(g => hostsOverlap(g, expandHost(h, this.effectiveNamespace)));
-    if (!this._hosts.some(served)) return [];
-    const problems: Problem[] = [];
-    this._hosts.forEach((h, i) => {
-      if (served(h)) return;
-      problems.push({
-        field: `hosts[${i}]`,
-        value: h,
-        problem: `is served by none of the gateways ${JSON.stringify(this._gateways)} to namespace "${this.effectiveNamespace}" `
-          + `(they accept ${JSON.stringify(visible)})`,
-        fix: 'add the host to a server of one of these Gateways (or "<this namespace>/<host>"), or remove it from the VirtualService',
-        symptom: `requests for ${h} get 404 NR route_not_found at the gateway (IST0132)`,
-      });
-    });
-    return problems;
-  }
-
-  /** The hosts of a Gateway's servers that this VirtualService's namespace may bind, and those only for other namespaces. */
-  private gatewayHosts(gateway: MeshObject): { visible: string[]; elsewhere: string[] } {
-    const visible: string[] = [];
-    const elsewhere: string[] = [];
-    for (const server of gateway.manifest.spec?.servers ?? []) {
-      for (const entry of (server.hosts ?? []) as string[]) {
-        const slash = entry.indexOf('/');
-        if (slash < 0) {
-          visible.push(entry);
-          continue;
-        }
-        const hostNs = entry.slice(0, slash) === '.' ? gateway.namespace : entry.slice(0, slash);
-        const host = entry.slice(slash + 1);
-        if (hostNs === '*' || hostNs === this.effectiveNamespace) {
-          visible.push(host);
-        } else {
-          elsewhere.push(`${hostNs}/${host}`);
-        }
-      }
-    }
-    return { visible, elsewhere };
-  }
-
-  /** IST0101 (subset), IST0112 and IST0101 (host:port): destinations against DestinationRules, Services and ServiceEntries. */
-  private destinationReferenceProblems(): Problem[] {
-    const problems: Problem[] = [];
-    const ns = this.effectiveNamespace;
-    const destinationRules = meshObjects(this, 'DestinationRule', GROUP);
-    const services = meshObjects(this, 'Service', '');
-    const serviceEntries = meshObjects(this, 'ServiceEntry', GROUP);
-    for (const d of this.destinations()) {
-      const fqdn = expandHost(d.host, ns);
-      if (d.subset !== undefined) {
-        const rules = destinationRules.filter(dr => {
-          const drHost = expandHost(String(dr.manifest.spec?.host ?? ''), dr.namespace);
-          return drHost === fqdn || (drHost.startsWith('*') && hostCovers(drHost, fqdn));
-        });
-        const subsets = rules.flatMap(dr => ((dr.manifest.spec?.subsets ?? []) as any[]).map(s => String(s.name)));
-        if (!subsets.includes(d.subset)) {
-          problems.push({
-            field: `${d.field}.subset`,
-            value: d.subset,
-            problem: rules.length === 0
-              ? `is not defined: no DestinationRule in the app has host "${fqdn}", and subsets only exist through one`
-              : `is not among the subsets ${JSON.stringify(subsets)} that DestinationRule `
-                + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${fqdn}"`,
-            fix: rules.length === 0
-              ? `add a DestinationRule for "${fqdn}" with a subset "${d.subset}", or drop the subset`
-              : `add subset "${d.subset}" to that DestinationRule, or use one of its subsets`,
-            symptom: `requests routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
-          });
-        }
-      }
-      const target = resolvePorts(fqdn, ns, services, serviceEntries);
-      if (!target || target.ports.length === 0) continue;
-      if (d.port === undefined && target.ports.length > 1) {
-        problems.push({
-          field: `${d.field}.port`,
-          problem: `is not set, but ${target.what} has ${target.ports.length} ports (${target.ports.join(', ')})`,
-          fix: `set port to the one to route to: one of ${target.ports.join(', ')}`,
-          symptom: 'Istio cannot tell which port to send to (IST0112): requests may reach the wrong port or fail with 503',
-        });
-      } else if (d.port !== undefined && !target.ports.includes(d.port)) {
-        problems.push({
-          field: `${d.field}.port.number`,
-          value: d.port,
-          problem: `is not a port of ${target.what} (ports: ${target.ports.join(', ')})`,
-          fix: `use one of ${target.ports.join(', ')}`,
-          symptom: 'requests fail with 503 (NC cluster_not_found): there is no such host:port (IST0101)',
-        });
-      }
-    }
-    return problems;
-  }
-
-  /** IST0109: two mesh-bound VirtualServices visible in a common namespace must not declare the same host. */
-  private conflictingMeshHostProblems(): Problem[] {
-    if (!isMeshBound(this._gateways) || this._hosts.length === 0) return [];
-    const ns = this.effectiveNamespace;
-    const mine = visibleNamespaces(this.exportTo, ns);
-    const problems: Problem[] = [];
-    const others = meshObjects(this, 'VirtualService', GROUP).filter(o => o.apiObject !== this.apiObject);
-    this._hosts.forEach((h, i) => {
-      const fqdn = expandHost(h, ns);
-      for (const other of others) {
-        const spec = other.manifest.spec ?? {};
-        if (!isMeshBound(spec.gateways ?? [])) continue;
-        if (!namespacesIntersect(mine, visibleNamespaces(spec.exportTo, other.namespace))) continue;
-        if (!((spec.hosts ?? []) as string[]).some(oh => expandHost(oh, other.namespace) === fqdn)) continue;
-        problems.push({
-          field: `hosts[${i}]`,
-          value: h,
-          problem: `is also declared by VirtualService ${other.namespace}/${other.name} (${other.path}); both apply to the mesh `
-            + 'and are visible in the same namespaces',
-          fix: 'merge their routes into one VirtualService for this host, or bind one of them to gateways only',
-          symptom: 'sidecars use only one of them and silently ignore the other\'s routes (IST0109)',
-        });
-      }
-    });
-    return problems;
-  }
-
-  /** Every destination of every route and mirror, with the field path to report. */
   /**
    * Destinations that are Services of the app get Istio's rules for the chosen port (named for its protocol, IST0118;
    * a protocol the route kind applies to; not a proxy port), the same rules as a ServiceBackend handed to a pattern
    * construct, so a route by host name is no way around them. A missing or ambiguous port is reported above.
    */
   private servicePortProtocolProblems(): string[] {
-    const ns = this.effectiveNamespace;
-    const services = meshObjects(this, 'Service', '');
+    const a = MeshAnalysis.of(this);
+    const view = a.virtualService(this.apiObject);
+    if (view === undefined) return [];
     const messages: string[] = [];
-    for (const d of this.destinations()) {
-      const service = serviceNamed(expandHost(d.host, ns), services);
+    for (const d of destinationsOf(view)) {
+      const service = a.service(d.fqdn);
       if (service === undefined) continue;
       const ports = ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port));
       const port = d.port ?? (ports.length === 1 ? ports[0] : undefined);
       if (port === undefined || !ports.includes(port)) continue;
-      messages.push(...ServiceBackend.fromApiObject(service.apiObject, { port }).problemsFor(d.kind).map(m => `${d.field}: ${m}`));
+      messages.push(...ServiceBackend.fromApiObject(service.apiObject, { port }).problemsFor(d.kind as BackendRouteKind).map(m => `${d.field}: ${m}`));
     }
     return messages;
-  }
-
-  private destinations(): Array<{ field: string; host: string; subset?: string; port?: number; kind: BackendRouteKind }> {
-    const result: Array<{ field: string; host: string; subset?: string; port?: number; kind: BackendRouteKind }> = [];
-    const http = BackendRouteKind.HTTP;
-    this.http.forEach((r, i) => {
-      (r.route ?? []).forEach((d, j) => result.push({ ...d, field: `http[${i}].route[${j}].destination`, kind: http }));
-      if (r.mirror) result.push({ ...r.mirror, field: `http[${i}].mirror`, kind: http });
-      (r.mirrors ?? []).forEach((m, k) => result.push({ ...m, field: `http[${i}].mirrors[${k}].destination`, kind: http }));
-    });
-    this.tcp.forEach((r, i) => r.route.forEach((d, j) => result.push({ ...d, field: `tcp[${i}].route[${j}].destination`, kind: BackendRouteKind.TCP })));
-    this.tls.forEach((r, i) => r.route.forEach((d, j) => result.push({ ...d, field: `tls[${i}].route[${j}].destination`, kind: BackendRouteKind.TLS })));
-    return result;
   }
 }
 
@@ -576,123 +362,4 @@ function hostProblems(field: string, host: string, earlier: string[]): Problem[]
     }];
   }
   return [];
-}
-
-function isMeshBound(gateways: string[]): boolean {
-  return gateways.length === 0 || gateways.includes(MESH);
-}
-
-/** The namespaces a VirtualService is visible in: '*' for all, else the listed ones ('.' is its own). */
-function visibleNamespaces(exportTo: string[] | undefined, ownNamespace: string): '*' | Set<string> {
-  if (!exportTo || exportTo.length === 0 || exportTo.includes('*')) return '*';
-  return new Set(exportTo.map(e => (e === '.' ? ownNamespace : e)));
-}
-
-function namespacesIntersect(a: '*' | Set<string>, b: '*' | Set<string>): boolean {
-  if (a === '*' || b === '*') return true;
-  return [...a].some(ns => b.has(ns));
-}
-
-/** The ports of the Service or visible ServiceEntry a destination FQDN resolves to, if the app defines it. */
-function resolvePorts(fqdn: string, vsNamespace: string, services: MeshObject[], serviceEntries: MeshObject[]):
-{ what: string; ports: number[] } | undefined {
-  const service = serviceNamed(fqdn, services);
-  if (service) {
-    return { what: `Service ${service.namespace}/${service.name}`, ports: ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port)) };
-  }
-  for (const se of serviceEntries) {
-    const spec = se.manifest.spec ?? {};
-    if (!namespacesIntersect(visibleNamespaces(spec.exportTo, se.namespace), new Set([vsNamespace]))) continue;
-    const hosts = ((spec.hosts ?? []) as string[]).map(h => expandHost(h, se.namespace));
-    if (hosts.some(h => h === fqdn || (h.startsWith('*') && hostCovers(h, fqdn)))) {
-      return { what: `ServiceEntry ${se.namespace}/${se.name}`, ports: ((spec.ports ?? []) as any[]).map(p => Number(p.number)) };
-    }
-  }
-  return undefined;
-}
-
-/**
- * Istio's unreachable-rule analysis (IST0130/IST0131) over rendered routes: a match-less route before others, a
- * match identical to an earlier route's, and (HTTP) a URI covered by an earlier route's prefix with otherwise
- * identical conditions. Istio only warns; requests silently go to the earlier route, so these are errors here.
- */
-function unreachableRouteProblems(kind: string, routes: any[]): Problem[] {
-  const problems: Problem[] = [];
-  const seen: Array<{ key: string; rest: string; uri?: any; at: string; route: number }> = [];
-  const catchAll = routes.findIndex(r => !r.match || r.match.length === 0);
-  if (catchAll >= 0 && catchAll < routes.length - 1) {
-    const later = routes.slice(catchAll + 1).map((_r, i) => `${kind}[${catchAll + 1 + i}]`);
-    problems.push({
-      field: `${kind}[${catchAll}].match`,
-      problem: `is empty, so this route takes all traffic and the routes after it (${later.join(', ')}) are never used`,
-      fix: `move this route to the end of ${kind}, or give it a match`,
-      symptom: 'requests meant for the later routes silently go to this route\'s destinations (IST0130)',
-    });
-  }
-  const last = catchAll >= 0 ? catchAll : routes.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const matches: any[] = routes[i].match ?? [];
-    let shadowed = 0;
-    const found: Problem[] = [];
-    matches.forEach((m, j) => {
-      const at = `${kind}[${i}].match[${j}]`;
-      // Names and stat prefixes only label a match; they do not change what it matches.
-      const { name: _name, statPrefix: _statPrefix, uri, ...rest } = m;
-      const key = canonical({ ...rest, uri });
-      const restKey = canonical(rest);
-      const duplicate = seen.find(s => s.key === key && s.route !== i);
-      if (duplicate) {
-        shadowed++;
-        found.push({
-          field: at,
-          problem: `is the same as ${duplicate.at}, which is checked first, so it never applies`,
-          fix: 'remove it, or make it more specific than the earlier match (routes are tried in order)',
-          symptom: `matching requests go to ${kind}[${duplicate.route}] instead (IST0131)`,
-        });
-        return;
-      }
-      const cover = kind === 'http' ? seen.find(s => s.route !== i && s.rest === restKey && prefixCovers(s.uri, uri, m.ignoreUriCase)) : undefined;
-      if (cover) {
-        shadowed++;
-        const earlier = cover.uri === undefined ? `${cover.at}, which has no uri condition` : `the earlier prefix "${cover.uri.prefix}" of ${cover.at}`;
-        found.push({
-          field: `${at}.uri`,
-          value: uri,
-          problem: `is covered by ${earlier} and the same other conditions, so it never applies`,
-          fix: `move this route above ${kind}[${cover.route}], or make the earlier prefix more specific`,
-          symptom: `these requests silently go to ${kind}[${cover.route}]'s destinations (IST0131)`,
-        });
-        return;
-      }
-      seen.push({ key, rest: restKey, uri, at, route: i });
-    });
-    if (matches.length > 0 && shadowed === matches.length) {
-      found.forEach(p => problems.push({ ...p, problem: `${p.problem}; no match of ${kind}[${i}] can apply, so the route is never used (IST0130)` }));
-    } else {
-      problems.push(...found);
-    }
-  }
-  return problems;
-}
-
-/**
- * Whether an earlier `uri` match (a prefix, or none: any path) takes every request a later `uri` match (a prefix
- * or an exact path) would. Regular expressions are not compared.
- */
-function prefixCovers(earlier: any, later: any, ignoreCase: boolean | undefined): boolean {
-  const earlierPrefix = earlier === undefined ? '' : earlier.prefix;
-  const laterValue = later?.prefix ?? later?.exact;
-  if (earlierPrefix === undefined || laterValue === undefined) return false;
-  const fold = (v: string) => (ignoreCase ? v.toLowerCase() : v);
-  return fold(laterValue).startsWith(fold(earlierPrefix));
-}
-
-/** JSON with sorted keys and without undefined values, to compare matches the way Istio does. */
-function canonical(value: any): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter(k => value[k] !== undefined).sort();
-    return `{${keys.map(k => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

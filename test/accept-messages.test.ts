@@ -32,11 +32,17 @@ describe('a plain-text HTTP server\'s tls, as istiod\'s validateServer reads it'
 describe('the legacy gateway reference form, as istiod\'s resolveGatewayName reads it', () => {
   test.each([
     ['name.namespace', 'public-gateway.istio-system'],
-    ['name.namespace.svc.cluster.local', 'public-gateway.istio-system.svc.cluster.local'],
   ])('%s: the message says what istiod resolves it to, and the fix is accepted', (_, ref) => {
     const build = (gateway: string) => () => new VirtualService(Testing.chart(), 'Shop', { hosts: ['shop.example.com'], gateways: [gateway], http: [{ route: [{ host: 'shop' }] }] });
     expect(build(ref)).toThrow(`[test/Shop] gateways[0]: uses the legacy "<name>.<namespace>" form, which istiod resolves to "istio-system/public-gateway" for backward compatibility only (got "${ref}"). Fix: write it as "istio-system/public-gateway".`);
     expect(build('istio-system/public-gateway')).not.toThrow();
+  });
+
+  test('name.namespace.svc.cluster.local is accepted and rendered as namespace/name (issue 10: istiod reads it so)', () => {
+    const vs = new VirtualService(Testing.chart(), 'Shop', {
+      hosts: ['shop.example.com'], gateways: ['public-gateway.istio-system.svc.cluster.local'], http: [{ route: [{ host: 'shop' }] }],
+    });
+    expect(vs.gateways).toEqual(['istio-system/public-gateway']);
   });
 });
 

@@ -1,8 +1,6 @@
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULT_NAMESPACE } from './scope';
-
-const SYNTH_SESSION = Symbol.for('cdk8s-istio.synthSession');
 
 /**
  * One Kubernetes or Istio object of the app, as it will be synthesized. Cross-resource rules read these, so they
@@ -29,16 +27,29 @@ export interface MeshObject {
  * Meant for synth-time validations. Within one validation pass every object is rendered at most once (see
  * `trackValidationPasses`), which keeps cross-resource rules linear in the number of objects, not quadratic.
  */
-export function meshObjects(scope: IConstruct, kind: string, group?: string): MeshObject[] {
+export function meshObjects(scope: IConstruct, kind: string, group?: string): readonly MeshObject[] {
   const root = scope.node.root;
   const pass = passes.get(root) ?? newPass();
-  let ofKind = pass.byKind.get(kind);
-  if (ofKind === undefined) {
-    pass.apiObjects ??= root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    ofKind = pass.apiObjects.filter(o => o.kind === kind).map(render).filter((o): o is MeshObject => o !== undefined);
-    pass.byKind.set(kind, ofKind);
+  const key = group === undefined ? kind : `${group}/${kind}`;
+  let found = pass.byKind.get(key);
+  if (found === undefined) {
+    if (group === undefined) {
+      if (pass.apiObjectsByKind === undefined) {
+        pass.apiObjectsByKind = new Map();
+        for (const c of root.node.findAll()) {
+          if (!(c instanceof ApiObject)) continue;
+          const list = pass.apiObjectsByKind.get(c.kind);
+          if (list === undefined) pass.apiObjectsByKind.set(c.kind, [c]);
+          else list.push(c);
+        }
+      }
+      found = (pass.apiObjectsByKind.get(kind) ?? []).map(render).filter((o): o is MeshObject => o !== undefined);
+    } else {
+      found = meshObjects(scope, kind).filter(o => o.group === group);
+    }
+    pass.byKind.set(key, found);
   }
-  return group === undefined ? [...ofKind] : ofKind.filter(o => o.group === group);
+  return found;
 }
 
 /**
@@ -53,7 +64,7 @@ function trackValidationPasses(scope: IConstruct): void {
   trackedRoots.add(root);
   root.node.addValidation({
     validate: () => {
-      // `App.synth()` validates the whole app once, then again for every chart it renders: one synth is one pass.
+      // In a synth session (`MeshApp`) the app cannot change: every pass of the synth shares the first one's state.
       if (synthesizing.has(root) && passes.has(root)) return [];
       passes.set(root, newPass());
       // Outside a pass nothing is cached: drop the cache once the synchronous synth is over.
@@ -67,7 +78,8 @@ const synthesizing = new WeakSet<IConstruct>();
 
 /**
  * Adds a synth-time validation to `scope` (cross-resource rules, rules on what the user may still change). Within
- * one synth its result is computed once, however many validation passes cdk8s runs.
+ * one validation pass (within one synth session, see `inSynthSession`) its result is computed once. The rules
+ * themselves live in `analysis/` and read the pass's `MeshAnalysis`.
  */
 export function addSynthValidation(scope: IConstruct, validate: () => string[]): void {
   trackValidationPasses(scope);
@@ -86,28 +98,37 @@ export function addSynthValidation(scope: IConstruct, validate: () => string[]):
   });
 }
 
-// `App.synth()` and `App.synthYaml()` run synchronously and never change the app, so one cache can serve every
-// validation pass they start (one per chart, in cdk8s 2.x), instead of rendering every object once per chart.
-for (const method of ['synth', 'synthYaml'] as const) {
-  const original: any = (App.prototype as any)[method];
-  if (original[SYNTH_SESSION] === true) continue;
-  const wrapped = function (this: App, ...args: any[]) {
-    const root = this.node.root;
-    synthesizing.add(root);
-    try {
-      return original.apply(this, args);
-    } finally {
-      synthesizing.delete(root);
-      passes.delete(root);
-    }
-  };
-  (wrapped as any)[SYNTH_SESSION] = true;
-  (App.prototype as any)[method] = wrapped;
+/**
+ * Runs `synth` (one `App.synth()` or `App.synthYaml()` of the app `root`) as one synth session: cdk8s 2.x validates
+ * the whole app once, then again for every chart it renders (`Chart.toJson()` calls `App._synthChart`, which
+ * validates the app), and nothing can change the app in between, so every pass of the session shares one cache of
+ * rendered objects, one analysis and one result per validation. Without a session each pass starts afresh, which is
+ * correct but costs one analysis of the whole app per chart. `MeshApp` opens one around its synths.
+ */
+export function inSynthSession<T>(root: IConstruct, synth: () => T): T {
+  if (synthesizing.has(root)) return synth();
+  synthesizing.add(root);
+  try {
+    return synth();
+  } finally {
+    synthesizing.delete(root);
+    const pass = passes.get(root);
+    passes.delete(root);
+    // The objects rendered for validation answered `toJson()` from the session's cache; give them back their own.
+    for (const apiObject of pass?.manifests.keys() ?? []) delete (apiObject as any).toJson;
+  }
 }
 
-interface ValidationPass {
-  apiObjects?: ApiObject[];
+/** The state of the current validation pass of the app `scope` belongs to, if one is running. */
+export function passState(scope: IConstruct): ValidationPass | undefined {
+  return passes.get(scope.node.root);
+}
+
+export interface ValidationPass {
+  apiObjectsByKind?: Map<string, ApiObject[]>;
   readonly byKind: Map<string, MeshObject[]>;
+  /** The mesh analysis of the pass (`analysis/model.ts`), built on first use. */
+  analysis?: unknown;
   readonly manifests: Map<ApiObject, any>;
   readonly results: Map<object, string[]>;
 }
@@ -130,6 +151,12 @@ export function renderManifest(apiObject: ApiObject): any {
   if (manifest === undefined) {
     manifest = apiObject.toJson();
     pass.manifests.set(apiObject, manifest);
+    // In a synth session (MeshApp) nothing changes before the charts are rendered: cdk8s renders each object again
+    // for the output, so the object answers from this rendering until the session ends (see `inSynthSession`).
+    if (synthesizing.has(apiObject.node.root)) {
+      const rendered = manifest;
+      Object.defineProperty(apiObject, 'toJson', { value: () => rendered, configurable: true, writable: true });
+    }
   }
   return manifest;
 }
@@ -158,10 +185,19 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** The Kubernetes Service among `services` that a cluster-local host (`name.namespace.svc.cluster.local`) names. */
-export function serviceNamed(fqdn: string, services: MeshObject[]): MeshObject | undefined {
-  const parts = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);
-  return parts ? services.find(s => s.name === parts[1] && s.namespace === parts[2]) : undefined;
+const meshChecked = new WeakSet<IConstruct>();
+
+/**
+ * Marks an object whose mesh-readiness (pod rules, Service port rules) a construct of this library checks itself
+ * (MeshDeployment, MeshStatefulSet, MeshService, a workload handed to a CanaryRelease), so that the check of every
+ * object in a MeshNamespace does not report it twice.
+ */
+export function markMeshChecked(apiObject: IConstruct): void {
+  meshChecked.add(apiObject);
+}
+
+export function isMeshChecked(apiObject: IConstruct): boolean {
+  return meshChecked.has(apiObject);
 }
 
 /** Istio's short-name expansion: `reviews` in namespace `prod` is `reviews.prod.svc.cluster.local`. */

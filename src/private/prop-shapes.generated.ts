@@ -176,6 +176,7 @@ export const CLASSES: { [name: string]: string } = {
   IngressRoute: "new IngressRoute()",
   IstioApi: "IstioApi.istioVersionOf()",
   IstioResource: "new IstioResource()",
+  MeshApp: "new MeshApp()",
   MeshDeployment: "new MeshDeployment()",
   MeshEnrollment: "MeshEnrollment.ambient()",
   MeshNamespace: "new MeshNamespace()",

@@ -5,6 +5,8 @@ import { describeProblem, Problem } from '../errors';
 import { addSynthValidation, labelsSubset, MeshObject, meshObjects, renderManifest } from '../mesh-model';
 import { podTemplateOf } from '../mesh-rules';
 import { DEFAULT_NAMESPACE } from '../scope';
+import { MeshAnalysis } from './model';
+import { gatewayKey } from './references';
 
 /**
  * istioctl analyze IST0149 (JwtClaimBasedRoutingWithoutRequestAuthN), after istio/istio
@@ -52,14 +54,14 @@ function jwtClaimRouteProblems(scope: IConstruct, apiObject: ApiObject): Problem
   const claimField = firstClaimMatch(manifest.spec);
   if (claimField === undefined) return [];
   const vsNamespace: string = manifest.metadata?.namespace ?? DEFAULT_NAMESPACE;
-  const gateways = meshObjects(scope, 'Gateway', 'networking.istio.io');
+  const a = MeshAnalysis.of(scope);
   const policies = meshObjects(scope, 'RequestAuthentication', 'security.istio.io')
     .filter(o => o.manifest.spec?.targetRefs === undefined && o.manifest.spec?.targetRef === undefined);
   const problems: Problem[] = [];
   for (const ref of (manifest.spec?.gateways ?? []) as string[]) {
     if (ref === 'mesh') continue;
-    const [namespace, name] = ref.includes('/') ? ref.split('/', 2) : [vsNamespace, ref];
-    const gateway = gateways.find(g => g.name === name && g.namespace === namespace);
+    const [namespace, name] = gatewayKey(ref, vsNamespace).split('/');
+    const gateway = a.gateway(`${namespace}/${name}`)?.object;
     if (gateway === undefined) continue; // an unknown gateway is reported by the gateway checks
     const uncovered = gatewayPods(scope, gateway).find(pod => !policies.some(p => appliesTo(p, pod)));
     if (uncovered === undefined) continue;

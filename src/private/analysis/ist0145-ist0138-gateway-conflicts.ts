@@ -1,0 +1,129 @@
+import { Problem } from '../errors';
+import { labelsSubset, sameLabels } from '../mesh-model';
+import { GatewayView, MeshAnalysis, pushTo } from './model';
+import { hostName } from './references';
+
+/** A server's TLS settings, as far as the certificate goes. */
+export interface ServerCertificate {
+  readonly credentialName?: string;
+  readonly serverCertificate?: string;
+  readonly privateKey?: string;
+}
+
+/**
+ * The host names two servers on one port share. Hosts compare by name, whatever namespace part they carry: the
+ * proxy has one listener per port, so the namespace does not separate them (IST0145).
+ */
+export function commonHostNames(a: string[] | undefined, b: string[] | undefined): string[] {
+  const theirs = new Set((b ?? []).map(hostName));
+  return (a ?? []).map(hostName).filter(h => theirs.has(h));
+}
+
+/** Whether two servers present the same certificate (IST0138). */
+export function sameCertificate(a: ServerCertificate | undefined, b: ServerCertificate | undefined): boolean {
+  if (!a || !b) return false;
+  if (a.credentialName || b.credentialName) return a.credentialName === b.credentialName;
+  return a.serverCertificate !== undefined && a.serverCertificate === b.serverCertificate && a.privateKey === b.privateKey;
+}
+
+/**
+ * IST0145 (`pkg/config/analysis/analyzers/gateway/conflictinggateway.go`) and IST0138
+ * (`.../gateway/certificate.go`) across Gateways of the app: looked up by port, so a Gateway is only compared with
+ * the Gateways that listen on one of its ports. Each conflict is reported once: on the later of two Gateways of this
+ * library (`isOurs`), always against Gateways from elsewhere.
+ */
+export function gatewayConflictProblems(a: MeshAnalysis, self: GatewayView, isOurs: (g: GatewayView) => boolean): Problem[] {
+  const problems: Problem[] = [];
+  const order = (g: GatewayView) => a.gatewayOf(g.object.apiObject)!.order;
+  const selfIndex = order(self);
+  const candidates = new Set(self.servers.flatMap(s => a.gatewaysOnPort(s.port)));
+  const others = [...candidates].filter(g => g !== self && !(isOurs(g) && order(g) > selfIndex)).sort((x, y) => order(x) - order(y));
+  problems.push(...plaintextPortProblems(self, self.servers, 'servers'));
+  for (const other of others) {
+    problems.push(...conflictProblems(self, other));
+    if (sameLabels(self.selector, other.selector)) {
+      problems.push(...plaintextPortProblems(self, other.servers, `Gateway ${other.object.namespace}/${other.object.name} (${other.object.path})`));
+    }
+  }
+  return problems;
+}
+
+const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
+const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'];
+
+/**
+ * Servers of one gateway workload on one port and bind merge into one listener (`mergeGateways` in istio/istio
+ * `pilot/pkg/model/gateway.go`): plain-text servers merge only when both are HTTP (routed by Host header); a plain
+ * TCP (MONGO, REDIS...) server has nothing to tell connections apart by, so istiod keeps the first server on the port
+ * and skips the others, whatever hosts they list. (TLS servers on one port are told apart by SNI; the same host twice
+ * is IST0145.) `others` are servers of this Gateway (pairs reported on the later one) or of another Gateway that
+ * selects the same workload.
+ */
+function plaintextPortProblems(self: GatewayView, others: GatewayView['servers'], where: string): Problem[] {
+  const problems: Problem[] = [];
+  const plaintext = (p: string) => !TLS_PROTOCOLS.includes(p);
+  const http = (p: string) => HTTP_PROTOCOLS.includes(p);
+  // Looked up by port and bind, HTTP servers only against the others: a Gateway with many servers costs its servers.
+  const all = new Map<string, GatewayView['servers']>();
+  const notHttp = new Map<string, GatewayView['servers']>();
+  for (const theirs of others) {
+    if (!plaintext(theirs.protocol)) continue;
+    pushTo(all, `${theirs.port}|${theirs.bind}`, theirs);
+    if (!http(theirs.protocol)) pushTo(notHttp, `${theirs.port}|${theirs.bind}`, theirs);
+  }
+  self.servers.forEach((mine, i) => {
+    if (!plaintext(mine.protocol)) return;
+    for (const theirs of (http(mine.protocol) ? notHttp : all).get(`${mine.port}|${mine.bind}`) ?? []) {
+      if (where === 'servers' && theirs.index >= i) continue;
+      const other = where === 'servers' ? `servers[${theirs.index}]` : `a server of ${where}`;
+      problems.push({
+        field: `servers[${i}].port`,
+        value: mine.port,
+        problem: `is also the port of ${other} (${theirs.protocol}) on the same gateway workload; plain-text servers share a port only when `
+          + `both are HTTP, and a ${mine.protocol === 'TCP' || !HTTP_PROTOCOLS.includes(mine.protocol) ? mine.protocol : theirs.protocol} `
+          + 'server has no Host header or SNI to tell connections apart',
+        fix: 'give each plain TCP server its own port, or use TLS servers with distinct SNI hosts on a shared port',
+        symptom: 'istiod keeps one of the servers on the port and skips the other: connections for its hosts reach the other server\'s routes',
+      });
+    }
+  });
+  return problems;
+}
+
+function conflictProblems(self: GatewayView, other: GatewayView): Problem[] {
+  const problems: Problem[] = [];
+  const otherName = `${other.object.namespace}/${other.object.name} (${other.object.path})`;
+  const sameSelector = sameLabels(self.selector, other.selector);
+  const overlapping = labelsSubset(self.selector, other.selector) || labelsSubset(other.selector, self.selector);
+  const raw = (g: GatewayView) => (g.object.manifest.spec?.servers ?? []) as any[];
+  const byPort = new Map<number, GatewayView['servers']>();
+  for (const theirs of other.servers) pushTo(byPort, theirs.port, theirs);
+  self.servers.forEach((mine, i) => {
+    (byPort.get(mine.port) ?? []).forEach(theirs => {
+      if (sameSelector && mine.bind === theirs.bind) {
+        const common = commonHostNames(raw(self)[i].hosts, raw(other)[theirs.index].hosts);
+        if (common.length > 0) {
+          problems.push({
+            field: `servers[${i}].hosts`,
+            value: common,
+            problem: `conflicts with Gateway ${otherName}: both select ${JSON.stringify(self.selector)} and serve port `
+              + `${mine.port} for the same host (IST0145)`,
+            fix: 'serve each host on a port from one Gateway only: merge the servers into one Gateway, or change the host or port',
+            symptom: 'the gateway proxy keeps one of the servers, so requests for the host reach the other Gateway\'s routes or get 404 NR',
+          });
+        }
+      }
+      if (overlapping && sameCertificate(mine.tls, theirs.tls)) {
+        problems.push({
+          field: `servers[${i}].tls`,
+          value: mine.tls?.credentialName ?? mine.tls?.serverCertificate,
+          problem: `uses the same certificate as a server of Gateway ${otherName} on port ${mine.port}, and their `
+            + 'selectors overlap (IST0138)',
+          fix: 'put the hosts that share a certificate into one Gateway server, or give each Gateway its own certificate',
+          symptom: 'HTTP/2 clients reuse one connection for hosts of both Gateways and get 404 NR for the other Gateway\'s hosts',
+        });
+      }
+    });
+  });
+  return problems;
+}
