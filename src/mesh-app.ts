@@ -17,6 +17,9 @@ import { inSynthSession } from './private/mesh-model';
  * would make this class unnecessary.
  */
 export class MeshApp extends App {
+  /**
+   * @param props the App's props (output directory, YAML output type, ...), as cdk8s's `App` takes them
+   */
   constructor(props: AppProps = {}) {
     super(props);
   }

@@ -1,38 +1,77 @@
-import { expandHost, MeshObject } from '../mesh-model';
+import { expandHost, hostCovers, MeshObject } from '../mesh-model';
 import { MeshAnalysis } from './model';
 import { clusterLocalService } from './references';
 
 /** Istio's root (config) namespace, where exported rules apply mesh-wide. Istio's default. */
 export const ROOT_NAMESPACE = 'istio-system';
 
+/** What istiod's DestinationRule lookup reads of a rule. */
+export interface DestinationRuleScope {
+  readonly namespace: string;
+  /** The rule's host, short names expanded in its namespace. */
+  readonly fqdnHost: string;
+  /** `exportTo` as written (`*` when the rule has none). */
+  readonly exportTo: readonly string[];
+}
+
 /**
- * The DestinationRules that apply to traffic from a proxy in namespace `client` to host `fqdn`, the way istiod picks
- * them (`PushContext.destinationRule` in istio/istio `pilot/pkg/model/push_context.go`): the rules of the client's
- * own namespace; if none matches, those of the destination Service's namespace exported to the client; if none, those
- * of the root namespace exported to the client. A rule in any other namespace is never consulted. Within a namespace
- * an exact host wins over wildcards, and the most specific wildcard over the others (`MostSpecificHostMatch`); the
- * rules found there are merged (their subsets add up, the first one's traffic policy wins).
+ * The DestinationRules a proxy in namespace `client` uses for host `fqdn`, the way istiod picks them
+ * (`PushContext.destinationRule` in istio/istio `pilot/pkg/model/push_context.go`):
+ * 1. the rules of the client's own namespace (for a proxy in the root namespace, only the root's `exportTo: .` ones);
+ * 2. else the rules the destination's namespace exports to the client;
+ * 3. else those the root namespace exports to it.
+ * A rule in any other namespace is never consulted. Each step takes the most specific host match first (exact,
+ * else the longest wildcard: `MostSpecificHostMatch`) and only then checks `exportTo`, so a more specific rule that
+ * is not exported hides a less specific one. The rules found are merged (their subsets add up, the first one's
+ * traffic policy wins). Shared by the analysis (over the app's objects) and the request simulator (over manifests).
+ *
+ * @param rulesIn the rules of a namespace (those whose host may match; others are filtered out here)
  */
-export function applicableDestinationRules(a: MeshAnalysis, client: string, fqdn: string): MeshObject[] {
-  const serviceNamespace = clusterLocalService(fqdn)?.namespace;
-  const order = [client, serviceNamespace, ROOT_NAMESPACE].filter((ns): ns is string => ns !== undefined);
-  for (const ns of new Set(order)) {
-    // The client's own namespace sees all of its rules; other namespaces only what they export to the client.
-    const found = mostSpecific(a.destinationRulesIn(ns, fqdn, ns === client ? ns : client), fqdn);
-    if (found.length > 0) return found;
+export function pickDestinationRules<T>(
+  rulesIn: (namespace: string) => readonly T[], scope: (rule: T) => DestinationRuleScope,
+  client: string, fqdn: string, destinationNamespace: string | undefined, rootNamespace: string = ROOT_NAMESPACE,
+): T[] {
+  const local = client !== rootNamespace ? rulesIn(client) : rulesIn(rootNamespace).filter(r => !exportedBeyond(scope(r)));
+  const own = mostSpecific(local, scope, fqdn);
+  if (own.length > 0) return own;
+  for (const ns of new Set([destinationNamespace, rootNamespace])) {
+    if (ns === undefined) continue;
+    const exported = mostSpecific(rulesIn(ns).filter(r => exportedBeyond(scope(r))), scope, fqdn)
+      .filter(r => scope(r).exportTo.some(e => e === '*' || e === client));
+    if (exported.length > 0) return exported;
   }
   return [];
+}
+
+/** Whether a rule is exported beyond its own namespace (istiod's `exportedByNamespace` index). */
+function exportedBeyond(rule: DestinationRuleScope): boolean {
+  return rule.exportTo.some(e => e !== '.' && e !== '~' && e !== rule.namespace);
+}
+
+function mostSpecific<T>(rules: readonly T[], scope: (rule: T) => DestinationRuleScope, fqdn: string): T[] {
+  const matching = rules.filter(r => hostCovers(scope(r).fqdnHost, fqdn));
+  if (matching.length === 0) return [];
+  const specificity = (r: T) => (scope(r).fqdnHost === fqdn ? Infinity : scope(r).fqdnHost.length);
+  const best = Math.max(...matching.map(specificity));
+  return matching.filter(r => specificity(r) === best);
+}
+
+/** The DestinationRules of the app that apply to traffic from a proxy in namespace `client` to host `fqdn`. */
+export function applicableDestinationRules(a: MeshAnalysis, client: string, fqdn: string): MeshObject[] {
+  const anywhere = a.destinationRulesAnywhere(fqdn);
+  return pickDestinationRules(ns => anywhere.filter(dr => dr.namespace === ns), scopeOf, client, fqdn, clusterLocalService(fqdn)?.namespace);
+}
+
+function scopeOf(dr: MeshObject): DestinationRuleScope {
+  const exportTo = dr.manifest.spec?.exportTo;
+  return {
+    namespace: dr.namespace,
+    fqdnHost: expandHost(String(dr.manifest.spec?.host ?? ''), dr.namespace),
+    exportTo: Array.isArray(exportTo) && exportTo.length > 0 ? exportTo : ['*'],
+  };
 }
 
 /** The subset names of a set of DestinationRules, merged. */
 export function subsetNames(rules: MeshObject[]): string[] {
   return rules.flatMap(dr => ((dr.manifest.spec?.subsets ?? []) as any[]).map(s => String(s.name)));
-}
-
-function mostSpecific(rules: MeshObject[], fqdn: string): MeshObject[] {
-  const hostOf = (dr: MeshObject) => expandHost(String(dr.manifest.spec?.host ?? ''), dr.namespace);
-  const exact = rules.filter(dr => hostOf(dr) === fqdn);
-  if (exact.length > 0) return exact;
-  const longest = Math.max(...rules.map(dr => hostOf(dr).length));
-  return rules.filter(dr => hostOf(dr).length === longest);
 }

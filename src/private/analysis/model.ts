@@ -162,14 +162,6 @@ export class MeshAnalysis {
     return index.get(port) ?? [];
   }
 
-  /**
-   * The DestinationRules of one namespace whose host is `fqdn` or a wildcard covering it, with their visibility
-   * (exportTo) to namespace `from` taken into account. Exact hosts first, then wildcards, each in app order.
-   */
-  public destinationRulesIn(namespace: string, fqdn: string, from: string): MeshObject[] {
-    return this.destinationRulesAnywhere(fqdn).filter(o => o.namespace === namespace && visibleTo(o, from));
-  }
-
   /** Every DestinationRule of the app whose host is `fqdn` or a wildcard covering it, wherever it is. */
   public destinationRulesAnywhere(fqdn: string): MeshObject[] {
     const index = this.once('dr:host', () => hostIndex(this.ofKind('DestinationRule', NETWORKING), o => [String(o.manifest.spec?.host ?? '')]));

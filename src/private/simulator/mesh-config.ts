@@ -2,6 +2,7 @@
  * The simulator's view of an app: every object that decides where a request goes, read from the synthesized
  * manifests (so objects of this library, of cdk8s-plus and plain `ApiObject`s count alike) and indexed once.
  */
+import { gatewayKey } from '../analysis/references';
 import { expandHost, hostCovers, labelsSubset } from '../mesh-model';
 
 /** The namespace istiod reads mesh-wide configuration from (`meshConfig.rootNamespace`). */
@@ -101,22 +102,6 @@ export function visibleTo(exportTo: string[], ownerNamespace: string, viewerName
   return exportTo.some(e => e === '*' || e === viewerNamespace || (e === '.' && ownerNamespace === viewerNamespace));
 }
 
-/**
- * A gateway reference as istiod resolves it (`resolveGatewayName` in pilot/pkg/model/virtualservice.go): `mesh`;
- * `name` (the VirtualService's namespace); `namespace/name`; or `name.namespace.svc.cluster.local`, read as
- * `namespace/name`. Anything else with dots is a name in the VirtualService's namespace.
- */
-export function resolveGatewayRef(ref: string, vsNamespace: string): string {
-  if (ref === 'mesh') return ref;
-  if (ref.includes('/')) {
-    const [ns, name] = ref.split('/', 2);
-    return `${ns === '.' ? vsNamespace : ns}/${name}`;
-  }
-  const fqdn = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(ref);
-  if (fqdn) return `${fqdn[2]}/${fqdn[1]}`;
-  return `${vsNamespace}/${ref}`;
-}
-
 export class MeshConfig {
   public readonly services = new Map<string, ServiceView>();
   public readonly namespaces = new Map<string, { [key: string]: string }>();
@@ -208,7 +193,7 @@ export class MeshConfig {
           name,
           spec,
           hosts: (spec.hosts ?? []).map((h: string) => expandHost(h, namespace)),
-          gateways: gateways.map(g => resolveGatewayRef(g, namespace)),
+          gateways: gateways.map(g => (g === 'mesh' ? g : gatewayKey(g, namespace))),
           exportTo: exportToOf(spec.exportTo),
         };
         this.virtualServices.push(vs);

@@ -8,14 +8,16 @@
  * namespace; `VirtualServicesForGateway`), pilot/pkg/model/sidecar.go (egress host import) and Envoy's route
  * matching (first route whose match holds; `safe_regex` full match; `present_match` for `{}`).
  */
-import type { SimulatedDestination, SimulatedMirror } from '../../simulator';
-import { expandHost, hostCovers, hostsOverlap, labelsSubset, sameLabels } from '../mesh-model';
 import { authorize, AuthorizationDecision } from './authorization';
-import { re2FullMatch } from '../re2';
 import { stringMatches } from './matching';
 import {
-  DestinationRuleView, GatewayView, idOf, MeshConfig, resolveGatewayRef, ServicePort, ServiceView, SidecarView, VirtualServiceView, visibleTo,
+  DestinationRuleView, GatewayView, idOf, MeshConfig, ServicePort, ServiceView, SidecarView, VirtualServiceView, visibleTo,
 } from './mesh-config';
+import type { SimulatedDestination, SimulatedMirror } from '../../simulator';
+import { pickDestinationRules } from '../analysis/destination-rules';
+import { clusterLocalService, gatewayKey, splitServerHost } from '../analysis/references';
+import { expandHost, hostCovers, hostsOverlap, labelsSubset, sameLabels } from '../mesh-model';
+import { re2FullMatch } from '../re2';
 
 export type Outcome = 'ROUTED' | 'REDIRECTED' | 'DIRECT_RESPONSE' | 'ABORTED' | 'NO_ROUTE' | 'NO_CLUSTER'
 | 'BLOCKED_BY_REGISTRY_ONLY' | 'DENIED' | 'UNAUTHENTICATED' | 'NO_LISTENER' | 'DEPENDS_ON_CLUSTER';
@@ -253,7 +255,7 @@ function simulateAtGateway(config: MeshConfig, request: RequestSpec): Simulation
     return result('NO_LISTENER', `no server of ${merged.map(idOf).join(', ')} listens on port ${port}: the connection is refused`, proxy.description, notes);
   }
   // istiod merges the servers of every Gateway that selects the same workload (IST0145 when they conflict).
-  const served = onPort.filter(({ server }) => (server.hosts ?? []).some((h: string) => hostCovers(h.split('/').pop()!, hostname)));
+  const served = onPort.filter(({ server }) => (server.hosts ?? []).some((h: string) => hostCovers(splitServerHost(h, '').host, hostname)));
   if (served.length === 0) {
     return result('NO_ROUTE', `no server on port ${port} serves host ${hostname} (404 NR: no virtual host)`, proxy.description, notes, 404);
   }
@@ -292,9 +294,8 @@ function simulateAtGateway(config: MeshConfig, request: RequestSpec): Simulation
 
 /** A server host `ns/host` admits a VirtualService of namespace `ns` (`*` any, `.` the Gateway's own) for `host`. */
 function serverAdmits(serverHost: string, gatewayNamespace: string, vs: VirtualServiceView, host: string): boolean {
-  const [ns, h] = serverHost.includes('/') ? serverHost.split('/', 2) : ['*', serverHost];
-  const nsOk = ns === '*' || (ns === '.' ? vs.namespace === gatewayNamespace : ns === vs.namespace);
-  return nsOk && hostsOverlap(h, host);
+  const entry = splitServerHost(serverHost, gatewayNamespace);
+  return (entry.namespace === '*' || entry.namespace === vs.namespace) && hostsOverlap(entry.host, host);
 }
 
 /**
@@ -366,7 +367,7 @@ function commonMatchHolds(ctx: Context, vs: VirtualServiceView, m: any): boolean
   if (m.sourceLabels !== undefined && !labelsSubset(m.sourceLabels, ctx.proxy.labels)) return false;
   if (m.sourceNamespace !== undefined && m.sourceNamespace !== ctx.proxy.namespace) return false;
   if (Array.isArray(m.gateways) && m.gateways.length > 0) {
-    const gateways = m.gateways.map((g: string) => resolveGatewayRef(g, vs.namespace));
+    const gateways = m.gateways.map((g: string) => (g === 'mesh' ? g : gatewayKey(g, vs.namespace)));
     if (!gateways.includes(ctx.gateway)) return false;
   }
   return true;
@@ -501,7 +502,7 @@ function resolveDestination(ctx: Context, vs: VirtualServiceView | undefined, de
   const port: number | undefined = dest.port?.number ?? (ports.length === 1 ? ports[0].port : ctx.port);
   const base = { host, subset: dest.subset, port, weight, workloads: [] as string[], tlsMode: 'AUTO' };
   // A cluster-local host names its namespace; other hosts not in the registry have none.
-  const serviceNamespace = service?.namespace ?? entries[0]?.namespace ?? /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1];
+  const serviceNamespace = service?.namespace ?? entries[0]?.namespace ?? clusterLocalService(host)?.namespace;
   const rule = destinationRuleFor(config, host, proxy, serviceNamespace);
   const subset = dest.subset === undefined ? undefined : rule?.subsets.find(s => s.name === dest.subset);
   if (!service && entries.length === 0) {
@@ -576,43 +577,13 @@ interface ConsolidatedRule {
   readonly subsets: any[];
 }
 
-/**
- * The DestinationRule a proxy uses for `host` (pilot/pkg/model/push_context.go, `destinationRule`):
- * 1. the rules of the proxy's own namespace (for a proxy in the root namespace, only the root's `exportTo: .` rules);
- * 2. else the rules the Service's namespace exports to the proxy's namespace;
- * 3. else those the root namespace exports to it.
- * Each step takes the most specific host match first (exact, else the longest wildcard) and only then checks
- * `exportTo`, so a more specific rule that is not exported hides a less specific one. Rules for the same host merge:
- * subsets are added (the first of a name wins) and the first traffic policy wins.
- */
+/** The DestinationRules a proxy uses for `host`, in istiod's order (`pickDestinationRules`), merged. */
 function destinationRuleFor(config: MeshConfig, host: string, proxy: Proxy, serviceNamespace: string | undefined): ConsolidatedRule | undefined {
-  const root = config.rootNamespace;
   const rulesIn = (ns: string) => (config.destinationRulesByNamespace.get(ns) ?? [])
     .filter(dr => dr.workloadSelector === undefined || labelsSubset(dr.workloadSelector, proxy.labels));
-  const local = proxy.namespace !== root ? rulesIn(proxy.namespace) : rulesIn(root).filter(dr => !exportedBeyond(dr));
-  const own = mostSpecificRules(local, host);
-  if (own.length > 0) return consolidate(own);
-  for (const ns of [...new Set([serviceNamespace, root])]) {
-    if (ns === undefined) continue;
-    const exported = mostSpecificRules(rulesIn(ns).filter(exportedBeyond), host)
-      .filter(dr => dr.exportTo.some(e => e === '*' || e === proxy.namespace));
-    if (exported.length > 0) return consolidate(exported);
-  }
-  return undefined;
-}
-
-/** Whether a rule is exported beyond its own namespace (istiod's `exportedByNamespace` index). */
-function exportedBeyond(dr: DestinationRuleView): boolean {
-  return dr.exportTo.some(e => e !== '.' && e !== '~' && e !== dr.namespace);
-}
-
-/** The rules whose host matches `host` most specifically: exact, else the longest wildcard (`MostSpecificHostMatch`). */
-function mostSpecificRules(rules: DestinationRuleView[], host: string): DestinationRuleView[] {
-  const matching = rules.filter(dr => hostCovers(dr.host, host));
-  if (matching.length === 0) return [];
-  const specificity = (dr: DestinationRuleView) => (dr.host === host ? Infinity : dr.host.length);
-  const best = Math.max(...matching.map(specificity));
-  return matching.filter(dr => specificity(dr) === best);
+  const rules = pickDestinationRules(rulesIn, dr => ({ namespace: dr.namespace, fqdnHost: dr.host, exportTo: dr.exportTo }),
+    proxy.namespace, host, serviceNamespace, config.rootNamespace);
+  return rules.length > 0 ? consolidate(rules) : undefined;
 }
 
 function consolidate(rules: DestinationRuleView[]): ConsolidatedRule {
