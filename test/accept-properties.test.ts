@@ -42,7 +42,7 @@ function chartIn(namespace: string, version?: string): Chart {
 
 describe('valid configurations are accepted and conform', () => {
   test('VirtualService: hosts, RE2 matches, weighted routes', () => {
-    fc.assert(fc.property(dnsLabel, fc.uniqueArray(fqdn, { minLength: 1, maxLength: 3 }), fc.array(re2, { minLength: 1, maxLength: 3 }),
+    fc.assert(fc.property(dnsLabel, fc.uniqueArray(fqdn, { minLength: 1, maxLength: 3 }), fc.uniqueArray(re2, { minLength: 1, maxLength: 3 }),
       fc.integer({ min: 0, max: 100 }), (ns, hosts, regexes, weight) => {
         const chart = chartIn(ns);
         new VirtualService(chart, 'Vs', {
