@@ -2,11 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isJwtClaimKey } from '../../route-match';
 import { describeProblem, Problem } from '../errors';
-import { addSynthValidation, labelsSubset, MeshObject, meshObjects, renderManifest } from '../mesh-model';
-import { podTemplateOf } from '../mesh-rules';
-import { DEFAULT_NAMESPACE } from '../scope';
+import { addSynthValidation, labelsSubset, MeshObject } from '../mesh-model';
+import { ROOT_NAMESPACE } from './destination-rules';
 import { MeshAnalysis } from './model';
-import { gatewayKey } from './references';
+
+const SECURITY = 'security.istio.io';
 
 /**
  * istioctl analyze IST0149 (JwtClaimBasedRoutingWithoutRequestAuthN), after istio/istio
@@ -20,10 +20,6 @@ import { gatewayKey } from './references';
  * the gateway workload is known to run in (`noteGatewayWorkloadNamespace`, e.g. an IngressRoute's
  * `workloadNamespace`), else in the Gateway's own namespace.
  */
-
-/** Istio's root namespace, where a RequestAuthentication applies to the whole mesh (`constants.IstioSystemNamespace`). */
-const ROOT_NAMESPACE = 'istio-system';
-const WORKLOAD_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'Pod'];
 
 const gatewayWorkloadNamespaces = new WeakMap<ApiObject, string>();
 
@@ -45,30 +41,21 @@ interface GatewayPod {
 }
 
 function jwtClaimRouteProblems(scope: IConstruct, apiObject: ApiObject): Problem[] {
-  let manifest: any;
-  try {
-    manifest = renderManifest(apiObject);
-  } catch {
-    return []; // the VirtualService's own validation reports it
-  }
-  const claimField = firstClaimMatch(manifest.spec);
-  if (claimField === undefined) return [];
-  const vsNamespace: string = manifest.metadata?.namespace ?? DEFAULT_NAMESPACE;
   const a = MeshAnalysis.of(scope);
-  const policies = meshObjects(scope, 'RequestAuthentication', 'security.istio.io')
-    .filter(o => o.manifest.spec?.targetRefs === undefined && o.manifest.spec?.targetRef === undefined);
+  const vs = a.virtualService(apiObject);
+  if (vs === undefined) return []; // a VirtualService that does not render is reported by its own validation
+  const claimField = firstClaimMatch(vs.spec);
+  if (claimField === undefined) return [];
   const problems: Problem[] = [];
-  for (const ref of (manifest.spec?.gateways ?? []) as string[]) {
-    if (ref === 'mesh') continue;
-    const [namespace, name] = gatewayKey(ref, vsNamespace).split('/');
-    const gateway = a.gateway(`${namespace}/${name}`)?.object;
+  for (const key of vs.gatewayKeys) {
+    const gateway = a.gateway(key)?.object;
     if (gateway === undefined) continue; // an unknown gateway is reported by the gateway checks
-    const uncovered = gatewayPods(scope, gateway).find(pod => !policies.some(p => appliesTo(p, pod)));
+    const uncovered = gatewayPods(a, gateway).find(pod => !requestAuthenticationsFor(a, pod.namespace).some(p => appliesTo(p, pod)));
     if (uncovered === undefined) continue;
     problems.push({
       field: claimField.field,
       value: claimField.key,
-      problem: `routes on a JWT claim, but no RequestAuthentication applies to the pods of gateway "${namespace}/${name}" (${uncovered.description}), `
+      problem: `routes on a JWT claim, but no RequestAuthentication applies to the pods of gateway "${key}" (${uncovered.description}), `
         + 'so the gateway never validates a token and the claim is never set (istioctl analyze IST0149)',
       fix: `add a RequestAuthentication for those pods, in namespace ${namespaces(uncovered.namespace)}, with a selector they match `
         + `(e.g. ${JSON.stringify(uncovered.labels)}); an IngressRoute does this with its jwt option`,
@@ -76,6 +63,13 @@ function jwtClaimRouteProblems(scope: IConstruct, apiObject: ApiObject): Problem
     });
   }
   return problems;
+}
+
+/** The selector-based RequestAuthentications that can apply to a pod of `namespace`: its namespace's and the root's. */
+function requestAuthenticationsFor(a: MeshAnalysis, namespace: string): MeshObject[] {
+  return [...new Set([ROOT_NAMESPACE, namespace])]
+    .flatMap(ns => a.inNamespace('RequestAuthentication', SECURITY, ns))
+    .filter(o => o.manifest.spec?.targetRefs === undefined && o.manifest.spec?.targetRef === undefined);
 }
 
 /** The first `@request.auth.claims` header match of the spec, as `field` and `key`. */
@@ -93,17 +87,13 @@ function firstClaimMatch(spec: any): { field: string; key: string } | undefined 
 }
 
 /** The pods the gateway selects: the app's workloads, or the assumed gateway deployment. */
-function gatewayPods(scope: IConstruct, gateway: MeshObject): GatewayPod[] {
+function gatewayPods(a: MeshAnalysis, gateway: MeshObject): GatewayPod[] {
   const selector: { [key: string]: string } = gateway.manifest.spec?.selector ?? {};
-  const pods: GatewayPod[] = [];
-  for (const kind of WORKLOAD_KINDS) {
-    for (const workload of meshObjects(scope, kind)) {
-      const labels = podTemplateOf(workload.manifest)?.template?.metadata?.labels ?? {};
-      if (labelsSubset(selector, labels)) {
-        pods.push({ namespace: workload.namespace, labels, description: `${kind} "${workload.namespace}/${workload.name}"` });
-      }
-    }
-  }
+  const pods = a.workloadsSelectedAnywhere(selector).map(w => ({
+    namespace: w.object.namespace,
+    labels: w.podLabels,
+    description: `${w.object.kind} "${w.object.namespace}/${w.object.name}"`,
+  }));
   if (pods.length > 0) return pods;
   const namespace = gatewayWorkloadNamespaces.get(gateway.apiObject) ?? gateway.namespace;
   return [{ namespace, labels: selector, description: `labels ${JSON.stringify(selector)} in namespace "${namespace}"` }];
@@ -111,7 +101,6 @@ function gatewayPods(scope: IConstruct, gateway: MeshObject): GatewayPod[] {
 
 /** Whether a selector-based RequestAuthentication applies to the pod. */
 function appliesTo(policy: MeshObject, pod: GatewayPod): boolean {
-  if (policy.namespace !== ROOT_NAMESPACE && policy.namespace !== pod.namespace) return false;
   return labelsSubset(policy.manifest.spec?.selector?.matchLabels ?? {}, pod.labels);
 }
 

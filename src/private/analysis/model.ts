@@ -113,11 +113,25 @@ export class MeshAnalysis {
 
   /** The workloads (objects with a pod template) of one namespace, with their pod labels and container ports. */
   public workloadsIn(namespace: string): readonly WorkloadView[] {
-    const index = this.once('workloads', () => {
-      const views = WORKLOAD_KINDS.flatMap(kind => this.ofKind(kind).map(workloadView)).filter((w): w is WorkloadView => w !== undefined);
-      return groupBy(views, w => w.object.namespace);
-    });
+    const index = this.once('workloads:ns', () => groupBy(this.workloads(), w => w.object.namespace));
     return index.get(namespace) ?? [];
+  }
+
+  /** Every workload (object with a pod template) of the app. */
+  public workloads(): readonly WorkloadView[] {
+    return this.once('workloads', () => WORKLOAD_KINDS.flatMap(kind => this.ofKind(kind).map(workloadView)).filter((w): w is WorkloadView => w !== undefined));
+  }
+
+  /**
+   * The workloads of any namespace whose pods carry every label of `selector` (a Gateway's pods may run anywhere);
+   * an empty selector selects every workload.
+   */
+  public workloadsSelectedAnywhere(selector: { [key: string]: string }): readonly WorkloadView[] {
+    const entries = Object.entries(selector);
+    if (entries.length === 0) return this.workloads();
+    const [key, value] = entries[0];
+    const index = this.once(`workloads:*:${key}`, () => groupBy(this.workloads().filter(w => key in w.podLabels), w => w.podLabels[key]));
+    return (index.get(value) ?? []).filter(w => labelsSubset(selector, w.podLabels));
   }
 
   /** The workloads of a namespace whose pods carry every label of `selector` (an empty selector selects none). */
