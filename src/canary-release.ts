@@ -13,7 +13,7 @@ import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { combineMatches } from './private/http-match';
 import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
-import { protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
+import { HTTP_ROUTED_PROTOCOLS, protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { dnsLabelProblem, percentProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
@@ -28,7 +28,6 @@ import { TrafficPolicy } from './traffic-policy';
 import { VirtualService } from './virtual-service';
 
 const MESH = 'mesh';
-const HTTP_PROTOCOLS = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
 /** RFC 6265 cookie-octets: visible ASCII except space, `"`, `,`, `;` and `\`. */
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
 /** RFC 7230 token, the syntax of a cookie name. */
@@ -489,7 +488,7 @@ export class CanaryRelease extends Construct {
     super(scope, id);
     checkShape(this, 'CanaryReleaseProps', props);
     this.protocol = props.protocol ?? Protocol.HTTP;
-    this.routeKind = HTTP_PROTOCOLS.includes(this.protocol) ? BackendRouteKind.HTTP : BackendRouteKind.TCP;
+    this.routeKind = HTTP_ROUTED_PROTOCOLS.includes(this.protocol) ? BackendRouteKind.HTTP : BackendRouteKind.TCP;
     const namespace = namespaceOf(this) ?? DEFAULT_NAMESPACE;
 
     const problems: Problem[] = [];
@@ -806,7 +805,7 @@ export class CanaryRelease extends Construct {
       value,
       problem: `is an HTTP option, and protocol ${this.protocol} is routed as opaque TCP (weighted tcp routes: no header or cookie `
         + 'matches, faults, mirroring, timeouts, retries, HTTP connection limits or header/cookie hashing)',
-      fix: `remove it, or set protocol to ${HTTP_PROTOCOLS.join(', ')} if the service speaks HTTP`,
+      fix: `remove it, or set protocol to ${HTTP_ROUTED_PROTOCOLS.join(', ')} if the service speaks HTTP`,
     };
   }
 

@@ -4,7 +4,7 @@ import { MeshService } from './mesh-service';
 import { apiObjectOf } from './private/api-object';
 import { configError, describeProblem, Problem } from './private/errors';
 import { renderManifest } from './private/mesh-model';
-import { Finding, portNamingFix, reservedPortFinding, servicePortProtocol, undeterminedProtocolFinding, WirePort } from './private/mesh-rules';
+import { Finding, HTTP_ROUTED_PROTOCOLS, portNamingFix, reservedPortFinding, servicePortProtocol, undeterminedProtocolFinding, WirePort } from './private/mesh-rules';
 import { fqdnProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE } from './private/scope';
 import { checkArgs } from './private/shape';
@@ -24,7 +24,7 @@ export enum BackendRouteKind {
 
 /** The protocols each route kind applies to (Istio's protocol classes). UDP is never routed by Istio. */
 const ROUTABLE: { [kind: string]: Protocol[] } = {
-  [BackendRouteKind.HTTP]: [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB],
+  [BackendRouteKind.HTTP]: [...HTTP_ROUTED_PROTOCOLS],
   [BackendRouteKind.TCP]: [Protocol.TCP, Protocol.TLS, Protocol.HTTPS, Protocol.MONGO, Protocol.MYSQL, Protocol.REDIS],
   [BackendRouteKind.TLS]: [Protocol.TLS, Protocol.HTTPS],
 };

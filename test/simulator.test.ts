@@ -435,6 +435,19 @@ describe('what a route does and which policy applies', () => {
     expect(result.retries).toBeUndefined();
   });
 
+  test('protocols as Istio selects them: a TLS-terminating gateway server uses tcp routes, an unnamed port 3306 is TCP', () => {
+    const mysql = manifest('Service', { name: 'mysql', namespace: 'default' }, { ports: [{ port: 3306 }], selector: { app: 'mysql' } });
+    const sim = MeshSimulator.fromManifests([api, mysql,
+      manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, {
+        selector: { istio: 'ingressgateway' },
+        servers: [{ port: { number: 3306, name: 'tls-mysql', protocol: 'TLS' }, hosts: ['db.example.com'], tls: { mode: 'SIMPLE', credentialName: 'db-cert' } }],
+      }),
+      vs('db', { hosts: ['db.example.com'], gateways: ['istio-system/gw'], tcp: [{ route: [{ destination: { host: 'mysql' } }] }] }),
+      vs('mysql', { hosts: ['mysql'], tcp: [{ route: [{ destination: { host: 'api' } }] }], http: [{ route: [{ destination: { host: 'mysql' } }] }] })]);
+    sim.request({ source: RequestSource.fromGateway('istio-system/gw'), host: 'db.example.com', port: 3306 }).expectReaches('mysql', { share: 100 });
+    sim.request({ source: FROM, host: 'mysql' }).expectReaches('api', { share: 100 });
+  });
+
   test('TLS passthrough at a gateway is routed by SNI', () => {
     const sim = MeshSimulator.fromManifests([api,
       manifest('Gateway', { name: 'gw', namespace: 'istio-system' }, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['*.example.com'], tls: { mode: 'PASSTHROUGH' } }] }),

@@ -45,6 +45,9 @@ const RESERVED_PROXY_PORTS = new Map<number, string>([
   [15090, 'Envoy Prometheus telemetry'],
 ]);
 
+/** Protocols whose ports VirtualServices route with `http` routes; the others take `tcp` routes (TLS and HTTPS also `tls`). */
+export const HTTP_ROUTED_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
+
 /** `<protocol>` prefixes of port names (and appProtocol values) Istio recognises, case-insensitively. */
 const PROTOCOL_BY_NAME = new Map<string, Protocol>([
   ['http', Protocol.HTTP],

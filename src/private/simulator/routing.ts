@@ -8,10 +8,12 @@
  * namespace; `VirtualServicesForGateway`), pilot/pkg/model/sidecar.go (egress host import) and Envoy's route
  * matching (first route whose match holds; `safe_regex` full match; `present_match` for `{}`).
  */
+import { Protocol } from '../../protocol';
+import { claimedProtocol, HTTP_ROUTED_PROTOCOLS, servicePortProtocol } from '../mesh-rules';
 import { authorize, AuthorizationDecision } from './authorization';
 import { stringMatches } from './matching';
 import {
-  DestinationRuleView, GatewayView, idOf, MeshConfig, ServicePort, ServiceView, SidecarView, VirtualServiceView, visibleTo,
+  DestinationRuleView, GatewayView, idOf, MeshConfig, ServiceView, SidecarView, VirtualServiceView, visibleTo,
 } from './mesh-config';
 import type { SimulatedDestination, SimulatedMirror } from '../../simulator';
 import { pickDestinationRules } from '../analysis/destination-rules';
@@ -70,15 +72,15 @@ export interface SimulationData {
   notes: string[];
 }
 
-/** Protocols Istio selects from a port's name or appProtocol (`http-web`, `grpc`, `tcp-db`, ...). */
 type PortKind = 'http' | 'tcp' | 'tls';
 
-function portKind(port: ServicePort | undefined): PortKind {
-  const proto = (port?.appProtocol ?? port?.name?.split('-')[0] ?? '').toLowerCase();
-  if (['tcp', 'mongo', 'mysql', 'redis'].includes(proto)) return 'tcp';
-  if (['https', 'tls'].includes(proto)) return 'tls';
-  // http, http2, grpc, grpc-web, and unnamed ports (protocol sniffing detects HTTP)
-  return 'http';
+/**
+ * The routes of a VirtualService that apply on a port of `protocol`: `http` for the HTTP family (and for a port whose
+ * protocol Istio sniffs, since the request is HTTP), `tls` for TLS and HTTPS (by SNI), else `tcp`.
+ */
+function routeKindOf(protocol: Protocol | undefined): PortKind {
+  if (protocol === undefined || HTTP_ROUTED_PROTOCOLS.includes(protocol)) return 'http';
+  return protocol === Protocol.TLS || protocol === Protocol.HTTPS ? 'tls' : 'tcp';
 }
 
 /**
@@ -188,7 +190,7 @@ function simulateFromSidecar(config: MeshConfig, request: RequestSpec): Simulati
     proxy.description, notes);
   }
   const ctx: Context = { config, request, proxy, port, gateway: 'mesh', claimsValidated: false, notes };
-  const kind = portKind(servicePort);
+  const kind = routeKindOf(servicePortProtocol(servicePort));
   const routes = vs ? routesOf(vs, kind) : [];
   if (!vs || routes === undefined) {
     return defaultRoute(ctx, fqdn, vs
@@ -273,7 +275,10 @@ function simulateAtGateway(config: MeshConfig, request: RequestSpec): Simulation
   });
   notes.push(...authz.notes);
   if (!authz.allowed) return base(result(authz.status === 401 ? 'UNAUTHENTICATED' : 'DENIED', `at the gateway: ${authz.reason}`, proxy.description, notes, authz.status));
-  const kind: PortKind = protocol === 'TCP' || protocol === 'MONGO' ? 'tcp' : protocol === 'TLS' && server.tls?.mode === 'PASSTHROUGH' || server.tls?.mode === 'AUTO_PASSTHROUGH' ? 'tls' : 'http';
+  // A gateway terminates HTTPS (and TLS in SIMPLE or MUTUAL mode) itself; only passed-through TLS is routed by SNI.
+  const passthrough = server.tls?.mode === 'PASSTHROUGH' || server.tls?.mode === 'AUTO_PASSTHROUGH';
+  const serverProtocol = claimedProtocol(protocol);
+  const kind: PortKind = passthrough ? 'tls' : serverProtocol === Protocol.HTTPS || routeKindOf(serverProtocol) === 'http' ? 'http' : 'tcp';
   const serverHosts: string[] = server.hosts ?? [];
   const candidates = config.virtualServices.filter(vs => vs.gateways.includes(idOf(owner))
     && visibleTo(vs.exportTo, vs.namespace, workloadNamespace)
