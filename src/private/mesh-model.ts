@@ -217,6 +217,18 @@ export function hostsOverlap(a: string, b: string): boolean {
   return false;
 }
 
+/**
+ * The items with a host that matches `host` most specifically, as istiod's `MostSpecificHostMatch` picks them: an exact
+ * host first, else the longest wildcard covering it. Empty when none matches.
+ */
+export function mostSpecificHostMatches<T>(items: readonly T[], hostsOf: (item: T) => readonly string[], host: string): T[] {
+  const specificity = (item: T) => Math.max(...hostsOf(item).filter(h => hostCovers(h, host)).map(h => (h === host ? Infinity : h.length)));
+  const matching = items.filter(item => specificity(item) > -Infinity);
+  if (matching.length === 0) return [];
+  const best = Math.max(...matching.map(specificity));
+  return matching.filter(item => specificity(item) === best);
+}
+
 /** Whether every name `inner` matches is also matched by `outer`. */
 export function hostCovers(outer: string, inner: string): boolean {
   if (outer === '*' || outer === inner) return true;

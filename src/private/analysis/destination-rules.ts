@@ -1,4 +1,4 @@
-import { expandHost, hostCovers, MeshObject } from '../mesh-model';
+import { expandHost, MeshObject, mostSpecificHostMatches } from '../mesh-model';
 import { MeshAnalysis } from './model';
 import { clusterLocalService } from './references';
 
@@ -32,11 +32,11 @@ export function pickDestinationRules<T>(
   client: string, fqdn: string, destinationNamespace: string | undefined, rootNamespace: string = ROOT_NAMESPACE,
 ): T[] {
   const local = client !== rootNamespace ? rulesIn(client) : rulesIn(rootNamespace).filter(r => !exportedBeyond(scope(r)));
-  const own = mostSpecific(local, scope, fqdn);
+  const own = mostSpecificHostMatches(local, r => [scope(r).fqdnHost], fqdn);
   if (own.length > 0) return own;
   for (const ns of new Set([destinationNamespace, rootNamespace])) {
     if (ns === undefined) continue;
-    const exported = mostSpecific(rulesIn(ns).filter(r => exportedBeyond(scope(r))), scope, fqdn)
+    const exported = mostSpecificHostMatches(rulesIn(ns).filter(r => exportedBeyond(scope(r))), r => [scope(r).fqdnHost], fqdn)
       .filter(r => scope(r).exportTo.some(e => e === '*' || e === client));
     if (exported.length > 0) return exported;
   }
@@ -46,14 +46,6 @@ export function pickDestinationRules<T>(
 /** Whether a rule is exported beyond its own namespace (istiod's `exportedByNamespace` index). */
 function exportedBeyond(rule: DestinationRuleScope): boolean {
   return rule.exportTo.some(e => e !== '.' && e !== '~' && e !== rule.namespace);
-}
-
-function mostSpecific<T>(rules: readonly T[], scope: (rule: T) => DestinationRuleScope, fqdn: string): T[] {
-  const matching = rules.filter(r => hostCovers(scope(r).fqdnHost, fqdn));
-  if (matching.length === 0) return [];
-  const specificity = (r: T) => (scope(r).fqdnHost === fqdn ? Infinity : scope(r).fqdnHost.length);
-  const best = Math.max(...matching.map(specificity));
-  return matching.filter(r => specificity(r) === best);
 }
 
 /** The DestinationRules of the app that apply to traffic from a proxy in namespace `client` to host `fqdn`. */

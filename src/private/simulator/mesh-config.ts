@@ -2,8 +2,10 @@
  * The simulator's view of an app: every object that decides where a request goes, read from the synthesized
  * manifests (so objects of this library, of cdk8s-plus and plain `ApiObject`s count alike) and indexed once.
  */
+import { visibilityOf } from '../analysis/model';
 import { gatewayKey } from '../analysis/references';
 import { expandHost, hostCovers, labelsSubset } from '../mesh-model';
+import { podTemplateOf } from '../mesh-rules';
 
 /** The namespace istiod reads mesh-wide configuration from (`meshConfig.rootNamespace`). */
 export const DEFAULT_ROOT_NAMESPACE = 'istio-system';
@@ -94,12 +96,10 @@ function exportToOf(value: any, annotation?: string): string[] {
   return ['*'];
 }
 
-/**
- * Whether config of `ownerNamespace` with `exportTo` is visible to a proxy in `viewerNamespace`
- * (istiod: `exportTo` `*` everywhere, `.` the object's own namespace, `~` nowhere, else the namespaces named).
- */
+/** Whether config of `ownerNamespace` with `exportTo` is visible to a proxy in `viewerNamespace` (the analysis's reading). */
 export function visibleTo(exportTo: string[], ownerNamespace: string, viewerNamespace: string): boolean {
-  return exportTo.some(e => e === '*' || e === viewerNamespace || (e === '.' && ownerNamespace === viewerNamespace));
+  const visibility = visibilityOf(exportTo, ownerNamespace);
+  return visibility === '*' || visibility.has(viewerNamespace);
 }
 
 export class MeshConfig {
@@ -165,8 +165,9 @@ export class MeshConfig {
       case 'apps/DaemonSet':
       case 'apps/ReplicaSet':
       case 'batch/Job':
+      case 'batch/CronJob':
       case '/Pod': {
-        const pod = m.kind === 'Pod' ? m : spec.template;
+        const pod = podTemplateOf(m)?.template;
         list(this.workloadsByNamespace, namespace).push({
           namespace,
           name,

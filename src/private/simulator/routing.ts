@@ -18,7 +18,7 @@ import {
 import type { SimulatedDestination, SimulatedMirror } from '../../simulator';
 import { pickDestinationRules } from '../analysis/destination-rules';
 import { clusterLocalService, gatewayKey, splitServerHost } from '../analysis/references';
-import { expandHost, hostCovers, hostsOverlap, labelsSubset, sameLabels } from '../mesh-model';
+import { expandHost, hostCovers, hostsOverlap, labelsSubset, mostSpecificHostMatches, sameLabels } from '../mesh-model';
 import { re2FullMatch } from '../re2';
 
 export type Outcome = 'ROUTED' | 'REDIRECTED' | 'DIRECT_RESPONSE' | 'ABORTED' | 'NO_ROUTE' | 'NO_CLUSTER'
@@ -153,10 +153,9 @@ function simulateFromSidecar(config: MeshConfig, request: RequestSpec): Simulati
   const registryNamespace = service?.namespace ?? entries[0]?.namespace;
   const inRegistry = (service !== undefined && visibleTo(service.exportTo, service.namespace, namespace)) || entries.length > 0;
   const imported = inRegistry && sidecarImports(sidecar, namespace, registryNamespace!, fqdn);
-  const meshVirtualServices = mostSpecific(config.virtualServices.filter(vs => vs.gateways.includes('mesh')
+  const meshVirtualServices = mostSpecificHostMatches(config.virtualServices.filter(vs => vs.gateways.includes('mesh')
     && visibleTo(vs.exportTo, vs.namespace, namespace)
-    && vs.hosts.some(h => hostCovers(h, fqdn))
-    && sidecarImports(sidecar, namespace, vs.namespace, fqdn)), fqdn);
+    && sidecarImports(sidecar, namespace, vs.namespace, fqdn)), vs => vs.hosts, fqdn);
   if (meshVirtualServices.length > 1) {
     notes.push(`VirtualServices ${meshVirtualServices.map(idOf).join(', ')} all claim ${fqdn} for mesh traffic; a sidecar uses only the `
       + `oldest (IST0109); assumed ${idOf(meshVirtualServices[0])}`);
@@ -218,13 +217,6 @@ function sidecarImports(sidecar: SidecarView | undefined, proxyNamespace: string
     const nsOk = ns === '*' || (ns === '.' ? configNamespace === (sidecar!.namespace ?? proxyNamespace) : ns === configNamespace);
     return nsOk && hostCovers(h, host);
   });
-}
-
-/** istiod prefers the VirtualService whose host matches most specifically (exact before the longest wildcard). */
-function mostSpecific(candidates: VirtualServiceView[], host: string): VirtualServiceView[] {
-  const specificity = (vs: VirtualServiceView) => Math.max(...vs.hosts.filter(h => hostCovers(h, host)).map(h => (h === host ? Infinity : h.length)));
-  const best = Math.max(...candidates.map(specificity));
-  return candidates.filter(vs => specificity(vs) === best);
 }
 
 function routesOf(vs: VirtualServiceView, kind: PortKind): any[] | undefined {
