@@ -180,7 +180,8 @@ function render(construct: ApiObject): MeshObject | undefined {
   };
 }
 
-function groupOf(apiVersion: string): string {
+/** The API group of an apiVersion: `networking.istio.io` of `networking.istio.io/v1`, `''` for the core group. */
+export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }

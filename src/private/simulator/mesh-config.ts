@@ -4,7 +4,7 @@
  */
 import { visibilityOf } from '../analysis/model';
 import { gatewayKey } from '../analysis/references';
-import { expandHost, hostCovers, labelsSubset } from '../mesh-model';
+import { expandHost, groupOf, hostCovers, labelsSubset } from '../mesh-model';
 import { podTemplateOf } from '../mesh-rules';
 
 /** The namespace istiod reads mesh-wide configuration from (`meshConfig.rootNamespace`). */
@@ -139,7 +139,7 @@ export class MeshConfig {
   }
 
   private add(m: any): void {
-    const group = String(m.apiVersion ?? '').split('/').length > 1 ? String(m.apiVersion).split('/')[0] : '';
+    const group = groupOf(String(m.apiVersion ?? ''));
     const namespace: string = m.metadata?.namespace ?? 'default';
     const name: string = m.metadata?.name ?? '';
     const spec = m.spec ?? {};
@@ -149,7 +149,7 @@ export class MeshConfig {
         this.namespaces.set(name, m.metadata?.labels ?? {});
         break;
       case '/Service': {
-        const fqdn = `${name}.${namespace}.svc.cluster.local`;
+        const fqdn = expandHost(name, namespace);
         this.services.set(fqdn, {
           namespace,
           name,
