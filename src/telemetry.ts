@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshAnalysis } from './private/analysis/model';
+import { telemetryOverlapProblems, undeclaredProviderProblems } from './private/analysis/telemetry';
 import { celExpressionProblem } from './private/cel';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
-import { addSynthValidation, meshObjects, sameLabels } from './private/mesh-model';
+import { addSynthValidation } from './private/mesh-model';
 import { k8sLabelNameProblem, percentProblem } from './private/rules';
 import { markPlacedElsewhere } from './private/scope';
 import { checkArgs, checkShape } from './private/shape';
@@ -589,37 +590,10 @@ export class Telemetry extends IstioResource {
         fix: 'add settings with addTracing(), addAccessLogging() or addMetrics(), or remove the Telemetry',
       });
     }
-    problems.push(...this.overlapProblems());
+    if (this.targets.targetRefs.length === 0) {
+      problems.push(...telemetryOverlapProblems(MeshAnalysis.of(this), this.apiObject, this.effectiveNamespace, this.targets.selector));
+    }
     return problems;
-  }
-
-  /**
-   * IST0160 (MultipleTelemetriesWithoutWorkloadSelectors): at most one selector-less Telemetry per namespace;
-   * IST0159 (ConflictingTelemetryWorkloadSelectors), for what is known without pods: two Telemetries with the same
-   * selector in one namespace.
-   */
-  private overlapProblems(): Problem[] {
-    const mine = this.targets.selector;
-    if (this.targets.targetRefs.length > 0) return [];
-    const others = MeshAnalysis.of(this).inNamespace(KIND, GROUP, this.effectiveNamespace)
-      .filter(o => o.apiObject !== this.apiObject)
-      .filter(o => o.manifest.spec?.targetRefs === undefined && o.manifest.spec?.targetRef === undefined)
-      .filter(o => {
-        const labels: { [key: string]: string } | undefined = o.manifest.spec?.selector?.matchLabels;
-        return mine === undefined ? labels === undefined : labels !== undefined && sameLabels(labels, mine);
-      });
-    return others.map(o => ({
-      field: 'selector',
-      value: mine ?? '<none>',
-      problem: mine === undefined
-        ? `is missing here and on Telemetry "${o.name}" (${o.path}): namespace "${this.effectiveNamespace}" has more than one `
-          + 'Telemetry without selector (istioctl analyze IST0160)'
-        : `is also the selector of Telemetry "${o.name}" (${o.path}) in namespace "${this.effectiveNamespace}" (istioctl analyze IST0159)`,
-      fix: mine === undefined
-        ? 'merge the settings into one namespace-wide Telemetry, and give workload-specific ones a selector or targetRefs'
-        : 'merge the two Telemetries into one',
-      symptom: 'Istio applies one of them, which one is undefined',
-    }));
   }
 }
 
@@ -725,32 +699,12 @@ export class MeshTelemetryDefaults extends Construct {
     // The root namespace, wherever the construct is created (even inside a MeshNamespace).
     markPlacedElsewhere(this.telemetry);
     const declared = props.extensionProviders;
-    if (declared !== undefined) addSynthValidation(this, () => undeclaredProviderProblems(this, declared).map(describeProblem));
+    if (declared !== undefined) {
+      addSynthValidation(this, () => undeclaredProviderProblems(MeshAnalysis.of(this), BUILT_IN_PROVIDERS, declared).map(describeProblem));
+    }
   }
 }
 
 /** Istio's built-in provider names (`DefaultMeshConfig`), which need no declaration. */
 const BUILT_IN_PROVIDERS = [TelemetryProvider.prometheus().name, TelemetryProvider.envoyAccessLog().name];
 
-/** Providers named by the app's Telemetries that the mesh config does not declare. */
-function undeclaredProviderProblems(scope: Construct, declared: string[]): Problem[] {
-  const known = new Set([...BUILT_IN_PROVIDERS, ...declared]);
-  const problems: Problem[] = [];
-  for (const telemetry of meshObjects(scope, KIND, GROUP)) {
-    for (const part of ['tracing', 'accessLogging', 'metrics']) {
-      ((telemetry.manifest.spec?.[part] ?? []) as any[]).forEach((entry, i) => {
-        ((entry.providers ?? []) as any[]).forEach((provider, j) => {
-          if (known.has(provider.name)) return;
-          problems.push({
-            field: `Telemetry "${telemetry.namespace}/${telemetry.name}" (${telemetry.path}) ${part}[${i}].providers[${j}].name`,
-            value: provider.name,
-            problem: `is not a provider of the mesh config (extensionProviders: ${JSON.stringify(declared)}) nor one of Istio's built-ins`,
-            fix: 'correct the name, or declare the provider in the mesh config and add it to extensionProviders',
-            symptom: 'istiod ignores the unknown provider, so this telemetry goes nowhere',
-          });
-        });
-      });
-    }
-  }
-  return problems;
-}
