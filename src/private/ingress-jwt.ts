@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { describeProblem, Problem } from './errors';
 import { addSynthValidation, labelsSubset, meshObjects } from './mesh-model';
+import { gatewayServerIsHttp, PASSTHROUGH_TLS_MODES } from './mesh-rules';
 import { markPlacedElsewhere } from './scope';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule } from '../authorization-policy';
 import { IngressJwt } from '../ingress-jwt';
@@ -25,9 +26,6 @@ export interface IngressJwtPolicies {
   readonly auditPolicy?: AuthorizationPolicy;
 }
 
-/** Gateway server protocols whose connections the gateway handles as HTTP (an RBAC HTTP filter evaluates them). */
-const HTTP_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB'];
-const PASSTHROUGH_MODES = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
 
 /** What is wrong with `jwt` itself (beyond what RequestAuthentication and AuthorizationPolicy check). */
 export function ingressJwtProblems(jwt: IngressJwt): Problem[] {
@@ -136,8 +134,8 @@ function nonHttpServerProblems(scope: Construct, selector: { [key: string]: stri
     if (!labelsSubset(gwSelector, selector) && !labelsSubset(selector, gwSelector)) continue;
     for (const server of gateway.manifest.spec?.servers ?? []) {
       const protocol = String(server.port?.protocol ?? '').toUpperCase();
-      const passthrough = PASSTHROUGH_MODES.includes(server.tls?.mode);
-      if (HTTP_PROTOCOLS.includes(protocol) && !passthrough) continue;
+      if (gatewayServerIsHttp(protocol, server.tls?.mode)) continue;
+      const passthrough = PASSTHROUGH_TLS_MODES.includes(server.tls?.mode);
       problems.push({
         field: 'jwt',
         value: `${gateway.namespace}/${gateway.name} port ${server.port?.number} ${passthrough ? `${protocol} ${server.tls.mode}` : protocol}`,

@@ -48,6 +48,19 @@ const RESERVED_PROXY_PORTS = new Map<number, string>([
 /** Protocols whose ports VirtualServices route with `http` routes; the others take `tcp` routes (TLS and HTTPS also `tls`). */
 export const HTTP_ROUTED_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
 
+/** TLS modes in which a Gateway server passes TLS through unterminated (routed by SNI). */
+export const PASSTHROUGH_TLS_MODES: readonly string[] = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
+
+/**
+ * Whether a Gateway server handles its connections as HTTP (HTTP routes, the HTTP RBAC filter): an HTTP-family
+ * protocol, or HTTPS it terminates itself. TLS passed through, TLS it terminates and TCP-family protocols are not.
+ */
+export function gatewayServerIsHttp(protocol: string, tlsMode: string | undefined): boolean {
+  const claimed = claimedProtocol(protocol);
+  if (claimed === undefined || (tlsMode !== undefined && PASSTHROUGH_TLS_MODES.includes(tlsMode))) return false;
+  return claimed === Protocol.HTTPS || HTTP_ROUTED_PROTOCOLS.includes(claimed);
+}
+
 /** `<protocol>` prefixes of port names (and appProtocol values) Istio recognises, case-insensitively. */
 const PROTOCOL_BY_NAME = new Map<string, Protocol>([
   ['http', Protocol.HTTP],

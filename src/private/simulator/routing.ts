@@ -9,7 +9,7 @@
  * matching (first route whose match holds; `safe_regex` full match; `present_match` for `{}`).
  */
 import { Protocol } from '../../protocol';
-import { claimedProtocol, HTTP_ROUTED_PROTOCOLS, servicePortProtocol } from '../mesh-rules';
+import { gatewayServerIsHttp, HTTP_ROUTED_PROTOCOLS, PASSTHROUGH_TLS_MODES, servicePortProtocol } from '../mesh-rules';
 import { authorize, AuthorizationDecision } from './authorization';
 import { stringMatches } from './matching';
 import {
@@ -268,9 +268,7 @@ function simulateAtGateway(config: MeshConfig, request: RequestSpec): Simulation
   notes.push(...authz.notes);
   if (!authz.allowed) return base(result(authz.status === 401 ? 'UNAUTHENTICATED' : 'DENIED', `at the gateway: ${authz.reason}`, proxy.description, notes, authz.status));
   // A gateway terminates HTTPS (and TLS in SIMPLE or MUTUAL mode) itself; only passed-through TLS is routed by SNI.
-  const passthrough = server.tls?.mode === 'PASSTHROUGH' || server.tls?.mode === 'AUTO_PASSTHROUGH';
-  const serverProtocol = claimedProtocol(protocol);
-  const kind: PortKind = passthrough ? 'tls' : serverProtocol === Protocol.HTTPS || routeKindOf(serverProtocol) === 'http' ? 'http' : 'tcp';
+  const kind: PortKind = PASSTHROUGH_TLS_MODES.includes(server.tls?.mode) ? 'tls' : gatewayServerIsHttp(protocol, server.tls?.mode) ? 'http' : 'tcp';
   const serverHosts: string[] = server.hosts ?? [];
   const candidates = config.virtualServices.filter(vs => vs.gateways.includes(idOf(owner))
     && visibleTo(vs.exportTo, vs.namespace, workloadNamespace)
