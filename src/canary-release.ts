@@ -12,6 +12,7 @@ import { MeshAnalysis } from './private/analysis/model';
 import { durationProblem } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { combineMatches } from './private/http-match';
+import { istioReleaseOf } from './private/istio-version';
 import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
 import { HTTP_ROUTED_PROTOCOLS, protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
@@ -781,7 +782,7 @@ export class CanaryRelease extends Construct {
     }
     if (props.retries) {
       if (tcp) problems.push(this.l7OnTcp('retries', props.retries.attempts));
-      problems.push(...httpRetryProblems('retries', props.retries));
+      problems.push(...httpRetryProblems('retries', props.retries, istioReleaseOf(this)));
     }
     const topOutlier = props.trafficPolicy?.outlierDetection !== undefined;
     const policies: Array<[string, TrafficPolicy | undefined, boolean]> = [

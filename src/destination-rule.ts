@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { subsetSelectsNoPodProblems } from './private/analysis/ist0173-subset-selects-no-pod';
 import { MeshAnalysis } from './private/analysis/model';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
+import { istioReleaseOf } from './private/istio-version';
 import { addSynthValidation, expandHost } from './private/mesh-model';
 import { dnsLabelProblem, exportToProblem, labelsProblem, selectorProblem, wildcardHostProblem } from './private/rules';
 import { checkShape } from './private/shape';
@@ -125,7 +126,7 @@ export class DestinationRule extends IstioResource {
     }
     throwIfProblems(this, this.selectionProblems());
     if (props.trafficPolicy) {
-      throwIfProblems(this, trafficPolicyProblems(props.trafficPolicy, { field: 'trafficPolicy', inheritsOutlierDetection: false }));
+      throwIfProblems(this, trafficPolicyProblems(props.trafficPolicy, { field: 'trafficPolicy', inheritsOutlierDetection: false, release: istioReleaseOf(this) }));
     }
     for (const p of props.portPolicies ?? []) this.addPortPolicy(p.port, p.policy);
     for (const s of props.subsets ?? []) this.addSubset(s);
@@ -197,7 +198,7 @@ export class DestinationRule extends IstioResource {
     const topOutlier = this.trafficPolicy?.outlierDetection !== undefined;
     const problems: Problem[] = [];
     if (subset.trafficPolicy) {
-      problems.push(...trafficPolicyProblems(subset.trafficPolicy, { field: `${f}.trafficPolicy`, inheritsOutlierDetection: topOutlier }));
+      problems.push(...trafficPolicyProblems(subset.trafficPolicy, { field: `${f}.trafficPolicy`, inheritsOutlierDetection: topOutlier, release: istioReleaseOf(this) }));
     }
     const inherited = topOutlier || subset.trafficPolicy?.outlierDetection !== undefined;
     const seen: number[] = [];
@@ -230,11 +231,11 @@ export class DestinationRule extends IstioResource {
   protected _renderSpec(): any {
     return {
       host: this.host,
-      trafficPolicy: renderTrafficPolicy(this.trafficPolicy, this._portPolicies),
+      trafficPolicy: renderTrafficPolicy(this.trafficPolicy, this._portPolicies, istioReleaseOf(this)),
       subsets: this._subsets.length > 0 ? this._subsets.map(s => ({
         name: s.name,
         labels: { ...s.labels },
-        trafficPolicy: renderTrafficPolicy(s.trafficPolicy, s.portPolicies),
+        trafficPolicy: renderTrafficPolicy(s.trafficPolicy, s.portPolicies, istioReleaseOf(this)),
       })) : undefined,
       exportTo: this.exportTo ? [...this.exportTo] : undefined,
       workloadSelector: this.workloadSelector ? { matchLabels: { ...this.workloadSelector } } : undefined,
@@ -245,7 +246,7 @@ export class DestinationRule extends IstioResource {
     const f = `${field}[port ${p.port}]`;
     return [
       ...portNumberProblems(p.port, seenPorts, `${f}.port`),
-      ...trafficPolicyProblems(p.policy, { field: `${f}.policy`, inheritsOutlierDetection }),
+      ...trafficPolicyProblems(p.policy, { field: `${f}.policy`, inheritsOutlierDetection, release: istioReleaseOf(this) }),
     ];
   }
 

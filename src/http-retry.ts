@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { istioDuration, durationProblem } from './private/duration';
 import { Problem } from './private/errors';
+import { IstioRelease, VERSION_GATES, versionGateProblem } from './private/istio-version';
 
 /**
  * A condition under which Envoy retries a request (the named items of Istio's `retryOn`).
@@ -80,8 +81,8 @@ export interface HttpRetry {
   readonly retryRemoteLocalities?: boolean;
 }
 
-/** What is wrong with a retry policy at `field` (`http[i].retries`). @internal */
-export function httpRetryProblems(field: string, r: HttpRetry): Problem[] {
+/** What is wrong with a retry policy at `field` (`http[i].retries`) for the target Istio `release`. @internal */
+export function httpRetryProblems(field: string, r: HttpRetry, release: IstioRelease): Problem[] {
   const problems: Problem[] = [];
   if (!Number.isInteger(r.attempts) || r.attempts < 0) {
     problems.push({ field: `${field}.attempts`, value: r.attempts, problem: 'must be a whole number, 0 or more', fix: 'use e.g. 3, or 0 to turn retries off' });
@@ -114,6 +115,12 @@ export function httpRetryProblems(field: string, r: HttpRetry): Problem[] {
         problem: `is not a retry condition Istio knows (${known.join(', ')})`,
         fix: 'use a RetryOn value; put status codes in retryOnStatusCodes',
       });
+    }
+    if (c === RetryOn.RESET_BEFORE_REQUEST) {
+      const old = versionGateProblem(release, VERSION_GATES.resetBeforeRequest, `${field}.retryOn[${i}]`, c,
+        'use RetryOn.RESET where requests are idempotent (it also retries after the upstream may have got the request), or drop it',
+        'the webhook rejects the VirtualService ("reset-before-request" is not in its list of retryOn policies)');
+      if (old) problems.push(old);
     }
   });
   (r.retryOnStatusCodes ?? []).forEach((code, i) => {

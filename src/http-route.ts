@@ -5,6 +5,7 @@ import { authorityHeaderValues, HttpHeaders, httpHeadersProblems, renderHttpHead
 import { HttpRetry, httpRetryProblems, renderHttpRetry } from './http-retry';
 import { durationProblem, istioDuration } from './private/duration';
 import { Problem } from './private/errors';
+import { IstioRelease } from './private/istio-version';
 import { re2Issue } from './private/re2';
 import { k8sLabelNameProblem, objectNameProblem, portProblem } from './private/rules';
 import {
@@ -260,8 +261,8 @@ export interface HttpRouteOptions {
 
 const ONE_MIB = 1024 * 1024;
 
-/** What is wrong with an HTTP route at `field` (`http[i]`), on its own. @internal */
-export function httpRouteProblems(field: string, r: HttpRouteOptions): Problem[] {
+/** What is wrong with an HTTP route at `field` (`http[i]`), on its own, for the target Istio `release`. @internal */
+export function httpRouteProblems(field: string, r: HttpRouteOptions, release: IstioRelease): Problem[] {
   const problems: Problem[] = [];
   problems.push(...actionProblems(field, r));
   (r.match ?? []).forEach((m, i) => problems.push(...httpMatchProblems(`${field}.match[${i}]`, m)));
@@ -274,7 +275,7 @@ export function httpRouteProblems(field: string, r: HttpRouteOptions): Problem[]
     const problem = durationProblem(r.timeout);
     if (problem) problems.push({ field: `${field}.timeout`, value: r.timeout.toHumanString(), problem, fix: 'use e.g. Duration.seconds(10)' });
   }
-  if (r.retries) problems.push(...httpRetryProblems(`${field}.retries`, r.retries));
+  if (r.retries) problems.push(...httpRetryProblems(`${field}.retries`, r.retries, release));
   if (r.fault) problems.push(...httpFaultProblems(`${field}.fault`, r.fault));
   if (r.mirror && r.mirrors) {
     problems.push({

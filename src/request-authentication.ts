@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { durationProblem, istioDuration } from './private/duration';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { IstioRelease, istioReleaseOf, VERSION_GATES, versionGateProblem } from './private/istio-version';
 import { addSynthValidation } from './private/mesh-model';
 import { headerRemoveOrResponseProblem } from './private/rules';
 import { checkShape } from './private/shape';
@@ -200,7 +201,7 @@ export class RequestAuthentication extends IstioResource {
    */
   public addJwtRule(rule: JwtRule): void {
     checkShape(this, 'JwtRule', rule, `jwtRules[${this._jwtRules.length}]`);
-    throwIfProblems(this, jwtRuleProblems(rule, `jwtRules[${this._jwtRules.length}]`));
+    throwIfProblems(this, jwtRuleProblems(rule, `jwtRules[${this._jwtRules.length}]`, istioReleaseOf(this)));
     this._jwtRules.push(copyRule(rule));
   }
 
@@ -223,7 +224,7 @@ export class RequestAuthentication extends IstioResource {
   }
 }
 
-function jwtRuleProblems(rule: JwtRule, field: string): Problem[] {
+function jwtRuleProblems(rule: JwtRule, field: string, release: IstioRelease): Problem[] {
   const problems: Problem[] = [];
   const add = (f: string, value: unknown, problem: string, fix: string, symptom?: string): void => {
     problems.push({ field: `${field}.${f}`, value, problem, fix, symptom });
@@ -269,6 +270,12 @@ function jwtRuleProblems(rule: JwtRule, field: string): Problem[] {
   }
   if ((rule.spaceDelimitedClaims ?? []).length > MAX_SPACE_DELIMITED_CLAIMS) {
     add('spaceDelimitedClaims', rule.spaceDelimitedClaims!.length, `lists more than ${MAX_SPACE_DELIMITED_CLAIMS} claims`, 'list only the claims you match on');
+  }
+  if (rule.spaceDelimitedClaims !== undefined && rule.spaceDelimitedClaims.length > 0) {
+    const old = versionGateProblem(release, VERSION_GATES.spaceDelimitedClaims, `${field}.spaceDelimitedClaims`, rule.spaceDelimitedClaims,
+      'remove spaceDelimitedClaims (the claims "scope" and "permission" are split at spaces on every release)',
+      'Istio before 1.28 does not pass custom claims to Envoy\'s JWT filter, so matches on one value of such a claim fail');
+    if (old) problems.push(old);
   }
   if (rule.outputPayloadToHeader !== undefined) {
     const problem = headerRemoveOrResponseProblem(rule.outputPayloadToHeader);

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { configError, describeProblem, Problem } from './private/errors';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { istioReleaseOf, VERSION_GATES, versionGateProblem } from './private/istio-version';
 import { addSynthValidation } from './private/mesh-model';
 import {
   dnsLabelProblem,
@@ -230,6 +231,7 @@ export class ServiceEntry extends IstioResource {
     }
 
     for (const port of props.ports ?? []) this.addPort(port);
+    if (this._ports.length === 0) throwIfProblems(this, this.dynamicDnsVersionProblems([]));
     for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
 
     addSynthValidation(this, () => this.validateEntry().map(describeProblem));
@@ -319,6 +321,7 @@ export class ServiceEntry extends IstioResource {
         fix: 'use one of those protocols, or resolution DNS with concrete hosts',
       });
     }
+    throwIfProblems(this, this.dynamicDnsVersionProblems([...this._ports.map(p => p.protocol), port.protocol]));
     if (this.resolution !== ServiceEntryResolution.NONE && this._hosts.length > 1 && !isHttpOrTls(port.protocol)) {
       throw configError(this, {
         field: `${at}.protocol`,
@@ -567,6 +570,27 @@ export class ServiceEntry extends IstioResource {
   }
 
   /** Rules that relate ports, endpoints and labels, which can all still change after construction. */
+  /**
+   * DYNAMIC_DNS on the target Istio release (VERSION_GATES.dynamicDns*): a waypoint serves it from 1.28 (HTTP) or 1.29
+   * (TLS), sidecars from 1.30. The ServiceEntry goes through a waypoint when its istio.io/use-waypoint label names one.
+   */
+  private dynamicDnsVersionProblems(protocols: Protocol[]): Problem[] {
+    if (this.resolution !== ServiceEntryResolution.DYNAMIC_DNS) return [];
+    const waypoint = this.metadata.getLabel(USE_WAYPOINT_LABEL);
+    const viaWaypoint = waypoint !== undefined && waypoint !== 'none';
+    const gate = !viaWaypoint ? VERSION_GATES.dynamicDnsSidecar
+      : protocols.includes(Protocol.TLS) ? VERSION_GATES.dynamicDnsWaypointTls : VERSION_GATES.dynamicDnsWaypointHttp;
+    const release = istioReleaseOf(this);
+    const problem = versionGateProblem(release, gate, 'resolution', this.resolution,
+      viaWaypoint || release.minor < VERSION_GATES.dynamicDnsWaypointHttp.minMinor
+        ? 'use resolution DNS with concrete hosts'
+        : `use resolution DNS with concrete hosts, or send the hosts through an egress waypoint (label ${USE_WAYPOINT_LABEL})`,
+      release.minor < VERSION_GATES.dynamicDnsWaypointHttp.minMinor ? `Istio ${release.text} has no DYNAMIC_DNS resolution`
+        : viaWaypoint ? `the waypoints of Istio ${release.text} serve DYNAMIC_DNS for HTTP only`
+          : `the sidecars of Istio ${release.text} do not serve DYNAMIC_DNS wildcard hosts (only waypoints do)`);
+    return problem ? [problem] : [];
+  }
+
   private validateEntry(): Problem[] {
     const problems: Problem[] = [];
     const portNames = this._ports.map(p => p.name);

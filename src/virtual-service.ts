@@ -7,6 +7,7 @@ import { addJwtClaimRouteValidation } from './private/analysis/ist0149-jwt-claim
 import { MeshAnalysis } from './private/analysis/model';
 import { virtualServiceProblems } from './private/analysis/virtual-service';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { istioReleaseOf } from './private/istio-version';
 import { addSynthValidation, expandHost, hostCovers, hostsOverlap } from './private/mesh-model';
 import { exportToProblem, isIp, wildcardHostProblem } from './private/rules';
 import { checkShape } from './private/shape';
@@ -174,7 +175,7 @@ export class VirtualService extends IstioResource {
    */
   public addHttpRoute(route: HttpRouteOptions): void {
     checkShape(this, 'HttpRouteOptions', route, `http[${this.http.length}]`);
-    throwIfProblems(this, httpRouteProblems(`http[${this.http.length}]`, route));
+    throwIfProblems(this, httpRouteProblems(`http[${this.http.length}]`, route, istioReleaseOf(this)));
     throwIfProblems(this, this.bindingProblems({ http: [...this.http, route] }));
     this.http.push(route);
   }

@@ -1,8 +1,16 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { allOf, oneOf, synth } from './util';
 import { IstioApi } from '../src/api-version';
 import { AuthorizationPolicy, AuthorizationRules } from '../src/authorization-policy';
+import { CanaryRelease, CanaryWorkload } from '../src/canary-release';
+import { DestinationRule } from '../src/destination-rule';
+import { RetryOn } from '../src/http-retry';
 import { MeshNamespace } from '../src/mesh-namespace';
+import { Protocol } from '../src/protocol';
+import { RequestAuthentication } from '../src/request-authentication';
+import { ServiceEntry, ServiceEntryResolution } from '../src/service-entry';
+import { ConsistentHash } from '../src/traffic-policy';
+import { VirtualService } from '../src/virtual-service';
 
 /** A chart of an app that targets `version` (none: the default), with one ALLOW for service account shop/api.v1. */
 function policyFor(version?: string): any {
@@ -82,5 +90,149 @@ describe('IstioApi.targetIstio errors', () => {
     const app = new App();
     new Chart(app, 'shop');
     expect(() => IstioApi.targetIstio(app, '1.27.3')).toThrow(/called after constructs were added to this scope/);
+  });
+});
+
+/** A chart of an app that targets Istio `version`. */
+function chartFor(version: string): Chart {
+  const app = new App();
+  IstioApi.targetIstio(app, version);
+  return new Chart(app, 'shop', { namespace: 'shop' });
+}
+
+const NOTES = (minor: number) => `https://istio.io/latest/news/releases/1.${minor}.x/announcing-1.${minor}/change-notes/`;
+
+describe('fields newer than the target Istio minor (the release notes that add each one)', () => {
+  const retries = { attempts: 2, retryOn: [RetryOn.RESET_BEFORE_REQUEST] };
+
+  test(`retryOn reset-before-request: accepted on 1.23 (${NOTES(23)})`, () => {
+    const c = chartFor('1.23');
+    new VirtualService(c, 'Api', { hosts: ['api'], http: [{ route: [{ host: 'api' }], retries }] });
+    expect(oneOf(synth(c), 'VirtualService').spec.http[0].retries.retryOn).toEqual('reset-before-request');
+  });
+
+  test(`retryOn reset-before-request: refused on 1.22 (${NOTES(23)})`, () => {
+    expect(() => new VirtualService(chartFor('1.22'), 'Api', { hosts: ['api'], http: [{ route: [{ host: 'api' }], retries }] }))
+      .toThrow('[shop/Api] http[0].retries.retryOn[0]: needs Istio 1.23 or later (retryOn "reset-before-request"), and the target is Istio 1.22 '
+        + '(IstioApi.targetIstio) (got "reset-before-request"). Fix: use RetryOn.RESET where requests are idempotent (it also retries after '
+        + 'the upstream may have got the request), or drop it, or target Istio 1.23 or later if the cluster runs it. In the cluster: the webhook '
+        + 'rejects the VirtualService ("reset-before-request" is not in its list of retryOn policies). See VirtualServiceProps.http in the API reference.');
+  });
+
+  test(`retryOn reset-before-request: CanaryRelease refuses it on 1.22 too (${NOTES(23)})`, () => {
+    const c = chartFor('1.22');
+    expect(() => new CanaryRelease(c, 'Reviews', {
+      port: 9080,
+      versions: [{ name: 'v1', weight: 100, workload: CanaryWorkload.fromImage('docker.io/istio/examples-bookinfo-reviews-v1:1.20.3') }],
+      retries,
+    })).toThrow(/retries\.retryOn\[0\]: needs Istio 1\.23 or later/);
+  });
+
+  test(`loadBalancer.warmup: emitted as warmup on 1.24 (${NOTES(24)})`, () => {
+    const c = chartFor('1.24');
+    new DestinationRule(c, 'Api', { host: 'api', trafficPolicy: { loadBalancer: { warmup: { duration: Duration.seconds(30), aggression: 2 } } } });
+    expect(oneOf(synth(c), 'DestinationRule').spec.trafficPolicy.loadBalancer).toEqual({ warmup: { duration: '30s', aggression: 2 } });
+  });
+
+  test(`loadBalancer.warmup with only a duration: written as warmupDurationSecs on 1.23 (${NOTES(24)})`, () => {
+    const c = chartFor('1.23');
+    new DestinationRule(c, 'Api', {
+      host: 'api',
+      trafficPolicy: { loadBalancer: { warmup: { duration: Duration.seconds(30) } } },
+      subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { loadBalancer: { warmup: { duration: Duration.seconds(10) } } } }],
+    });
+    const spec = oneOf(synth(c), 'DestinationRule').spec;
+    expect(spec.trafficPolicy.loadBalancer).toEqual({ warmupDurationSecs: '30s' });
+    expect(spec.subsets[0].trafficPolicy.loadBalancer).toEqual({ warmupDurationSecs: '10s' });
+  });
+
+  test(`loadBalancer.warmup with minimumPercent or aggression: refused on 1.23 (${NOTES(24)})`, () => {
+    expect(() => new DestinationRule(chartFor('1.23'), 'Api', {
+      host: 'api',
+      trafficPolicy: { loadBalancer: { warmup: { duration: Duration.seconds(30), minimumPercent: 20 } } },
+    })).toThrow('[shop/Api] trafficPolicy.loadBalancer.warmup.minimumPercent: needs Istio 1.24 or later (loadBalancer.warmup), and the target is '
+      + 'Istio 1.23 (IstioApi.targetIstio) (got 20). Fix: set only warmup.duration (written as the older warmupDurationSecs, with Envoy\'s default '
+      + 'ramp-up), or target Istio 1.24 or later if the cluster runs it. In the cluster: the API server prunes the unknown warmup field, so '
+      + 'endpoints get no warmup at all. See DestinationRuleProps.trafficPolicy in the API reference.');
+  });
+
+  const cookieHash = { loadBalancer: { consistentHash: ConsistentHash.httpCookie({ name: 'session', ttl: Duration.hours(1), attributes: { SameSite: 'Strict' } }) } };
+
+  test(`consistentHash.httpCookie.attributes: accepted on 1.28 (${NOTES(28)})`, () => {
+    const c = chartFor('1.28');
+    new DestinationRule(c, 'Api', { host: 'api', trafficPolicy: cookieHash });
+    expect(oneOf(synth(c), 'DestinationRule').spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes)
+      .toEqual([{ name: 'SameSite', value: 'Strict' }]);
+  });
+
+  test(`consistentHash.httpCookie.attributes: refused on 1.27 (${NOTES(28)})`, () => {
+    expect(() => new DestinationRule(chartFor('1.27'), 'Api', { host: 'api', trafficPolicy: cookieHash }))
+      .toThrow('[shop/Api] trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes: needs Istio 1.28 or later '
+        + '(consistentHash.httpCookie.attributes), and the target is Istio 1.27 (IstioApi.targetIstio) (got ["SameSite"]). Fix: remove the cookie '
+        + 'attributes, or target Istio 1.28 or later if the cluster runs it. In the cluster: the API server prunes the unknown attributes, so '
+        + 'the cookie is set without them. See DestinationRuleProps.trafficPolicy in the API reference.');
+  });
+
+  const jwtRule = { issuer: 'https://issuer.example.com', spaceDelimitedClaims: ['roles'] };
+
+  test(`jwtRules[].spaceDelimitedClaims: accepted on 1.28 (${NOTES(28)})`, () => {
+    const c = chartFor('1.28');
+    new RequestAuthentication(c, 'Jwt', { jwtRules: [jwtRule] });
+    expect(oneOf(synth(c), 'RequestAuthentication').spec.jwtRules[0].spaceDelimitedClaims).toEqual(['roles']);
+  });
+
+  test(`jwtRules[].spaceDelimitedClaims: refused on 1.27 (${NOTES(28)})`, () => {
+    expect(() => new RequestAuthentication(chartFor('1.27'), 'Jwt', { jwtRules: [jwtRule] }))
+      .toThrow('[shop/Jwt] jwtRules[0].spaceDelimitedClaims: needs Istio 1.28 or later (jwtRules[].spaceDelimitedClaims), and the target is '
+        + 'Istio 1.27 (IstioApi.targetIstio) (got ["roles"]). Fix: remove spaceDelimitedClaims (the claims "scope" and "permission" are split at '
+        + 'spaces on every release), or target Istio 1.28 or later if the cluster runs it. In the cluster: Istio before 1.28 does not pass '
+        + 'custom claims to Envoy\'s JWT filter, so matches on one value of such a claim fail. See RequestAuthenticationProps.jwtRules in the API reference.');
+  });
+
+  const HTTP_PORT = { number: 80, name: 'http', protocol: Protocol.HTTP };
+  const TLS_PORT = { number: 443, name: 'tls', protocol: Protocol.TLS };
+  const WAYPOINT = { labels: { 'istio.io/use-waypoint': 'egress-waypoint' } };
+  const dynamic = (c: Chart, ports: any[], metadata?: any) => new ServiceEntry(c, 'Wild', {
+    hosts: ['*.example.com'], resolution: ServiceEntryResolution.DYNAMIC_DNS, ports, metadata,
+  });
+
+  test(`resolution DYNAMIC_DNS for sidecars: accepted on 1.30 (${NOTES(30)})`, () => {
+    const c = chartFor('1.30');
+    dynamic(c, [HTTP_PORT, TLS_PORT]);
+    expect(oneOf(synth(c), 'ServiceEntry').spec.resolution).toEqual('DYNAMIC_DNS');
+  });
+
+  test(`resolution DYNAMIC_DNS for sidecars: refused on 1.29 (${NOTES(30)})`, () => {
+    expect(() => dynamic(chartFor('1.29'), [HTTP_PORT]))
+      .toThrow('[shop/Wild] resolution: needs Istio 1.30 or later (resolution DYNAMIC_DNS for sidecars), and the target is Istio 1.29 '
+        + '(IstioApi.targetIstio) (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or send the hosts through an egress waypoint '
+        + '(label istio.io/use-waypoint), or target Istio 1.30 or later if the cluster runs it. In the cluster: the sidecars of Istio 1.29 do not '
+        + 'serve DYNAMIC_DNS wildcard hosts (only waypoints do). See ServiceEntryProps.resolution in the API reference.');
+  });
+
+  test(`resolution DYNAMIC_DNS through a waypoint, HTTP: accepted on 1.28 (${NOTES(28)})`, () => {
+    const c = chartFor('1.28');
+    dynamic(c, [HTTP_PORT], WAYPOINT);
+    expect(oneOf(synth(c), 'ServiceEntry').spec.resolution).toEqual('DYNAMIC_DNS');
+  });
+
+  test(`resolution DYNAMIC_DNS: refused on 1.27, which has no DYNAMIC_DNS (${NOTES(28)})`, () => {
+    expect(() => dynamic(chartFor('1.27'), [HTTP_PORT], WAYPOINT))
+      .toThrow('[shop/Wild] resolution: needs Istio 1.28 or later (resolution DYNAMIC_DNS (HTTP ports, through a waypoint)), and the target is '
+        + 'Istio 1.27 (IstioApi.targetIstio) (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or target Istio 1.28 or later if the '
+        + 'cluster runs it. In the cluster: Istio 1.27 has no DYNAMIC_DNS resolution. See ServiceEntryProps.resolution in the API reference.');
+  });
+
+  test(`resolution DYNAMIC_DNS through a waypoint, TLS: accepted on 1.29 (${NOTES(29)})`, () => {
+    const c = chartFor('1.29');
+    dynamic(c, [TLS_PORT], WAYPOINT);
+    expect(oneOf(synth(c), 'ServiceEntry').spec.ports).toEqual([{ number: 443, name: 'tls', protocol: 'TLS' }]);
+  });
+
+  test(`resolution DYNAMIC_DNS through a waypoint, TLS: refused on 1.28 (${NOTES(29)})`, () => {
+    expect(() => dynamic(chartFor('1.28'), [HTTP_PORT, TLS_PORT], WAYPOINT))
+      .toThrow('[shop/Wild] resolution: needs Istio 1.29 or later (resolution DYNAMIC_DNS with TLS ports (through a waypoint)), and the target is '
+        + 'Istio 1.28 (IstioApi.targetIstio) (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or target Istio 1.29 or later if the '
+        + 'cluster runs it. In the cluster: the waypoints of Istio 1.28 serve DYNAMIC_DNS for HTTP only. See ServiceEntryProps.resolution in the API reference.');
   });
 });

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { Problem } from './errors';
 
 /**
  * The Istio release the output must work on (`IstioApi.targetIstio`), and what that release accepts.
@@ -67,4 +68,67 @@ export function serviceAccountsUnusableReason(release: IstioRelease): string | u
 export function serviceAccountPrincipal(serviceAccount: string): string {
   const [namespace, account] = serviceAccount.split('/');
   return `*/ns/${namespace}/sa/${account}`;
+}
+
+/**
+ * A field (or value) the library can emit that is newer than the oldest supported minor: the first minor that
+ * supports it, and the primary source saying so (Istio's change notes; the test names cite the same source).
+ * `targetIstio()` below that minor rewrites it to the older equivalent where Istio has one, else refuses it.
+ * README "Istio versions" lists this table.
+ */
+export interface VersionGate {
+  /** What needs the release, as the message names it. */
+  readonly what: string;
+  /** The first minor that supports it (1.<minMinor>). */
+  readonly minMinor: number;
+  /** The release note that says so. */
+  readonly source: string;
+}
+
+const CHANGE_NOTES = (minor: number) => `https://istio.io/latest/news/releases/1.${minor}.x/announcing-1.${minor}/change-notes/`;
+
+/** Every gated field, by the construct option that emits it. */
+export const VERSION_GATES = {
+  /** 1.23 change notes: "Added support for the new `reset-before-request` retry policy added in Envoy 1.31." */
+  resetBeforeRequest: { what: 'retryOn "reset-before-request"', minMinor: 23, source: CHANGE_NOTES(23) },
+  /** 1.24 change notes: "Added `warmup.aggression`, `warmup.duration`, `warmup.minimumPercent` parameters to DestinationRule". */
+  warmup: { what: 'loadBalancer.warmup', minMinor: 24, source: CHANGE_NOTES(24) },
+  /** 1.25: AuthorizationPolicy `serviceAccounts` (see serviceAccountsUnusableReason; rewritten as principals). */
+  serviceAccounts: { what: 'source.serviceAccounts', minMinor: 25, source: CHANGE_NOTES(25) },
+  /** 1.28 change notes: "Added support for cookie attributes in consistent hash load-balancing". */
+  cookieAttributes: { what: 'consistentHash.httpCookie.attributes', minMinor: 28, source: CHANGE_NOTES(28) },
+  /**
+   * 1.28 change notes: "Fixed JWT filter configuration to support custom space-delimited claims ... use the
+   * `spaceDelimitedClaims` field" (before, only `scope` and `permission` were split).
+   */
+  spaceDelimitedClaims: { what: 'jwtRules[].spaceDelimitedClaims', minMinor: 28, source: CHANGE_NOTES(28) },
+  /**
+   * DYNAMIC_DNS (wildcard hosts resolved per request): 1.28 change notes "Added support for wildcard hosts in
+   * ServiceEntry resources with DYNAMIC_DNS resolution. This is only supported for HTTP traffic for now. It requires
+   * ambient mode and a waypoint"; 1.29 "... for TLS hosts" (behind ENABLE_WILDCARD_HOST_SERVICE_ENTRIES_FOR_TLS);
+   * 1.30 "Added DYNAMIC_DNS wildcard ServiceEntry support for sidecar proxies".
+   */
+  dynamicDnsWaypointHttp: { what: 'resolution DYNAMIC_DNS (HTTP ports, through a waypoint)', minMinor: 28, source: CHANGE_NOTES(28) },
+  dynamicDnsWaypointTls: { what: 'resolution DYNAMIC_DNS with TLS ports (through a waypoint)', minMinor: 29, source: CHANGE_NOTES(29) },
+  dynamicDnsSidecar: { what: 'resolution DYNAMIC_DNS for sidecars', minMinor: 30, source: CHANGE_NOTES(30) },
+} satisfies Record<string, VersionGate>;
+
+/**
+ * The problem of emitting `gate`'s field on `release`, or undefined when the release supports it.
+ *
+ * @param field the field as the user wrote it
+ * @param value the offending value
+ * @param fix what to do instead on the older release (the message adds "or target Istio 1.x or later")
+ * @param symptom what the older release does with the field
+ */
+export function versionGateProblem(release: IstioRelease, gate: VersionGate, field: string, value: unknown, fix: string,
+  symptom: string): Problem | undefined {
+  if (release.minor >= gate.minMinor) return undefined;
+  return {
+    field,
+    value,
+    problem: `needs Istio 1.${gate.minMinor} or later (${gate.what}), and the target is Istio ${release.text} (IstioApi.targetIstio)`,
+    fix: `${fix}, or target Istio 1.${gate.minMinor} or later if the cluster runs it`,
+    symptom,
+  };
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { durationProblem, istioDuration } from './duration';
 import { Problem } from './errors';
+import { IstioRelease, VERSION_GATES, versionGateProblem } from './istio-version';
 import { matchHeaderNameProblem, percentProblem, portProblem } from './rules';
 import { certificateSourceProblem, credentialNameProblem } from './tls';
 import {
@@ -23,6 +24,8 @@ export interface PolicyContext {
   readonly field: string;
   /** Whether an enclosing policy (top level, subset) already sets outlierDetection, which this one inherits. */
   readonly inheritsOutlierDetection: boolean;
+  /** The Istio release the policy is emitted for (`IstioApi.targetIstio`); fields newer than it are refused. @default - the newest */
+  readonly release?: IstioRelease;
 }
 
 /** Every problem of a traffic policy, in field order. */
@@ -42,6 +45,7 @@ export function trafficPolicyProblems(policy: TrafficPolicy, ctx: PolicyContext)
   if (policy.loadBalancer) {
     const hasOutlier = policy.outlierDetection !== undefined || ctx.inheritsOutlierDetection;
     problems.push(...loadBalancerProblems(policy.loadBalancer, `${f}.loadBalancer`, hasOutlier));
+    if (ctx.release) problems.push(...loadBalancerVersionProblems(policy.loadBalancer, `${f}.loadBalancer`, ctx.release));
   }
   if (policy.connectionPool) problems.push(...connectionPoolProblems(policy.connectionPool, `${f}.connectionPool`));
   if (policy.outlierDetection) problems.push(...outlierDetectionProblems(policy.outlierDetection, `${f}.outlierDetection`));
@@ -108,6 +112,27 @@ function loadBalancerProblems(lb: LoadBalancerSettings, f: string, hasOutlier: b
     }
   }
   return problems;
+}
+
+/**
+ * What the target release lacks of a load balancer: `warmup` before 1.24 unless it only sets a duration (rendered as
+ * the older `warmupDurationSecs` then, see renderLoadBalancer), cookie `attributes` before 1.28.
+ */
+function loadBalancerVersionProblems(lb: LoadBalancerSettings, f: string, release: IstioRelease): Problem[] {
+  const problems: Array<Problem | undefined> = [];
+  if (lb.warmup && (lb.warmup.minimumPercent !== undefined || lb.warmup.aggression !== undefined)) {
+    const field = lb.warmup.minimumPercent !== undefined ? 'minimumPercent' : 'aggression';
+    problems.push(versionGateProblem(release, VERSION_GATES.warmup, `${f}.warmup.${field}`, lb.warmup[field],
+      'set only warmup.duration (written as the older warmupDurationSecs, with Envoy\'s default ramp-up)',
+      'the API server prunes the unknown warmup field, so endpoints get no warmup at all'));
+  }
+  const attributes = lb.consistentHash?._key.httpCookie?.attributes;
+  if (attributes !== undefined && Object.keys(attributes).length > 0) {
+    problems.push(versionGateProblem(release, VERSION_GATES.cookieAttributes, `${f}.consistentHash.httpCookie.attributes`,
+      Object.keys(attributes), 'remove the cookie attributes',
+      'the API server prunes the unknown attributes, so the cookie is set without them'));
+  }
+  return problems.filter((p): p is Problem => p !== undefined);
 }
 
 function consistentHashProblems(hash: ConsistentHash, f: string): Problem[] {
@@ -480,27 +505,30 @@ function isPrime(n: number): boolean {
 // Rendering
 
 /** The wire form of a traffic policy, with the port-level settings when given. */
-export function renderTrafficPolicy(policy: TrafficPolicy | undefined, ports: PortTrafficPolicy[] = []): any {
+export function renderTrafficPolicy(policy: TrafficPolicy | undefined, ports: PortTrafficPolicy[] = [], release?: IstioRelease): any {
   if (!policy && ports.length === 0) return undefined;
   return {
-    ...renderPolicyFields(policy ?? {}),
+    ...renderPolicyFields(policy ?? {}, release),
     portLevelSettings: ports.length > 0
-      ? ports.map(p => ({ port: { number: p.port }, ...renderPolicyFields(p.policy) }))
+      ? ports.map(p => ({ port: { number: p.port }, ...renderPolicyFields(p.policy, release) }))
       : undefined,
   };
 }
 
-function renderPolicyFields(p: TrafficPolicy): any {
+function renderPolicyFields(p: TrafficPolicy, release: IstioRelease | undefined): any {
   return {
-    loadBalancer: p.loadBalancer ? renderLoadBalancer(p.loadBalancer) : undefined,
+    loadBalancer: p.loadBalancer ? renderLoadBalancer(p.loadBalancer, release) : undefined,
     connectionPool: p.connectionPool ? renderConnectionPool(p.connectionPool) : undefined,
     outlierDetection: p.outlierDetection ? renderOutlierDetection(p.outlierDetection) : undefined,
     tls: p.tls ? renderClientTls(p.tls) : undefined,
   };
 }
 
-function renderLoadBalancer(lb: LoadBalancerSettings): any {
+function renderLoadBalancer(lb: LoadBalancerSettings, release: IstioRelease | undefined): any {
   const l = lb.localityLbSetting;
+  // Before 1.24 (no warmup field, see VERSION_GATES.warmup) a duration-only warmup is the older warmupDurationSecs:
+  // Envoy's slow start with its default aggression (1) and minimum weight (10%), which warmup's defaults equal.
+  const legacyWarmup = lb.warmup !== undefined && release !== undefined && release.minor < VERSION_GATES.warmup.minMinor;
   return {
     simple: lb.simple,
     consistentHash: lb.consistentHash ? renderConsistentHash(lb.consistentHash) : undefined,
@@ -510,7 +538,8 @@ function renderLoadBalancer(lb: LoadBalancerSettings): any {
       failover: l.failover?.map(fo => ({ from: fo.from, to: fo.to })),
       failoverPriority: l.failoverPriority ? [...l.failoverPriority] : undefined,
     } : undefined,
-    warmup: lb.warmup ? {
+    warmupDurationSecs: legacyWarmup ? istioDuration(lb.warmup!.duration) : undefined,
+    warmup: lb.warmup && !legacyWarmup ? {
       duration: istioDuration(lb.warmup.duration),
       minimumPercent: lb.warmup.minimumPercent,
       aggression: lb.warmup.aggression,
