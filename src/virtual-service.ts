@@ -306,7 +306,7 @@ export class VirtualService extends IstioResource {
     }
     // What the typed API made: addSpecOverride() is the escape hatch for a route Istio would never use.
     const spec = this._renderSpec();
-    for (const kind of ['http', 'tcp', 'tls']) problems.push(...unreachableRouteProblems(kind, spec[kind] ?? []));
+    for (const kind of ['http', 'tcp', 'tls'] as const) problems.push(...unreachableRouteProblems(kind, spec[kind] ?? []));
     const a = MeshAnalysis.of(this);
     const view = a.virtualService(this.apiObject);
     if (view === undefined) return problems; // rendering fails: reported by cdk8s

@@ -16,13 +16,21 @@ export interface Problem {
   readonly fix: string;
   /** What Istio or Envoy would do with it, e.g. "every request gets 503 NR". */
   readonly symptom?: string;
+  /**
+   * The prop the problem concerns, as API.md and every language's docs document it: `<Struct>.<prop>`, e.g.
+   * `VirtualServiceProps.http` (`http` in TypeScript and Java's builder, `http=` in Python, `Http` in C# and Go).
+   * Cross-resource (synth-time) problems name it; construction-time ones get it from their field when that starts
+   * with a prop of the construct (see constructionMessage).
+   */
+  readonly prop?: string;
 }
 
 /** Renders a problem without the construct path (cdk8s prefixes validation messages with it). */
 export function describeProblem(p: Problem): string {
   const got = p.value === undefined ? '' : ` (got ${renderValue(p.value)})`;
   const symptom = p.symptom ? ` In the cluster: ${p.symptom}.` : '';
-  return `${p.field}: ${p.problem}${got}. Fix: ${p.fix}.${symptom}`;
+  const see = p.prop ? ` See ${p.prop} in the API reference.` : '';
+  return `${p.field}: ${p.problem}${got}. Fix: ${p.fix}.${symptom}${see}`;
 }
 
 /** The error thrown at construction time for a bad local input. */
@@ -52,8 +60,7 @@ export function throwIfProblemsAt(path: string, problems: Problem[]): void {
  * it up; other fields (a method's argument, `scope`) are left as they are.
  */
 function constructionMessage(scope: IConstruct, p: Problem): string {
-  const documented = documentedProp(scope, p.field);
-  return `[${scope.node.path}] ${describeProblem(p)}${documented ? ` See ${documented} in the API reference.` : ''}`;
+  return `[${scope.node.path}] ${describeProblem(p.prop ? p : { ...p, prop: documentedProp(scope, p.field) })}`;
 }
 
 /** `<Struct>.<prop>` for a field that starts with a prop of the construct's props struct (`<Construct>Props`). */

@@ -22,6 +22,7 @@ export function addDuplicateObjectCheck(scope: IConstruct): void {
       problem: `is defined ${group.length} times in the app, at ${group.map(o => o.path).join(', ')}`,
       fix: 'give each object its own name (metadata.name), or create the object once and share it',
       symptom: 'each apply overwrites the other object, so only the last one applied exists',
+      prop: 'IstioResourceProps.metadata',
     });
   }));
 }

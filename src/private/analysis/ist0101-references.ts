@@ -1,6 +1,7 @@
 import { Problem } from '../errors';
 import { expandHost, MeshObject } from '../mesh-model';
 import { applicableDestinationRules, ROOT_NAMESPACE, subsetNames } from './destination-rules';
+import { ROUTE_PROPS, RouteKind } from './ist0130-ist0131-unreachable-routes';
 import { GatewayView, MESH, MeshAnalysis, VirtualServiceView } from './model';
 import { gatewayKey } from './references';
 
@@ -64,6 +65,7 @@ export function delegateReferenceProblems(a: MeshAnalysis, vs: VirtualServiceVie
           + 'can be a delegate',
         fix: 'remove the hosts of that VirtualService, or route to its destinations instead of delegating',
         symptom: 'Istio ignores the delegation and requests matching this route get 404 NR route_not_found',
+        prop: 'VirtualServiceProps.http',
       });
     }
   });
@@ -100,6 +102,7 @@ export function gatewayReferenceProblems(a: MeshAnalysis, vs: VirtualServiceView
           + `other Gateways there (${siblings.join(', ')})`,
         fix: `use one of ${siblings.map(s => `"${ns}/${s}"`).join(', ')}, or define the Gateway`,
         symptom: 'Istio finds no such gateway (IST0101) and requests to these hosts get 404 NR route_not_found at the gateway',
+        prop: top ? 'VirtualServiceProps.gateways' : 'VirtualServiceProps.http',
       });
     }
   }
@@ -131,6 +134,7 @@ export function destinationReferenceProblems(a: MeshAnalysis, vs: VirtualService
         problem: `is not set, but ${target.what} has ${target.ports.length} ports (${target.ports.join(', ')})`,
         fix: `set port to the one to route to: one of ${target.ports.join(', ')}`,
         symptom: 'Istio cannot tell which port to send to (IST0112): requests may reach the wrong port or fail with 503',
+        prop: ROUTE_PROPS[d.kind as RouteKind],
       });
     } else if (d.port !== undefined && !target.ports.includes(d.port)) {
       problems.push({
@@ -139,6 +143,7 @@ export function destinationReferenceProblems(a: MeshAnalysis, vs: VirtualService
         problem: `is not a port of ${target.what} (ports: ${target.ports.join(', ')})`,
         fix: `use one of ${target.ports.join(', ')}`,
         symptom: 'requests fail with 503 (NC cluster_not_found): there is no such host:port (IST0101)',
+        prop: ROUTE_PROPS[d.kind as RouteKind],
       });
     }
   }
@@ -154,6 +159,7 @@ function subsetProblem(a: MeshAnalysis, d: DestinationView, clients: string[]): 
       problem: `is not defined: no DestinationRule in the app has host "${d.fqdn}", and subsets only exist through one`,
       fix: `add a DestinationRule for "${d.fqdn}" with a subset "${d.subset}", or drop the subset`,
       symptom: `requests routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
+      prop: ROUTE_PROPS[d.kind as RouteKind],
     };
   }
   for (const client of clients) {
@@ -169,6 +175,7 @@ function subsetProblem(a: MeshAnalysis, d: DestinationView, clients: string[]): 
           + `exports to it, then among those the root namespace "${ROOT_NAMESPACE}" exports to it`,
         fix: `define the subset in a DestinationRule in namespace "${client}" or in the Service's namespace (exported to "${client}")`,
         symptom: `requests from namespace "${client}" routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
+        prop: ROUTE_PROPS[d.kind as RouteKind],
       };
     }
     return {
@@ -178,6 +185,7 @@ function subsetProblem(a: MeshAnalysis, d: DestinationView, clients: string[]): 
         + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"`,
       fix: `add subset "${d.subset}" to that DestinationRule, or use one of its subsets`,
       symptom: `requests routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
+      prop: ROUTE_PROPS[d.kind as RouteKind],
     };
   }
   return undefined;

@@ -19,6 +19,7 @@ export function conflictingMeshHostProblems(a: MeshAnalysis, vs: VirtualServiceV
           + 'and are visible in the same namespaces',
         fix: 'merge their routes into one VirtualService for this host, or bind one of them to gateways only',
         symptom: 'sidecars use only one of them and silently ignore the other\'s routes (IST0109)',
+        prop: 'VirtualServiceProps.hosts',
       });
     }
   });

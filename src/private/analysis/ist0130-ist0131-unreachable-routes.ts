@@ -1,5 +1,9 @@
 import { Problem } from '../errors';
 
+/** The VirtualServiceProps prop of each kind of route, which messages about the routes name. */
+export const ROUTE_PROPS = { http: 'VirtualServiceProps.http', tcp: 'VirtualServiceProps.tcp', tls: 'VirtualServiceProps.tls' } as const;
+export type RouteKind = keyof typeof ROUTE_PROPS;
+
 /**
  * Istio's unreachable-rule analysis (IST0130/IST0131) over rendered routes: a match-less route before others, a
  * match identical to an earlier route's, and (HTTP) a URI covered by an earlier route's prefix with otherwise
@@ -9,7 +13,7 @@ import { Problem } from '../errors';
  * `headers: {}`, `{}` itself, a `uri` StringMatch without a value...): istiod translates an empty condition to no
  * condition (`pilot/pkg/networking/core/route/route.go`, `translateRouteMatch`).
  */
-export function unreachableRouteProblems(kind: string, routes: any[]): Problem[] {
+export function unreachableRouteProblems(kind: RouteKind, routes: any[]): Problem[] {
   const problems: Problem[] = [];
   const seen: Array<{ key: string; rest: string; uri?: any; at: string; route: number }> = [];
   const emptyAt = routes.map(r => ((r.match ?? []) as any[]).findIndex(matchesEverything));
@@ -22,6 +26,7 @@ export function unreachableRouteProblems(kind: string, routes: any[]): Problem[]
       problem: `is empty, so this route takes all traffic and the routes after it (${later.join(', ')}) are never used`,
       fix: `move this route to the end of ${kind}, or give it a match`,
       symptom: 'requests meant for the later routes silently go to this route\'s destinations (IST0130)',
+      prop: ROUTE_PROPS[kind],
     } : {
       field: `${kind}[${catchAll}].match[${emptyAt[catchAll]}]`,
       value: routes[catchAll].match[emptyAt[catchAll]],
@@ -29,6 +34,7 @@ export function unreachableRouteProblems(kind: string, routes: any[]): Problem[]
         + 'are never used',
       fix: 'give the condition a value (e.g. sourceLabels: { app: "web" }, or a StringMatch with exact, prefix or regex), or remove the match',
       symptom: 'requests meant for the later routes silently go to this route\'s destinations (IST0130)',
+      prop: ROUTE_PROPS[kind],
     });
   }
   const last = catchAll >= 0 ? catchAll : routes.length - 1;
@@ -50,6 +56,7 @@ export function unreachableRouteProblems(kind: string, routes: any[]): Problem[]
           problem: `is the same as ${duplicate.at}, which is checked first, so it never applies`,
           fix: 'remove it, or make it more specific than the earlier match (routes are tried in order)',
           symptom: `matching requests go to ${kind}[${duplicate.route}] instead (IST0131)`,
+          prop: ROUTE_PROPS[kind],
         });
         return;
       }
@@ -63,6 +70,7 @@ export function unreachableRouteProblems(kind: string, routes: any[]): Problem[]
           problem: `is covered by ${earlier} and the same other conditions, so it never applies`,
           fix: `move this route above ${kind}[${cover.route}], or make the earlier prefix more specific`,
           symptom: `these requests silently go to ${kind}[${cover.route}]'s destinations (IST0131)`,
+          prop: ROUTE_PROPS[kind],
         });
         return;
       }

@@ -22,6 +22,7 @@ export function gatewayHostProblems(vs: VirtualServiceView, field: string, ref: 
       + (hidden.length > 0 ? `; ${JSON.stringify(hidden)} only for other namespaces)` : ')'),
     fix: 'add one of these hosts to the Gateway\'s servers (or "<this namespace>/<host>"), or change the VirtualService hosts',
     symptom: 'requests to these hosts get 404 NR route_not_found at the gateway (IST0132)',
+    prop: 'VirtualServiceProps.gateways',
   }];
 }
 

@@ -19,6 +19,7 @@ export function canaryBypassProblems(a: MeshAnalysis, release: VirtualServiceVie
       fix: 'route the IngressRoute path with release: <the CanaryRelease> (it keeps the release\'s rules, split, timeout and retries), '
         + 'or expose the release with release.bindToGateway(gatewayRef, hosts)',
       symptom: 'ingress requests reach every version in proportion to its pods, whatever the weights (IST0140)',
+      prop: 'IngressHttpRoute.release',
     });
   }
   return problems;
@@ -49,6 +50,7 @@ export function canaryGatewayClashProblems(a: MeshAnalysis, release: VirtualServ
         fix: 'bind the release with a host of its own, or drop bindToGateway and route from that VirtualService with the release\'s own '
           + 'routes (an IngressRoute path with release: <the CanaryRelease>, or release.gatewayHttpRoutes())',
         symptom: 'depending on which object is older, that VirtualService\'s routes or the release\'s rules never apply to requests for the host',
+        prop: 'IngressHttpRoute.release',
       });
     }
   }

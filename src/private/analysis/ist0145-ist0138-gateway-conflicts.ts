@@ -84,6 +84,7 @@ function plaintextPortProblems(self: GatewayView, others: GatewayView['servers']
           + 'server has no Host header or SNI to tell connections apart',
         fix: 'give each plain TCP server its own port, or use TLS servers with distinct SNI hosts on a shared port',
         symptom: 'istiod keeps one of the servers on the port and skips the other: connections for its hosts reach the other server\'s routes',
+        prop: 'GatewayProps.servers',
       });
     }
   });
@@ -110,6 +111,7 @@ function conflictProblems(self: GatewayView, other: GatewayView): Problem[] {
               + `${mine.port} for the same host (IST0145)`,
             fix: 'serve each host on a port from one Gateway only: merge the servers into one Gateway, or change the host or port',
             symptom: 'the gateway proxy keeps one of the servers, so requests for the host reach the other Gateway\'s routes or get 404 NR',
+            prop: 'GatewayProps.servers',
           });
         }
       }
@@ -121,6 +123,7 @@ function conflictProblems(self: GatewayView, other: GatewayView): Problem[] {
             + 'selectors overlap (IST0138)',
           fix: 'put the hosts that share a certificate into one Gateway server, or give each Gateway its own certificate',
           symptom: 'HTTP/2 clients reuse one connection for hosts of both Gateways and get 404 NR for the other Gateway\'s hosts',
+          prop: 'GatewayProps.servers',
         });
       }
     });

@@ -60,6 +60,7 @@ function jwtClaimRouteProblems(scope: IConstruct, apiObject: ApiObject): Problem
       fix: `add a RequestAuthentication for those pods, in namespace ${namespaces(uncovered.namespace)}, with a selector they match `
         + `(e.g. ${JSON.stringify(uncovered.labels)}); an IngressRoute does this with its jwt option`,
       symptom: 'the route never matches, and requests fall through to the next route',
+      prop: 'VirtualServiceProps.http',
     });
   }
   return problems;

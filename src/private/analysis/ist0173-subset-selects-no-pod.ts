@@ -27,6 +27,7 @@ export function subsetSelectsNoPodProblems(a: MeshAnalysis, rule: MeshObject): P
         + `(they carry ${versions.join(', ')})`,
       fix: 'label the pods of this subset\'s version with these labels, or correct the subset\'s labels',
       symptom: `subset "${subset.name}" has no endpoints: requests routed to it fail with 503 UH (no healthy upstream) (IST0173)`,
+      prop: 'DestinationRuleProps.subsets',
     });
   });
   return problems;

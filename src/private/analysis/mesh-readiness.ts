@@ -7,6 +7,9 @@ import { serviceTargetPortProblems } from './service-ports';
 /** The kinds whose objects in a MeshNamespace get the library's mesh-readiness checks, whoever made them. */
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Pod'];
 
+/** The prop the messages name: these are the requirements of workloads the namespace's enrollment puts in the mesh. */
+const ENROLLMENT = 'MeshNamespaceProps.enrollment';
+
 /**
  * Istio's Kubernetes-side rules for every Deployment, StatefulSet, Pod and Service in a mesh namespace — made by
  * cdk8s-plus, `cdk8s import` or a plain `ApiObject` — the same rules the library's own workloads and Services get
@@ -20,13 +23,13 @@ export function meshReadinessProblems(a: MeshAnalysis, namespace: string): Probl
       if (isMeshChecked(o.apiObject)) continue;
       const found = podTemplateOf(o.manifest);
       if (found === undefined) continue;
-      problems.push(...podTemplateProblems(found.template, `${where(o)} ${found.field}`));
+      problems.push(...podTemplateProblems(found.template, `${where(o)} ${found.field}`).map(p => ({ ...p, prop: ENROLLMENT })));
     }
   }
   for (const o of a.inNamespace('Service', '', namespace)) {
     if (isMeshChecked(o.apiObject)) continue;
     problems.push(...serviceProblems(o));
-    problems.push(...serviceTargetPortProblems(a, o).map(p => ({ ...p, field: `${where(o)} ${p.field}` })));
+    problems.push(...serviceTargetPortProblems(a, o).map(p => ({ ...p, field: `${where(o)} ${p.field}`, prop: ENROLLMENT })));
   }
   return problems;
 }
@@ -34,7 +37,7 @@ export function meshReadinessProblems(a: MeshAnalysis, namespace: string): Probl
 function serviceProblems(o: MeshObject): Problem[] {
   const problems: Problem[] = [];
   const add = (field: string, finding: Finding | undefined) => {
-    if (finding) problems.push({ field: `${where(o)} ${field}`, ...finding });
+    if (finding) problems.push({ field: `${where(o)} ${field}`, ...finding, prop: ENROLLMENT });
   };
   const nameProblem = serviceNameProblem(o.name);
   if (nameProblem) add('metadata.name', { value: o.name, problem: nameProblem, fix: 'name the Service like "reviews" or "api-v2"' });

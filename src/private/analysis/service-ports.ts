@@ -36,6 +36,7 @@ export function serviceTargetPortProblems(a: MeshAnalysis, service: MeshObject):
           ? 'Kubernetes cannot resolve the port name on these pods, so they are no endpoints of the port: requests routed to them fail with 503 UH'
           : `connections reach these pods on port ${target}, where none of their containers declares a port: unless the application listens there anyway, `
             + 'they are refused (503 UF, upstream connect error)',
+        prop: 'MeshServiceProps.ports',
       });
     }
   });

@@ -54,6 +54,7 @@ export function hiddenDestinationProblems(a: MeshAnalysis, namespace: string): P
             + `"${namespace}" (their egress is limited to ${JSON.stringify(entries)})`,
           fix: `add "${service.namespace}/${d.fqdn}" (or "${service.namespace}/*") to the allowedHosts of EgressFilter.registryOnly()`,
           symptom: 'the sidecars of the namespace have no cluster for the host, so requests routed there fail with 503 (NC cluster_not_found)',
+          prop: 'EgressLockdownOptions.allowedHosts',
         });
       }
     }

@@ -33,6 +33,7 @@ export function telemetryOverlapProblems(
       ? 'merge the settings into one namespace-wide Telemetry, and give workload-specific ones a selector or targetRefs'
       : 'merge the two Telemetries into one',
     symptom: 'Istio applies one of them, which one is undefined',
+    prop: 'TelemetryProps.selector',
   }));
 }
 
@@ -51,6 +52,7 @@ export function undeclaredProviderProblems(a: MeshAnalysis, builtIn: readonly st
             problem: `is not a provider of the mesh config (extensionProviders: ${JSON.stringify(declared)}) nor one of Istio's built-ins`,
             fix: 'correct the name, or declare the provider in the mesh config and add it to extensionProviders',
             symptom: 'istiod ignores the unknown provider, so this telemetry goes nowhere',
+            prop: 'MeshTelemetryDefaultsProps.extensionProviders',
           });
         });
       });

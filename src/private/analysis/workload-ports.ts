@@ -32,6 +32,7 @@ export function servicePortAsWorkloadPortProblems(a: MeshAnalysis, policy: MeshO
         + `targetPort ${found.target}; ${what} matches the port the workload receives the request on, not the Service port`,
       fix: `use the container port ${found.target}`,
       symptom: `the setting never applies: requests arrive at the pods on port ${found.target}`,
+      prop: policy.kind === 'PeerAuthentication' ? 'PeerAuthenticationProps.portLevelMtls' : 'AuthorizationPolicyProps.rules',
     });
   }
   return problems;
