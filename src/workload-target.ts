@@ -1,4 +1,5 @@
 import { configError, Problem } from './private/errors';
+import { istioReleaseOf, VERSION_GATES, versionGateProblem } from './private/istio-version';
 import { k8sLabelNameProblem, labelsProblem, objectNameProblem } from './private/rules';
 import { checkArgs } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
@@ -222,7 +223,7 @@ export class PolicyTargets {
         symptom: 'the API server rejects the object ("only one of targetRefs or selector can be set")',
       });
     }
-    const problem = ref._problem(this.policy, field);
+    const problem = ref._problem(this.policy, field) ?? targetKindVersionProblem(this.policy, ref, field);
     if (problem) throw configError(this.policy, problem);
     if (this.refs.some(r => r._key() === ref._key())) {
       throw configError(this.policy, {
@@ -250,4 +251,20 @@ export class PolicyTargets {
       targetRefs: this.refs.length > 0 ? this.refs.map(r => r._render()) : undefined,
     };
   }
+}
+
+/** A target kind newer than the target Istio release (VERSION_GATES.targetRef*). */
+function targetKindVersionProblem(policy: IstioResource, ref: PolicyTargetReference, field: string): Problem | undefined {
+  const release = istioReleaseOf(policy);
+  if (ref.kind === 'ServiceEntry') {
+    return versionGateProblem(release, VERSION_GATES.targetRefServiceEntry, `${field}.kind`, ref.kind,
+      'target a Kubernetes Service with PolicyTargetReference.service() instead',
+      `istiod of Istio ${release.text} does not attach policies to ServiceEntries, so the ${policy.kind} has no effect`);
+  }
+  if (ref.kind === 'GatewayClass') {
+    return versionGateProblem(release, VERSION_GATES.targetRefGatewayClass, `${field}.kind`, ref.kind,
+      'attach the policy to each waypoint with PolicyTargetReference.gateway()',
+      `istiod of Istio ${release.text} does not attach policies to GatewayClasses, so the ${policy.kind} has no effect`);
+  }
+  return undefined;
 }

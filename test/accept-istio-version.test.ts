@@ -2,6 +2,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import { allOf, oneOf, synth } from './util';
 import { IstioApi } from '../src/api-version';
 import { AuthorizationPolicy, AuthorizationRules } from '../src/authorization-policy';
+import { PolicyTargetReference } from '../src/workload-target';
 import { CanaryRelease, CanaryWorkload } from '../src/canary-release';
 import { DestinationRule } from '../src/destination-rule';
 import { RetryOn } from '../src/http-retry';
@@ -234,5 +235,37 @@ describe('fields newer than the target Istio minor (the release notes that add e
       .toThrow('[shop/Wild] resolution: needs Istio 1.29 or later (resolution DYNAMIC_DNS with TLS ports (through a waypoint)), and the target is '
         + 'Istio 1.28 (IstioApi.targetIstio) (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or target Istio 1.29 or later if the '
         + 'cluster runs it. In the cluster: the waypoints of Istio 1.28 serve DYNAMIC_DNS for HTTP only. See ServiceEntryProps.resolution in the API reference.');
+  });
+});
+
+describe('targetRefs kinds newer than the target Istio minor', () => {
+  test(`a ServiceEntry target: accepted on 1.24 (${NOTES(24)})`, () => {
+    const c = chartFor('1.24');
+    new AuthorizationPolicy(c, 'Egress', { targetRefs: [PolicyTargetReference.serviceEntry('api')], rules: [{}] });
+    expect(oneOf(synth(c), 'AuthorizationPolicy').spec.targetRefs).toEqual([{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api' }]);
+  });
+
+  test(`a ServiceEntry target: refused on 1.23 (${NOTES(24)})`, () => {
+    expect(() => new AuthorizationPolicy(chartFor('1.23'), 'Egress', { targetRefs: [PolicyTargetReference.serviceEntry('api')], rules: [{}] }))
+      .toThrow('[shop/Egress] targetRefs[0].kind: needs Istio 1.24 or later (targetRefs of kind ServiceEntry), and the target is Istio 1.23 '
+        + '(IstioApi.targetIstio) (got "ServiceEntry"). Fix: target a Kubernetes Service with PolicyTargetReference.service() instead, or target '
+        + 'Istio 1.24 or later if the cluster runs it. In the cluster: istiod of Istio 1.23 does not attach policies to ServiceEntries, so the '
+        + 'AuthorizationPolicy has no effect. See AuthorizationPolicyProps.targetRefs in the API reference.');
+  });
+
+  test(`a GatewayClass target: accepted on 1.25 (${NOTES(25)})`, () => {
+    const app = new App();
+    IstioApi.targetIstio(app, '1.25');
+    const c = new Chart(app, 'root', { namespace: 'istio-system' });
+    new RequestAuthentication(c, 'Waypoints', { targetRefs: [PolicyTargetReference.gatewayClass('istio-waypoint')], jwtRules: [{ issuer: 'https://issuer.example.com' }] });
+    expect(oneOf(synth(c), 'RequestAuthentication').spec.targetRefs[0].kind).toEqual('GatewayClass');
+  });
+
+  test(`a GatewayClass target: refused on 1.24 (${NOTES(25)})`, () => {
+    expect(() => new RequestAuthentication(chartFor('1.24'), 'Waypoints', { targetRefs: [PolicyTargetReference.gatewayClass('istio-waypoint')] }))
+      .toThrow('[shop/Waypoints] targetRefs[0].kind: needs Istio 1.25 or later (targetRefs of kind GatewayClass), and the target is Istio 1.24 '
+        + '(IstioApi.targetIstio) (got "GatewayClass"). Fix: attach the policy to each waypoint with PolicyTargetReference.gateway(), or target '
+        + 'Istio 1.25 or later if the cluster runs it. In the cluster: istiod of Istio 1.24 does not attach policies to GatewayClasses, so the '
+        + 'RequestAuthentication has no effect. See RequestAuthenticationProps.targetRefs in the API reference.');
   });
 });

@@ -93,6 +93,10 @@ export const VERSION_GATES = {
   resetBeforeRequest: { what: 'retryOn "reset-before-request"', minMinor: 23, source: CHANGE_NOTES(23) },
   /** 1.24 change notes: "Added `warmup.aggression`, `warmup.duration`, `warmup.minimumPercent` parameters to DestinationRule". */
   warmup: { what: 'loadBalancer.warmup', minMinor: 24, source: CHANGE_NOTES(24) },
+  /** 1.24 change notes: "Added support for attaching policies to `ServiceEntry` for waypoints." */
+  targetRefServiceEntry: { what: 'targetRefs of kind ServiceEntry', minMinor: 24, source: CHANGE_NOTES(24) },
+  /** 1.25 change notes: "Added support for attaching policy defaults for istio-waypoint by targeting the GatewayClass." */
+  targetRefGatewayClass: { what: 'targetRefs of kind GatewayClass', minMinor: 25, source: CHANGE_NOTES(25) },
   /** 1.25: AuthorizationPolicy `serviceAccounts` (see serviceAccountsUnusableReason; rewritten as principals). */
   serviceAccounts: { what: 'source.serviceAccounts', minMinor: 25, source: CHANGE_NOTES(25) },
   /** 1.28 change notes: "Added support for cookie attributes in consistent hash load-balancing". */
