@@ -2,7 +2,6 @@ import { App, Chart, Duration } from 'cdk8s';
 import { allOf, oneOf, synth } from './util';
 import { IstioApi } from '../src/api-version';
 import { AuthorizationPolicy, AuthorizationRules } from '../src/authorization-policy';
-import { PolicyTargetReference } from '../src/workload-target';
 import { CanaryRelease, CanaryWorkload } from '../src/canary-release';
 import { DestinationRule } from '../src/destination-rule';
 import { RetryOn } from '../src/http-retry';
@@ -12,6 +11,7 @@ import { RequestAuthentication } from '../src/request-authentication';
 import { ServiceEntry, ServiceEntryResolution } from '../src/service-entry';
 import { ConsistentHash } from '../src/traffic-policy';
 import { VirtualService } from '../src/virtual-service';
+import { PolicyTargetReference } from '../src/workload-target';
 
 /** A chart of an app that targets `version` (none: the default), with one ALLOW for service account shop/api.v1. */
 function policyFor(version?: string): any {
