@@ -114,8 +114,8 @@ describe('fields newer than the target Istio minor (the release notes that add e
 
   test(`retryOn reset-before-request: refused on 1.22 (${NOTES(23)})`, () => {
     expect(() => new VirtualService(chartFor('1.22'), 'Api', { hosts: ['api'], http: [{ route: [{ host: 'api' }], retries }] }))
-      .toThrow('[shop/Api] http[0].retries.retryOn[0]: needs Istio 1.23 or later (retryOn "reset-before-request"), and the target is Istio 1.22 '
-        + '(IstioApi.targetIstio) (got "reset-before-request"). Fix: use RetryOn.RESET where requests are idempotent (it also retries after '
+      .toThrow('[shop/Api] http[0].retries.retryOn[0]: needs Istio 1.23 or later (retryOn "reset-before-request"), but the target set with IstioApi.targetIstio() is Istio 1.22 '
+        + '(got "reset-before-request"). Fix: use RetryOn.RESET where requests are idempotent (it also retries after '
         + 'the upstream may have got the request), or drop it, or target Istio 1.23 or later if the cluster runs it. In the cluster: the webhook '
         + 'rejects the VirtualService ("reset-before-request" is not in its list of retryOn policies). See VirtualServiceProps.http in the API reference.');
   });
@@ -151,8 +151,8 @@ describe('fields newer than the target Istio minor (the release notes that add e
     expect(() => new DestinationRule(chartFor('1.23'), 'Api', {
       host: 'api',
       trafficPolicy: { loadBalancer: { warmup: { duration: Duration.seconds(30), minimumPercent: 20 } } },
-    })).toThrow('[shop/Api] trafficPolicy.loadBalancer.warmup.minimumPercent: needs Istio 1.24 or later (loadBalancer.warmup), and the target is '
-      + 'Istio 1.23 (IstioApi.targetIstio) (got 20). Fix: set only warmup.duration (written as the older warmupDurationSecs, with Envoy\'s default '
+    })).toThrow('[shop/Api] trafficPolicy.loadBalancer.warmup.minimumPercent: needs Istio 1.24 or later (loadBalancer.warmup), but the target set with IstioApi.targetIstio() is '
+      + 'Istio 1.23 (got 20). Fix: set only warmup.duration (written as the older warmupDurationSecs, with Envoy\'s default '
       + 'ramp-up), or target Istio 1.24 or later if the cluster runs it. In the cluster: the API server prunes the unknown warmup field, so '
       + 'endpoints get no warmup at all. See DestinationRuleProps.trafficPolicy in the API reference.');
   });
@@ -169,7 +169,7 @@ describe('fields newer than the target Istio minor (the release notes that add e
   test(`consistentHash.httpCookie.attributes: refused on 1.27 (${NOTES(28)})`, () => {
     expect(() => new DestinationRule(chartFor('1.27'), 'Api', { host: 'api', trafficPolicy: cookieHash }))
       .toThrow('[shop/Api] trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes: needs Istio 1.28 or later '
-        + '(consistentHash.httpCookie.attributes), and the target is Istio 1.27 (IstioApi.targetIstio) (got ["SameSite"]). Fix: remove the cookie '
+        + '(consistentHash.httpCookie.attributes), but the target set with IstioApi.targetIstio() is Istio 1.27 (got ["SameSite"]). Fix: remove the cookie '
         + 'attributes, or target Istio 1.28 or later if the cluster runs it. In the cluster: the API server prunes the unknown attributes, so '
         + 'the cookie is set without them. See DestinationRuleProps.trafficPolicy in the API reference.');
   });
@@ -184,8 +184,8 @@ describe('fields newer than the target Istio minor (the release notes that add e
 
   test(`jwtRules[].spaceDelimitedClaims: refused on 1.27 (${NOTES(28)})`, () => {
     expect(() => new RequestAuthentication(chartFor('1.27'), 'Jwt', { jwtRules: [jwtRule] }))
-      .toThrow('[shop/Jwt] jwtRules[0].spaceDelimitedClaims: needs Istio 1.28 or later (jwtRules[].spaceDelimitedClaims), and the target is '
-        + 'Istio 1.27 (IstioApi.targetIstio) (got ["roles"]). Fix: remove spaceDelimitedClaims (the claims "scope" and "permission" are split at '
+      .toThrow('[shop/Jwt] jwtRules[0].spaceDelimitedClaims: needs Istio 1.28 or later (jwtRules[].spaceDelimitedClaims), but the target set with IstioApi.targetIstio() is '
+        + 'Istio 1.27 (got ["roles"]). Fix: remove spaceDelimitedClaims (the claims "scope" and "permission" are split at '
         + 'spaces on every release), or target Istio 1.28 or later if the cluster runs it. In the cluster: Istio before 1.28 does not pass '
         + 'custom claims to Envoy\'s JWT filter, so matches on one value of such a claim fail. See RequestAuthenticationProps.jwtRules in the API reference.');
   });
@@ -205,8 +205,8 @@ describe('fields newer than the target Istio minor (the release notes that add e
 
   test(`resolution DYNAMIC_DNS for sidecars: refused on 1.29 (${NOTES(30)})`, () => {
     expect(() => dynamic(chartFor('1.29'), [HTTP_PORT]))
-      .toThrow('[shop/Wild] resolution: needs Istio 1.30 or later (resolution DYNAMIC_DNS for sidecars), and the target is Istio 1.29 '
-        + '(IstioApi.targetIstio) (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or send the hosts through an egress waypoint '
+      .toThrow('[shop/Wild] resolution: needs Istio 1.30 or later (resolution DYNAMIC_DNS for sidecars), but the target set with IstioApi.targetIstio() is Istio 1.29 '
+        + '(got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or send the hosts through an egress waypoint '
         + '(label istio.io/use-waypoint), or target Istio 1.30 or later if the cluster runs it. In the cluster: the sidecars of Istio 1.29 do not '
         + 'serve DYNAMIC_DNS wildcard hosts (only waypoints do). See ServiceEntryProps.resolution in the API reference.');
   });
@@ -219,8 +219,8 @@ describe('fields newer than the target Istio minor (the release notes that add e
 
   test(`resolution DYNAMIC_DNS: refused on 1.27, which has no DYNAMIC_DNS (${NOTES(28)})`, () => {
     expect(() => dynamic(chartFor('1.27'), [HTTP_PORT], WAYPOINT))
-      .toThrow('[shop/Wild] resolution: needs Istio 1.28 or later (resolution DYNAMIC_DNS (HTTP ports, through a waypoint)), and the target is '
-        + 'Istio 1.27 (IstioApi.targetIstio) (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or target Istio 1.28 or later if the '
+      .toThrow('[shop/Wild] resolution: needs Istio 1.28 or later (resolution DYNAMIC_DNS with HTTP ports, through a waypoint), but the target set with IstioApi.targetIstio() is '
+        + 'Istio 1.27 (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or target Istio 1.28 or later if the '
         + 'cluster runs it. In the cluster: Istio 1.27 has no DYNAMIC_DNS resolution. See ServiceEntryProps.resolution in the API reference.');
   });
 
@@ -232,8 +232,8 @@ describe('fields newer than the target Istio minor (the release notes that add e
 
   test(`resolution DYNAMIC_DNS through a waypoint, TLS: refused on 1.28 (${NOTES(29)})`, () => {
     expect(() => dynamic(chartFor('1.28'), [HTTP_PORT, TLS_PORT], WAYPOINT))
-      .toThrow('[shop/Wild] resolution: needs Istio 1.29 or later (resolution DYNAMIC_DNS with TLS ports (through a waypoint)), and the target is '
-        + 'Istio 1.28 (IstioApi.targetIstio) (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or target Istio 1.29 or later if the '
+      .toThrow('[shop/Wild] resolution: needs Istio 1.29 or later (resolution DYNAMIC_DNS with TLS ports, through a waypoint), but the target set with IstioApi.targetIstio() is '
+        + 'Istio 1.28 (got "DYNAMIC_DNS"). Fix: use resolution DNS with concrete hosts, or target Istio 1.29 or later if the '
         + 'cluster runs it. In the cluster: the waypoints of Istio 1.28 serve DYNAMIC_DNS for HTTP only. See ServiceEntryProps.resolution in the API reference.');
   });
 });
@@ -247,8 +247,8 @@ describe('targetRefs kinds newer than the target Istio minor', () => {
 
   test(`a ServiceEntry target: refused on 1.23 (${NOTES(24)})`, () => {
     expect(() => new AuthorizationPolicy(chartFor('1.23'), 'Egress', { targetRefs: [PolicyTargetReference.serviceEntry('api')], rules: [{}] }))
-      .toThrow('[shop/Egress] targetRefs[0].kind: needs Istio 1.24 or later (targetRefs of kind ServiceEntry), and the target is Istio 1.23 '
-        + '(IstioApi.targetIstio) (got "ServiceEntry"). Fix: target a Kubernetes Service with PolicyTargetReference.service() instead, or target '
+      .toThrow('[shop/Egress] targetRefs[0].kind: needs Istio 1.24 or later (targetRefs of kind ServiceEntry), but the target set with IstioApi.targetIstio() is Istio 1.23 '
+        + '(got "ServiceEntry"). Fix: target a Kubernetes Service with PolicyTargetReference.service() instead, or target '
         + 'Istio 1.24 or later if the cluster runs it. In the cluster: istiod of Istio 1.23 does not attach policies to ServiceEntries, so the '
         + 'AuthorizationPolicy has no effect. See AuthorizationPolicyProps.targetRefs in the API reference.');
   });
@@ -263,8 +263,8 @@ describe('targetRefs kinds newer than the target Istio minor', () => {
 
   test(`a GatewayClass target: refused on 1.24 (${NOTES(25)})`, () => {
     expect(() => new RequestAuthentication(chartFor('1.24'), 'Waypoints', { targetRefs: [PolicyTargetReference.gatewayClass('istio-waypoint')] }))
-      .toThrow('[shop/Waypoints] targetRefs[0].kind: needs Istio 1.25 or later (targetRefs of kind GatewayClass), and the target is Istio 1.24 '
-        + '(IstioApi.targetIstio) (got "GatewayClass"). Fix: attach the policy to each waypoint with PolicyTargetReference.gateway(), or target '
+      .toThrow('[shop/Waypoints] targetRefs[0].kind: needs Istio 1.25 or later (targetRefs of kind GatewayClass), but the target set with IstioApi.targetIstio() is Istio 1.24 '
+        + '(got "GatewayClass"). Fix: attach the policy to each waypoint with PolicyTargetReference.gateway(), or target '
         + 'Istio 1.25 or later if the cluster runs it. In the cluster: istiod of Istio 1.24 does not attach policies to GatewayClasses, so the '
         + 'RequestAuthentication has no effect. See RequestAuthenticationProps.targetRefs in the API reference.');
   });

@@ -53,7 +53,9 @@ const SERVICE_ACCOUNT_REGEX_BUG: ReadonlyArray<{ minor: number; from: number; to
  * (for a target without patch, any patch of an affected minor counts, since it may be affected).
  */
 export function serviceAccountsUnusableReason(release: IstioRelease): string | undefined {
-  if (release.minor < 25) return `Istio ${release.text} has no serviceAccounts field (added in 1.25) and prunes it, so the rule would match nothing`;
+  if (release.minor < VERSION_GATES.serviceAccounts.minMinor) {
+    return `Istio ${release.text} has no serviceAccounts field (added in 1.25) and prunes it, so the rule would match nothing`;
+  }
   const bug = SERVICE_ACCOUNT_REGEX_BUG.find(r => r.minor === release.minor);
   if (bug && (release.patch === undefined || (release.patch >= bug.from && release.patch <= bug.to))) {
     return `CVE-2026-39350: Istio ${release.text} matches "." in serviceAccounts as a regex wildcard`;
@@ -97,8 +99,12 @@ export const VERSION_GATES = {
   targetRefServiceEntry: { what: 'targetRefs of kind ServiceEntry', minMinor: 24, source: CHANGE_NOTES(24) },
   /** 1.25 change notes: "Added support for attaching policy defaults for istio-waypoint by targeting the GatewayClass." */
   targetRefGatewayClass: { what: 'targetRefs of kind GatewayClass', minMinor: 25, source: CHANGE_NOTES(25) },
-  /** 1.25: AuthorizationPolicy `serviceAccounts` (see serviceAccountsUnusableReason; rewritten as principals). */
-  serviceAccounts: { what: 'source.serviceAccounts', minMinor: 25, source: CHANGE_NOTES(25) },
+  /**
+   * AuthorizationPolicy `serviceAccounts` / `notServiceAccounts`, rewritten as principals where unusable (see
+   * serviceAccountsUnusableReason). The 1.25 change notes do not list the field; the advisory of CVE-2026-39350, a bug
+   * of the field itself, gives 1.25.0 as the first affected release.
+   */
+  serviceAccounts: { what: 'source.serviceAccounts', minMinor: 25, source: 'https://github.com/istio/istio/security/advisories/GHSA-9gcg-w975-3rjh' },
   /** 1.28 change notes: "Added support for cookie attributes in consistent hash load-balancing". */
   cookieAttributes: { what: 'consistentHash.httpCookie.attributes', minMinor: 28, source: CHANGE_NOTES(28) },
   /**
@@ -112,8 +118,8 @@ export const VERSION_GATES = {
    * ambient mode and a waypoint"; 1.29 "... for TLS hosts" (behind ENABLE_WILDCARD_HOST_SERVICE_ENTRIES_FOR_TLS);
    * 1.30 "Added DYNAMIC_DNS wildcard ServiceEntry support for sidecar proxies".
    */
-  dynamicDnsWaypointHttp: { what: 'resolution DYNAMIC_DNS (HTTP ports, through a waypoint)', minMinor: 28, source: CHANGE_NOTES(28) },
-  dynamicDnsWaypointTls: { what: 'resolution DYNAMIC_DNS with TLS ports (through a waypoint)', minMinor: 29, source: CHANGE_NOTES(29) },
+  dynamicDnsWaypointHttp: { what: 'resolution DYNAMIC_DNS with HTTP ports, through a waypoint', minMinor: 28, source: CHANGE_NOTES(28) },
+  dynamicDnsWaypointTls: { what: 'resolution DYNAMIC_DNS with TLS ports, through a waypoint', minMinor: 29, source: CHANGE_NOTES(29) },
   dynamicDnsSidecar: { what: 'resolution DYNAMIC_DNS for sidecars', minMinor: 30, source: CHANGE_NOTES(30) },
 } satisfies Record<string, VersionGate>;
 
@@ -131,7 +137,7 @@ export function versionGateProblem(release: IstioRelease, gate: VersionGate, fie
   return {
     field,
     value,
-    problem: `needs Istio 1.${gate.minMinor} or later (${gate.what}), and the target is Istio ${release.text} (IstioApi.targetIstio)`,
+    problem: `needs Istio 1.${gate.minMinor} or later (${gate.what}), but the target set with IstioApi.targetIstio() is Istio ${release.text}`,
     fix: `${fix}, or target Istio 1.${gate.minMinor} or later if the cluster runs it`,
     symptom,
   };
