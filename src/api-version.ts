@@ -50,7 +50,14 @@ export class IstioApi {
    * Makes every construct below `scope` (an App or a Chart) emit only what Istio `version` supports, e.g. `1.24` or,
    * because security fixes come in patch releases, `1.27.3`. Supported: 1.22 to 1.30.
    *
-   * What changes with the target: AuthorizationPolicy `serviceAccounts` / `notServiceAccounts` (the allow helpers
+   * Fields newer than the target are written in the older form where Istio has one (a duration-only load balancer
+   * `warmup` as `warmupDurationSecs` before 1.24), else refused at construction with an error naming the field, the
+   * target and the minimum release: retryOn `reset-before-request` (1.23), `targetRefs` to a ServiceEntry (1.24) or a
+   * GatewayClass (1.25), warmup `minimumPercent` / `aggression` (1.24), cookie `attributes` and JWT
+   * `spaceDelimitedClaims` (1.28), ServiceEntry resolution `DYNAMIC_DNS` (1.28 through a waypoint for HTTP, 1.29 for
+   * TLS, 1.30 for sidecars). The README's "Istio versions" section has the table and its sources.
+   *
+   * AuthorizationPolicy `serviceAccounts` / `notServiceAccounts` (the allow helpers
    * use them) are written as the equivalent `principals` / `notPrincipals` (the same namespace and account, in any trust domain) where
    * Istio lacks the field (before 1.25) or matches "." in it as a regex wildcard (CVE-2026-39350: 1.25.0–1.27.8,
    * 1.28.0–1.28.5, 1.29.0–1.29.1; a target without patch in those minors counts as affected); the object then
