@@ -1,5 +1,5 @@
 import { ApiObject, App, AppProps, Chart, DependencyGraph } from 'cdk8s';
-import { inSynthSession } from './private/mesh-model';
+import { inSynthSession, releaseAnalysis } from './private/mesh-model';
 
 /**
  * A cdk8s `App` that validates and renders the app once per synth.
@@ -42,8 +42,13 @@ export class MeshApp extends App {
  */
 function renderChartsOnce<T>(app: App, synth: () => T): T {
   const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c) && c.toJson === Chart.prototype.toJson);
+  const render = (chart: Chart) => {
+    // The synth renders charts once it has validated the app: what only validations read can go.
+    releaseAnalysis(app);
+    return renderChart(chart);
+  };
   for (const chart of charts) {
-    Object.defineProperty(chart, 'toJson', { value: () => renderChart(chart), configurable: true, writable: true });
+    Object.defineProperty(chart, 'toJson', { value: () => render(chart), configurable: true, writable: true });
   }
   try {
     return synth();

@@ -119,6 +119,21 @@ export function inSynthSession<T>(root: IConstruct, synth: () => T): T {
   }
 }
 
+/**
+ * Ends the validation of the synth session of the app `root` (`MeshApp` calls it when it renders the first chart,
+ * after the app is validated): the analysis, the views by kind and the object lists, which only validations read,
+ * are released, so they do not stay alive while the output is serialized. The results of the validations and the
+ * rendered objects stay until the session ends; a validation that runs again in the session answers from its result,
+ * and one that asks for the analysis again gets it rebuilt from the same, unchanged app.
+ */
+export function releaseAnalysis(root: IConstruct): void {
+  const pass = passes.get(root);
+  if (pass === undefined || !synthesizing.has(root)) return;
+  pass.analysis = undefined;
+  pass.byKind.clear();
+  pass.apiObjectsByKind = undefined;
+}
+
 /** The state of the current validation pass of the app `scope` belongs to, if one is running. */
 export function passState(scope: IConstruct): ValidationPass | undefined {
   return passes.get(scope.node.root);
