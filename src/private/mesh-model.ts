@@ -34,22 +34,33 @@ export function meshObjects(scope: IConstruct, kind: string, group?: string): re
   let found = pass.byKind.get(key);
   if (found === undefined) {
     if (group === undefined) {
-      if (pass.apiObjectsByKind === undefined) {
-        pass.apiObjectsByKind = new Map();
-        for (const c of root.node.findAll()) {
-          if (!(c instanceof ApiObject)) continue;
-          const list = pass.apiObjectsByKind.get(c.kind);
-          if (list === undefined) pass.apiObjectsByKind.set(c.kind, [c]);
-          else list.push(c);
-        }
-      }
-      found = (pass.apiObjectsByKind.get(kind) ?? []).map(render).filter((o): o is MeshObject => o !== undefined);
+      found = (apiObjectsByKind(root, pass).get(kind) ?? []).map(render).filter((o): o is MeshObject => o !== undefined);
     } else {
       found = meshObjects(scope, kind).filter(o => o.group === group);
     }
     pass.byKind.set(key, found);
   }
   return found;
+}
+
+/** The kinds of the app's ApiObjects, in the order their first object appears in the construct tree. */
+export function apiObjectKinds(scope: IConstruct): string[] {
+  const root = scope.node.root;
+  return [...apiObjectsByKind(root, passes.get(root) ?? newPass()).keys()];
+}
+
+/** The app's ApiObjects by kind, in construct-tree order; collected once per validation pass. */
+function apiObjectsByKind(root: IConstruct, pass: ValidationPass): Map<string, ApiObject[]> {
+  if (pass.apiObjectsByKind === undefined) {
+    pass.apiObjectsByKind = new Map();
+    for (const c of root.node.findAll()) {
+      if (!(c instanceof ApiObject)) continue;
+      const list = pass.apiObjectsByKind.get(c.kind);
+      if (list === undefined) pass.apiObjectsByKind.set(c.kind, [c]);
+      else list.push(c);
+    }
+  }
+  return pass.apiObjectsByKind;
 }
 
 /**
@@ -183,16 +194,27 @@ function render(construct: ApiObject): MeshObject | undefined {
   } catch {
     return undefined;
   }
-  const owner = construct.node.id === 'Resource' && construct.node.scope ? construct.node.scope : construct;
-  return {
-    apiObject: construct,
-    group: groupOf(construct.apiVersion),
-    kind: construct.kind,
-    name: manifest.metadata?.name ?? construct.name,
-    namespace: manifest.metadata?.namespace ?? DEFAULT_NAMESPACE,
-    manifest,
-    path: owner.node.path,
-  };
+  return new RenderedObject(construct, manifest);
+}
+
+/** A MeshObject; its construct path, which only messages read, is computed when read. */
+class RenderedObject implements MeshObject {
+  public readonly group: string;
+  public readonly kind: string;
+  public readonly name: string;
+  public readonly namespace: string;
+
+  constructor(public readonly apiObject: ApiObject, public readonly manifest: any) {
+    this.group = groupOf(apiObject.apiVersion);
+    this.kind = apiObject.kind;
+    this.name = manifest.metadata?.name ?? apiObject.name;
+    this.namespace = manifest.metadata?.namespace ?? DEFAULT_NAMESPACE;
+  }
+
+  public get path(): string {
+    const owner = this.apiObject.node.id === 'Resource' && this.apiObject.node.scope ? this.apiObject.node.scope : this.apiObject;
+    return owner.node.path;
+  }
 }
 
 /** The API group of an apiVersion: `networking.istio.io` of `networking.istio.io/v1`, `''` for the core group. */
