@@ -94,19 +94,20 @@ const synthesizing = new WeakSet<IConstruct>();
  */
 export function addSynthValidation(scope: IConstruct, validate: () => string[]): void {
   trackValidationPasses(scope);
-  const key = {};
-  scope.node.addValidation({
-    validate: () => {
+  // The validation object is its own key in the pass's results.
+  const validation = {
+    validate: (): string[] => {
       const pass = passes.get(scope.node.root);
       if (pass === undefined) return validate();
-      let result = pass.results.get(key);
+      let result = pass.results.get(validation);
       if (result === undefined) {
         result = validate();
-        pass.results.set(key, result);
+        pass.results.set(validation, result);
       }
       return result;
     },
-  });
+  };
+  scope.node.addValidation(validation);
 }
 
 /**
