@@ -31,8 +31,18 @@ export class MeshApp extends App {
 
   /** `App.synthYaml()`, validating and rendering the app once. */
   public synthYaml(): string {
-    return inSynthSession(this, () => renderChartsOnce(this, () => super.synthYaml()));
+    return compactString(inSynthSession(this, () => renderChartsOnce(this, () => super.synthYaml())));
   }
+}
+
+/**
+ * The same characters, stored one byte each when they all fit (Latin-1). cdk8s-plus writes the construct path into
+ * every workload's `cdk8s.io/metadata.addr` label, and V8 builds a construct path (`Array.join` over construct ids,
+ * which are internalized as property keys) as a two-byte string; one such label makes the whole YAML string two bytes
+ * per character, twice the memory of the same text stored one byte per character.
+ */
+function compactString(text: string): string {
+  return /[^\u0000-\u00ff]/.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /**
