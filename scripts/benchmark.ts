@@ -16,6 +16,7 @@
  * Usage: `npx projen bench [N ...] [--reps R]` (default N = 100 1000 5000, R = 1).
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 
 const SERVICES_PER_NAMESPACE = 50;
@@ -29,12 +30,30 @@ interface Measurement {
   readonly constructMs: number;
   readonly synthMs: number;
   readonly totalMs: number;
+  /**
+   * CPU time of the child (all its threads: JavaScript, the garbage collector's helpers) during construction and
+   * synthesis. Less sensitive than wall time to other processes on the machine, so it is printed next to it.
+   */
+  readonly cpuMs: number;
   /** Heap in use after synthesis minus before construction (after a full GC both times), MiB. */
   readonly heapGrowthMiB: number;
-  /** Peak resident set size of the child process, MiB. */
+  /**
+   * The highest heap in use during construction and synthesis (V8's heap size before each garbage collection, from
+   * `--trace-gc`) minus the heap in use before construction, MiB: what the build and the synth hold at their peak.
+   */
+  readonly peakHeapGrowthMiB: number;
+  /**
+   * Peak resident set size during construction and synthesis, MiB: the child's high-water mark is reset when the
+   * measurement starts (Linux `/proc/self/clear_refs`), so loading (and ts-node-compiling) the modules does not count.
+   * Where the reset is not available, the child's `maxRSS`.
+   */
   readonly peakRssMiB: number;
+  /** Whether `peakRssMiB` covers the measurement only (the reset worked) or the whole child process. */
+  readonly peakRssOfMeasurement: boolean;
   /** Resident set size before construction, MiB (the runtime and the loaded modules). */
   readonly baseRssMiB: number;
+  /** Heap in use before construction, MiB (unrounded). */
+  readonly heapBeforeMiB: number;
   readonly sha: string;
 }
 
@@ -155,7 +174,7 @@ function buildLibrary(services: number): App {
       new lib.IngressRoute(ns!, `ing-${i}`, {
         gateway,
         hosts: [`${name}.example.com`],
-        tls: { credential: lib.TlsCredential.fromSecret(`${name}-tls`, GATEWAY.namespace) },
+        tls: { credential: lib.TlsCredential.fromSecret(`${name}-tls`) },
         httpRoutes: [{ route: release.splitDestinations }],
       });
     }
@@ -172,6 +191,28 @@ function gc(): void {
   if (typeof collect === 'function') collect();
 }
 
+/**
+ * Resets the process's peak RSS (Linux: writing 5 to `/proc/self/clear_refs` resets `VmHWM`), so the peak covers the
+ * measurement only, not the loading of the modules (the library is compiled by ts-node in the child, raw is not).
+ */
+const MEASURE_START = '@@measure-start';
+const MEASURE_END = '@@measure-end';
+
+function resetPeakRss(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return peakRssSinceReset() > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** `VmHWM` of `/proc/self/status`, in bytes. */
+function peakRssSinceReset(): number {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf-8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
 function child(variant: string, services: number): void {
   // Module loading is not part of the measurement.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -180,12 +221,18 @@ function child(variant: string, services: number): void {
     : variant === 'raw-meshapp' ? (n: number) => buildRaw(n, lib!.MeshApp) : buildLibrary;
   gc();
   const heap0 = process.memoryUsage().heapUsed;
+  const peakReset = resetPeakRss();
   const baseRss = process.memoryUsage().rss;
+  console.log(MEASURE_START);
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const app = build(services);
   const t1 = process.hrtime.bigint();
   const yaml = app.synthYaml();
   const t2 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  const peakRss = peakReset ? peakRssSinceReset() : process.resourceUsage().maxRSS * 1024;
+  console.log(MEASURE_END);
   gc();
   const heap1 = process.memoryUsage().heapUsed;
   if (app.node.children.length === 0) throw new Error('empty app'); // keeps the app alive until heap1 is measured
@@ -199,8 +246,12 @@ function child(variant: string, services: number): void {
     constructMs: ms(t0, t1),
     synthMs: ms(t1, t2),
     totalMs: ms(t0, t2),
+    cpuMs: (cpu.user + cpu.system) / 1000,
     heapGrowthMiB: mib(heap1 - heap0),
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakHeapGrowthMiB: 0, // filled in by the parent from the child's --trace-gc lines
+    heapBeforeMiB: heap0 / 1024 / 1024,
+    peakRssMiB: mib(peakRss),
+    peakRssOfMeasurement: peakReset,
     baseRssMiB: mib(baseRss),
     sha,
   };
@@ -208,14 +259,22 @@ function child(variant: string, services: number): void {
 }
 
 function run(variant: string, services: number): Measurement {
-  const out = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only',
+  const out = spawnSync(process.execPath, ['--expose-gc', '--trace-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only',
     __filename, '--child', variant, String(services)], {
     encoding: 'utf-8',
     env: { ...process.env, TS_NODE_PROJECT: `${__dirname}/../tsconfig.json`, TS_NODE_TRANSPILE_ONLY: 'true' },
     maxBuffer: 1 << 30,
   });
   if (out.status !== 0) throw new Error(`${variant} N=${services} failed:\n${out.stderr}`);
-  return JSON.parse(out.stdout.trim().split('\n').pop()!);
+  const lines = out.stdout.split('\n');
+  const m = JSON.parse(lines.find(l => l.startsWith('{'))!) as Measurement;
+  // The heap's high-water mark: V8's heap size before each collection between the child's markers.
+  let peak = m.heapBeforeMiB;
+  for (const line of lines.slice(lines.indexOf(MEASURE_START), lines.indexOf(MEASURE_END))) {
+    const gcLine = /: (?:Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Sweep|Mark-sweep)[^(]*?([\d.]+) \([\d.]+\) ->/.exec(line);
+    if (gcLine) peak = Math.max(peak, Number(gcLine[1]));
+  }
+  return { ...m, peakHeapGrowthMiB: Math.round(peak - m.heapBeforeMiB) };
 }
 
 function parent(argv: string[]): void {
@@ -233,39 +292,53 @@ function parent(argv: string[]): void {
       ...(m.totalMs < prev.totalMs ? m : prev),
       peakRssMiB: Math.max(m.peakRssMiB, prev.peakRssMiB),
       heapGrowthMiB: Math.max(m.heapGrowthMiB, prev.heapGrowthMiB),
+      peakHeapGrowthMiB: Math.max(m.peakHeapGrowthMiB, prev.peakHeapGrowthMiB),
     });
   };
+  const pairs: string[] = [];
   for (let r = 0; r < reps; r++) {
     for (const n of ns) {
       // Interleaved, alternating which variant goes first.
       const order = (r + ns.indexOf(n)) % 2 === 0 ? ['raw', 'library', 'raw-meshapp'] : ['library', 'raw', 'raw-meshapp'];
+      const round = new Map<string, Measurement>();
       for (const variant of order) {
         const m = run(variant, n);
         keep(m);
+        round.set(variant, m);
         console.log(`  ${variant.padEnd(11)} N=${String(n).padStart(5)} ${String(m.objects).padStart(6)} objects  construct ${m.constructMs.toFixed(0).padStart(6)} ms`
-          + `  synth ${m.synthMs.toFixed(0).padStart(6)} ms  total ${m.totalMs.toFixed(0).padStart(6)} ms`
-          + `  heap +${m.heapGrowthMiB} MiB  peak RSS ${m.peakRssMiB} MiB (base ${m.baseRssMiB})`);
+          + `  synth ${m.synthMs.toFixed(0).padStart(6)} ms  total ${m.totalMs.toFixed(0).padStart(6)} ms (CPU ${m.cpuMs.toFixed(0).padStart(6)} ms)`
+          + `  heap +${m.heapGrowthMiB} MiB (peak +${m.peakHeapGrowthMiB})  peak RSS ${m.peakRssMiB} MiB (base ${m.baseRssMiB})`);
       }
+      const [raw, lib] = [round.get('raw')!, round.get('library')!];
+      pairs.push(`  rep ${r + 1}, N=${n}: library/raw ${(lib.totalMs / raw.totalMs).toFixed(2)}× time (${(lib.cpuMs / raw.cpuMs).toFixed(2)}× CPU), `
+        + `${(lib.peakHeapGrowthMiB / Math.max(1, raw.peakHeapGrowthMiB)).toFixed(2)}× peak heap, ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}× peak RSS`);
     }
   }
-  const table = ['', '| services | raw | library | library/raw | heap growth raw / library | ratio | peak RSS raw / library | ratio '
-    + '| peak RSS above base raw / library | ratio |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
-  const above = (m: Measurement) => m.peakRssMiB - m.baseRssMiB;
+  console.log('\nEach interleaved pair (same repetition, same size):');
+  console.log(pairs.join('\n'));
+  // Peak RSS above the RSS before construction is not shown: the library's child starts with pages that ts-node's
+  // compilation freed and V8 reuses, so the growth of its RSS understates what the synth holds (0 MiB at 100 services).
+  const table = ['', '| services | raw | library | library/raw | heap after synth raw / library | ratio | peak heap raw / library | ratio '
+    + '| peak RSS raw / library | ratio |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const n of ns) {
     const raw = best.get(key('raw', n))!;
     const lib = best.get(key('library', n))!;
     table.push(`| ${n} | ${(raw.totalMs / 1000).toFixed(2)} s | ${(lib.totalMs / 1000).toFixed(2)} s | ${(lib.totalMs / raw.totalMs).toFixed(2)}× `
       + `| ${raw.heapGrowthMiB} / ${lib.heapGrowthMiB} MiB | ${(lib.heapGrowthMiB / Math.max(1, raw.heapGrowthMiB)).toFixed(2)}× `
-      + `| ${raw.peakRssMiB} / ${lib.peakRssMiB} MiB | ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}× `
-      + `| ${above(raw)} / ${above(lib)} MiB | ${(above(lib) / Math.max(1, above(raw))).toFixed(2)}× |`);
+      + `| ${raw.peakHeapGrowthMiB} / ${lib.peakHeapGrowthMiB} MiB | ${(lib.peakHeapGrowthMiB / Math.max(1, raw.peakHeapGrowthMiB)).toFixed(2)}× `
+      + `| ${raw.peakRssMiB} / ${lib.peakRssMiB} MiB | ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}× |`);
   }
   console.log(table.join('\n'));
+  const wholeProcess = [...best.values()].some(m => !m.peakRssOfMeasurement);
+  console.log(wholeProcess
+    ? 'peak RSS: maxRSS of each child process, module loading included (/proc/self/clear_refs not available)'
+    : 'peak RSS: high-water mark of construction + synthesis in each child (reset after loading the modules)');
   console.log('\nThe library without its constructs (raw ApiObjects in a MeshApp, which validates and renders once per synth):');
   for (const n of ns) {
     const raw = best.get(key('raw-meshapp', n))!;
     const lib = best.get(key('library', n))!;
     console.log(`  N=${n}: raw in MeshApp ${(raw.totalMs / 1000).toFixed(2)} s, library/that ${(lib.totalMs / raw.totalMs).toFixed(2)}×, `
-      + `peak RSS above base ${above(raw)} MiB (library/that ${(above(lib) / Math.max(1, above(raw))).toFixed(2)}×)`);
+      + `peak heap ${raw.peakHeapGrowthMiB} MiB (library/that ${(lib.peakHeapGrowthMiB / Math.max(1, raw.peakHeapGrowthMiB)).toFixed(2)}×)`);
   }
   for (let i = 1; i < ns.length; i++) {
     const [a, b] = [ns[i - 1], ns[i]];

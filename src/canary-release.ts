@@ -553,8 +553,9 @@ export class CanaryRelease extends Construct {
     });
 
     // A handed-in Service may have several ports; the route must then name the one chosen on the backend (IST0112).
-    const resolved = this.backend.resolve();
-    const port = resolved.ports.length > 1 ? resolved.port : undefined;
+    // The release's own Service has the one port it was just made with (no need to render it to know that).
+    const resolved = props.service?.resolve();
+    const port = resolved !== undefined && resolved.ports.length > 1 ? resolved.port : undefined;
     this.destinationPort = port;
     this.virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: this.serviceName }, hosts: [this.host] });
     this.addRoutes(props, port);

@@ -1,5 +1,5 @@
 import { ApiObject, App, AppProps, Chart, DependencyGraph } from 'cdk8s';
-import { inSynthSession } from './private/mesh-model';
+import { inSynthSession, releaseAnalysis } from './private/mesh-model';
 
 /**
  * A cdk8s `App` that validates and renders the app once per synth.
@@ -31,8 +31,18 @@ export class MeshApp extends App {
 
   /** `App.synthYaml()`, validating and rendering the app once. */
   public synthYaml(): string {
-    return inSynthSession(this, () => renderChartsOnce(this, () => super.synthYaml()));
+    return compactString(inSynthSession(this, () => renderChartsOnce(this, () => super.synthYaml())));
   }
+}
+
+/**
+ * The same characters, stored one byte each when they all fit (Latin-1). cdk8s-plus writes the construct path into
+ * every workload's `cdk8s.io/metadata.addr` label, and V8 builds a construct path (`Array.join` over construct ids,
+ * which are internalized as property keys) as a two-byte string; one such label makes the whole YAML string two bytes
+ * per character, twice the memory of the same text stored one byte per character.
+ */
+function compactString(text: string): string {
+  return /[^\u0000-\u00ff]/.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /**
@@ -42,8 +52,13 @@ export class MeshApp extends App {
  */
 function renderChartsOnce<T>(app: App, synth: () => T): T {
   const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c) && c.toJson === Chart.prototype.toJson);
+  const render = (chart: Chart) => {
+    // The synth renders charts once it has validated the app: what only validations read can go.
+    releaseAnalysis(app);
+    return renderChart(chart);
+  };
   for (const chart of charts) {
-    Object.defineProperty(chart, 'toJson', { value: () => renderChart(chart), configurable: true, writable: true });
+    Object.defineProperty(chart, 'toJson', { value: () => render(chart), configurable: true, writable: true });
   }
   try {
     return synth();

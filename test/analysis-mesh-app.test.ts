@@ -46,6 +46,19 @@ describe('MeshApp: one mesh analysis per synth, explicitly', () => {
     expect(mesh.synthYaml()).toEqual(plain.synthYaml());
   });
 
+  test('MeshApp.synthYaml returns the same text whether or not every character fits one byte (it stores Latin-1 text compactly)', () => {
+    for (const note of ['café', 'réseau → mesh ✓']) {
+      const withNote = (app: App) => {
+        build(app);
+        new ApiObject(Chart.of(app.node.findChild('a')), 'Note', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'note' }, data: { note } });
+        return app;
+      };
+      const yaml = withNote(new MeshApp()).synthYaml();
+      expect(yaml).toContain(note);
+      expect(yaml).toEqual(withNote(new App()).synthYaml());
+    }
+  });
+
   test('MeshApp writes the same files as App, charts and objects in cdk8s\'s dependency order', () => {
     const write = (app: App) => {
       build(app);

@@ -34,22 +34,33 @@ export function meshObjects(scope: IConstruct, kind: string, group?: string): re
   let found = pass.byKind.get(key);
   if (found === undefined) {
     if (group === undefined) {
-      if (pass.apiObjectsByKind === undefined) {
-        pass.apiObjectsByKind = new Map();
-        for (const c of root.node.findAll()) {
-          if (!(c instanceof ApiObject)) continue;
-          const list = pass.apiObjectsByKind.get(c.kind);
-          if (list === undefined) pass.apiObjectsByKind.set(c.kind, [c]);
-          else list.push(c);
-        }
-      }
-      found = (pass.apiObjectsByKind.get(kind) ?? []).map(render).filter((o): o is MeshObject => o !== undefined);
+      found = (apiObjectsByKind(root, pass).get(kind) ?? []).map(render).filter((o): o is MeshObject => o !== undefined);
     } else {
       found = meshObjects(scope, kind).filter(o => o.group === group);
     }
     pass.byKind.set(key, found);
   }
   return found;
+}
+
+/** The kinds of the app's ApiObjects, in the order their first object appears in the construct tree. */
+export function apiObjectKinds(scope: IConstruct): string[] {
+  const root = scope.node.root;
+  return [...apiObjectsByKind(root, passes.get(root) ?? newPass()).keys()];
+}
+
+/** The app's ApiObjects by kind, in construct-tree order; collected once per validation pass. */
+function apiObjectsByKind(root: IConstruct, pass: ValidationPass): Map<string, ApiObject[]> {
+  if (pass.apiObjectsByKind === undefined) {
+    pass.apiObjectsByKind = new Map();
+    for (const c of root.node.findAll()) {
+      if (!(c instanceof ApiObject)) continue;
+      const list = pass.apiObjectsByKind.get(c.kind);
+      if (list === undefined) pass.apiObjectsByKind.set(c.kind, [c]);
+      else list.push(c);
+    }
+  }
+  return pass.apiObjectsByKind;
 }
 
 /**
@@ -83,19 +94,20 @@ const synthesizing = new WeakSet<IConstruct>();
  */
 export function addSynthValidation(scope: IConstruct, validate: () => string[]): void {
   trackValidationPasses(scope);
-  const key = {};
-  scope.node.addValidation({
-    validate: () => {
+  // The validation object is its own key in the pass's results.
+  const validation = {
+    validate: (): string[] => {
       const pass = passes.get(scope.node.root);
       if (pass === undefined) return validate();
-      let result = pass.results.get(key);
+      let result = pass.results.get(validation);
       if (result === undefined) {
         result = validate();
-        pass.results.set(key, result);
+        pass.results.set(validation, result);
       }
       return result;
     },
-  });
+  };
+  scope.node.addValidation(validation);
 }
 
 /**
@@ -117,6 +129,21 @@ export function inSynthSession<T>(root: IConstruct, synth: () => T): T {
     // The objects rendered for validation answered `toJson()` from the session's cache; give them back their own.
     for (const apiObject of pass?.manifests.keys() ?? []) delete (apiObject as any).toJson;
   }
+}
+
+/**
+ * Ends the validation of the synth session of the app `root` (`MeshApp` calls it when it renders the first chart,
+ * after the app is validated): the analysis, the views by kind and the object lists, which only validations read,
+ * are released, so they do not stay alive while the output is serialized. The results of the validations and the
+ * rendered objects stay until the session ends; a validation that runs again in the session answers from its result,
+ * and one that asks for the analysis again gets it rebuilt from the same, unchanged app.
+ */
+export function releaseAnalysis(root: IConstruct): void {
+  const pass = passes.get(root);
+  if (pass === undefined || !synthesizing.has(root)) return;
+  pass.analysis = undefined;
+  pass.byKind.clear();
+  pass.apiObjectsByKind = undefined;
 }
 
 /** The state of the current validation pass of the app `scope` belongs to, if one is running. */
@@ -168,16 +195,27 @@ function render(construct: ApiObject): MeshObject | undefined {
   } catch {
     return undefined;
   }
-  const owner = construct.node.id === 'Resource' && construct.node.scope ? construct.node.scope : construct;
-  return {
-    apiObject: construct,
-    group: groupOf(construct.apiVersion),
-    kind: construct.kind,
-    name: manifest.metadata?.name ?? construct.name,
-    namespace: manifest.metadata?.namespace ?? DEFAULT_NAMESPACE,
-    manifest,
-    path: owner.node.path,
-  };
+  return new RenderedObject(construct, manifest);
+}
+
+/** A MeshObject; its construct path, which only messages read, is computed when read. */
+class RenderedObject implements MeshObject {
+  public readonly group: string;
+  public readonly kind: string;
+  public readonly name: string;
+  public readonly namespace: string;
+
+  constructor(public readonly apiObject: ApiObject, public readonly manifest: any) {
+    this.group = groupOf(apiObject.apiVersion);
+    this.kind = apiObject.kind;
+    this.name = manifest.metadata?.name ?? apiObject.name;
+    this.namespace = manifest.metadata?.namespace ?? DEFAULT_NAMESPACE;
+  }
+
+  public get path(): string {
+    const owner = this.apiObject.node.id === 'Resource' && this.apiObject.node.scope ? this.apiObject.node.scope : this.apiObject;
+    return owner.node.path;
+  }
 }
 
 /** The API group of an apiVersion: `networking.istio.io` of `networking.istio.io/v1`, `''` for the core group. */

@@ -62,7 +62,10 @@ function checkType(type: string, value: unknown, field: string, out: Problem[]):
       out.push({ field, value, problem: `must be a list of ${plural(type.slice(0, -2))}`, fix: single ? `wrap the value in a list: [${render(value)}]` : `pass ${expected(type)}` });
       return;
     }
-    value.forEach((item, i) => checkType(type.slice(0, -2), item, `${field}[${i}]`, out));
+    const itemType = type.slice(0, -2);
+    value.forEach((item, i) => {
+      if (!fitsTrivially(itemType, item)) checkType(itemType, item, `${field}[${i}]`, out);
+    });
     return;
   }
   if (type.startsWith('{')) {
@@ -70,7 +73,10 @@ function checkType(type: string, value: unknown, field: string, out: Problem[]):
       out.push({ field, value, problem: `must be ${expected(type)}`, fix: `pass ${expected(type)}, e.g. { "key": ... }` });
       return;
     }
-    for (const [key, item] of Object.entries(value)) checkType(type.slice(1, -1), item, `${field}[${JSON.stringify(key)}]`, out);
+    const itemType = type.slice(1, -1);
+    for (const [key, item] of Object.entries(value)) {
+      if (!fitsTrivially(itemType, item)) checkType(itemType, item, `${field}[${JSON.stringify(key)}]`, out);
+    }
     return;
   }
   switch (type) {
@@ -120,15 +126,52 @@ function checkType(type: string, value: unknown, field: string, out: Problem[]):
 }
 
 function checkStruct(type: string, value: { [key: string]: unknown }, field: string, out: Problem[]): void {
-  for (const [property, declared] of Object.entries(STRUCTS[type])) {
-    if (property.startsWith('...')) {
-      checkStruct(declared, value, field, out);
+  for (const p of structProperties(type)) {
+    if (p.base) {
+      checkStruct(p.type, value, field, out);
       continue;
     }
-    const optional = declared.startsWith('?');
-    const item = value[property];
-    if (optional && item === undefined) continue;
-    checkType(optional ? declared.slice(1) : declared, item, field === 'props' ? property : `${field}.${property}`, out);
+    const item = value[p.property];
+    if (p.optional && item === undefined) continue;
+    if (fitsTrivially(p.type, item)) continue;
+    checkType(p.type, item, field === 'props' ? p.property : `${field}.${p.property}`, out);
+  }
+}
+
+/** A property of a struct as `checkStruct` reads it: `?` and `...` taken apart once per struct, not once per check. */
+interface StructProperty {
+  readonly property: string;
+  /** The declared type without its `?`; for a base struct (`...Base`), the base struct's name. */
+  readonly type: string;
+  readonly optional: boolean;
+  /** Whether this entry stands for the properties of a base struct. */
+  readonly base: boolean;
+}
+
+const structPropertiesByType = new Map<string, readonly StructProperty[]>();
+
+function structProperties(type: string): readonly StructProperty[] {
+  let properties = structPropertiesByType.get(type);
+  if (properties === undefined) {
+    properties = Object.entries(STRUCTS[type]).map(([property, declared]) => property.startsWith('...')
+      ? { property, type: declared, optional: false, base: true }
+      : { property, type: declared.startsWith('?') ? declared.slice(1) : declared, optional: declared.startsWith('?'), base: false });
+    structPropertiesByType.set(type, properties);
+  }
+  return properties;
+}
+
+/**
+ * Whether `value` fits `type` without a closer look: a string, boolean, finite number or enum value where one is
+ * declared, or any value where `any` is. `checkType` would find no problem with it (so the field's name need not be
+ * built); anything else goes to `checkType`.
+ */
+function fitsTrivially(type: string, value: unknown): boolean {
+  switch (typeof value) {
+    case 'string': return type === 'string' || type === 'any' || ENUMS[type] !== undefined;
+    case 'number': return (type === 'number' && Number.isFinite(value)) || type === 'any';
+    case 'boolean': return type === 'boolean' || type === 'any';
+    default: return false;
   }
 }
 

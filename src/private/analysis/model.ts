@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { expandHost, hostCovers, labelsSubset, MeshObject, meshObjects, passState } from '../mesh-model';
+import { apiObjectKinds, expandHost, hostCovers, labelsSubset, MeshObject, meshObjects, passState } from '../mesh-model';
 import { podTemplateOf } from '../mesh-rules';
 import { clusterLocalService, gatewayKey, splitServerHost } from './references';
 
@@ -57,9 +57,7 @@ export class MeshAnalysis {
   /** Every group of objects that share kind, group, namespace and name (two or more), in app order. */
   public duplicates(): MeshObject[][] {
     return this.once('duplicates', () => {
-      const all = this.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-      const kinds = [...new Set(all.map(o => o.kind))];
-      const groups = kinds.flatMap(k => [...groupBy(this.ofKind(k), o => `${o.group}/${o.namespace}/${o.name}`).values()]);
+      const groups = apiObjectKinds(this.root).flatMap(k => [...groupBy(this.ofKind(k), o => `${o.group}/${o.namespace}/${o.name}`).values()]);
       return groups.filter(g => g.length > 1);
     });
   }
