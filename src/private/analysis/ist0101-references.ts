@@ -2,7 +2,7 @@ import { Problem } from '../errors';
 import { expandHost, MeshObject } from '../mesh-model';
 import { applicableDestinationRules, ROOT_NAMESPACE, subsetNames } from './destination-rules';
 import { GatewayView, MESH, MeshAnalysis, VirtualServiceView } from './model';
-import { gatewayKey } from './references';
+import { clusterLocalService, gatewayKey } from './references';
 
 /** One destination of a VirtualService route or mirror, as rendered. */
 export interface DestinationView {
@@ -111,16 +111,16 @@ export function gatewayReferenceProblems(a: MeshAnalysis, vs: VirtualServiceView
  * and the ports of the Services and ServiceEntries they name.
  *
  * The subset is looked up the way istiod does for each proxy that runs the route (see `applicableDestinationRules`):
- * the sidecars of the VirtualService's namespace when the route applies to the mesh, the gateway workloads (in their
- * Gateway's namespace) of the gateways it applies to.
+ * for a route that applies to the mesh, the sidecars of every namespace the VirtualService is exported to (istiod
+ * gives it to each of them, and each looks the DestinationRule up from its own namespace); for a gateway route, the
+ * gateway workloads (in their Gateway's namespace).
  */
 export function destinationReferenceProblems(a: MeshAnalysis, vs: VirtualServiceView): Problem[] {
   const problems: Problem[] = [];
   const ns = vs.object.namespace;
   for (const d of destinationsOf(vs)) {
     if (d.subset !== undefined) {
-      const clients = [...new Set(d.gateways.map(g => g === MESH ? ns : gatewayKey(g, ns).split('/')[0]))];
-      const problem = subsetProblem(a, d, clients);
+      const problem = subsetProblem(a, vs, d);
       if (problem) problems.push(problem);
     }
     const target = resolvePorts(a, d.fqdn, ns);
@@ -145,7 +145,61 @@ export function destinationReferenceProblems(a: MeshAnalysis, vs: VirtualService
   return problems;
 }
 
-function subsetProblem(a: MeshAnalysis, d: DestinationView, clients: string[]): Problem | undefined {
+/**
+ * The proxies that run a route, grouped so that one DestinationRule lookup stands for each group: proxies in
+ * namespaces istiod's lookup cannot tell apart get the same rules.
+ */
+interface ClientGroup {
+  /** The namespace looked up for the group (`OTHER` for namespaces without rules of their own for the host). */
+  readonly lookup: string;
+  /** Whether the group is the route's own proxies (the VirtualService's namespace, or a gateway's). */
+  readonly own: boolean;
+  /** The group, for messages (`namespace "shop"`); built only when reported. */
+  readonly label: () => string;
+}
+
+/** A namespace name Kubernetes refuses, standing for every namespace that holds no rule for the host. */
+const OTHER = '<other>';
+
+/**
+ * The client groups of a destination. Mesh routes: the VirtualService's namespace, each namespace it is exported to
+ * by name, and when it is exported everywhere, each namespace the lookup singles out (those holding a rule for the
+ * host or named by a rule's exportTo), then one group for all the others (the app's remaining namespaces and any
+ * namespace it does not define). So the cost is the rules of the host, never the namespaces of the app.
+ */
+function clientGroups(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationView, rules: readonly MeshObject[]): ClientGroup[] {
+  const ns = vs.object.namespace;
+  const groups: ClientGroup[] = [];
+  const single = (n: string, own: boolean) => groups.push({ lookup: n, own, label: () => `namespace "${n}"` });
+  for (const g of new Set(d.gateways.filter(g => g !== MESH).map(g => gatewayKey(g, ns).split('/')[0]))) single(g, true);
+  if (!d.gateways.includes(MESH)) return groups;
+  const visibility = vs.visibility;
+  const singled = new Set<string>();
+  if (visibility === '*' || visibility.has(ns)) singled.add(ns);
+  if (visibility !== '*') {
+    for (const n of visibility) singled.add(n);
+  } else {
+    for (const dr of rules) {
+      singled.add(dr.namespace);
+      for (const e of (dr.manifest.spec?.exportTo ?? []) as string[]) if (e !== '*' && e !== '.' && e !== '~') singled.add(e);
+    }
+  }
+  for (const n of singled) single(n, n === ns);
+  if (visibility === '*') {
+    groups.push({
+      lookup: OTHER,
+      own: false,
+      label: () => {
+        const named = a.appNamespaces().filter(n => !singled.has(n));
+        const others = 'any other namespace (the VirtualService is exported to every namespace)';
+        return named.length === 0 ? others : `namespaces ${named.map(n => `"${n}"`).join(', ')} and ${others}`;
+      },
+    });
+  }
+  return groups;
+}
+
+function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationView): Problem | undefined {
   const anywhere = a.destinationRulesAnywhere(d.fqdn);
   if (anywhere.length === 0) {
     return {
@@ -156,28 +210,35 @@ function subsetProblem(a: MeshAnalysis, d: DestinationView, clients: string[]): 
       symptom: `requests routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
     };
   }
-  for (const client of clients) {
-    const rules = applicableDestinationRules(a, client, d.fqdn);
-    const subsets = subsetNames(rules);
-    if (subsets.includes(d.subset!)) continue;
+  const serviceNamespace = clusterLocalService(d.fqdn)?.namespace;
+  const narrow = 'or export this VirtualService only to the namespaces that see the subset (exportTo, e.g. ["."])';
+  for (const group of clientGroups(a, vs, d, anywhere)) {
+    const rules = applicableDestinationRules(a, group.lookup, d.fqdn);
+    if (subsetNames(rules).includes(d.subset!)) continue;
+    const clients = group.label();
+    const symptom = `requests from ${clients} routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`;
     if (rules.length === 0) {
+      const client = group.lookup;
       return {
         field: `${d.field}.subset`,
         value: d.subset,
-        problem: `is defined only by DestinationRule ${anywhere.map(describe).join(', ')}, which proxies in namespace "${client}" never `
+        problem: `is defined only by DestinationRule ${anywhere.map(describe).join(', ')}, which proxies in ${clients} never `
           + `consult: istiod looks for a DestinationRule of "${d.fqdn}" in the client's namespace, then among those the Service's namespace `
           + `exports to it, then among those the root namespace "${ROOT_NAMESPACE}" exports to it`,
-        fix: `define the subset in a DestinationRule in namespace "${client}" or in the Service's namespace (exported to "${client}")`,
-        symptom: `requests from namespace "${client}" routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
+        fix: group.own
+          ? `define the subset in a DestinationRule in namespace "${client}" or in the Service's namespace (exported to "${client}")`
+          : `define the subset in a DestinationRule in the Service's namespace${serviceNamespace ? ` "${serviceNamespace}"` : ''} `
+            + `exported to them, ${narrow}`,
+        symptom,
       };
     }
     return {
       field: `${d.field}.subset`,
       value: d.subset,
-      problem: `is not among the subsets ${JSON.stringify(subsets)} that DestinationRule `
-        + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"`,
-      fix: `add subset "${d.subset}" to that DestinationRule, or use one of its subsets`,
-      symptom: `requests routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
+      problem: `is not among the subsets ${JSON.stringify(subsetNames(rules))} that DestinationRule `
+        + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"${group.own ? '' : `, the rules of ${clients}`}`,
+      fix: `add subset "${d.subset}" to that DestinationRule, or use one of its subsets${group.own ? '' : `, ${narrow}`}`,
+      symptom,
     };
   }
   return undefined;

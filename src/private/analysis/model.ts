@@ -144,6 +144,17 @@ export class MeshAnalysis {
     return (index.get(value) ?? []).filter(w => labelsSubset(selector, w.podLabels));
   }
 
+  /**
+   * The namespaces the app defines workloads in or creates (Namespace objects, e.g. a MeshNamespace's), in app order:
+   * the namespaces whose proxies the app can name as clients.
+   */
+  public appNamespaces(): readonly string[] {
+    return this.once('ns:app', () => [...new Set([
+      ...this.ofKind('Namespace', '').map(o => o.name),
+      ...this.workloads().map(w => w.object.namespace),
+    ])]);
+  }
+
   /** The Gateways of the app by `namespace/name`. */
   public gateway(key: string): GatewayView | undefined {
     const index = this.once('gw', () => new Map(this.gateways().map(g => [`${g.object.namespace}/${g.object.name}`, g])));
