@@ -236,7 +236,7 @@ function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationVi
       field: `${d.field}.subset`,
       value: d.subset,
       problem: `is not among the subsets ${JSON.stringify(subsetNames(rules))} that DestinationRule `
-        + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"${group.own ? '' : `, the rules of ${clients}`}`,
+        + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"${group.own ? '' : ` (the rules proxies in ${clients} use)`}`,
       fix: `add subset "${d.subset}" to that DestinationRule, or use one of its subsets${group.own ? '' : `, ${narrow}`}`,
       symptom,
     };
