@@ -216,7 +216,8 @@ function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationVi
     const rules = applicableDestinationRules(a, group.lookup, d.fqdn);
     if (subsetNames(rules).includes(d.subset!)) continue;
     const clients = group.label();
-    const symptom = `requests from ${clients} routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`;
+    const symptom = (from: boolean) => `requests ${from ? `from ${clients} ` : ''}routed there fail with 503 (NC cluster_not_found): `
+      + `subset ${d.subset} is not defined (IST0101)`;
     if (rules.length === 0) {
       const client = group.lookup;
       return {
@@ -229,7 +230,7 @@ function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationVi
           ? `define the subset in a DestinationRule in namespace "${client}" or in the Service's namespace (exported to "${client}")`
           : `define the subset in a DestinationRule in the Service's namespace${serviceNamespace ? ` "${serviceNamespace}"` : ''} `
             + `exported to them, ${narrow}`,
-        symptom,
+        symptom: symptom(true),
       };
     }
     return {
@@ -238,7 +239,7 @@ function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationVi
       problem: `is not among the subsets ${JSON.stringify(subsetNames(rules))} that DestinationRule `
         + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"${group.own ? '' : ` (the rules proxies in ${clients} use)`}`,
       fix: `add subset "${d.subset}" to that DestinationRule, or use one of its subsets${group.own ? '' : `, ${narrow}`}`,
-      symptom,
+      symptom: symptom(!group.own),
     };
   }
   return undefined;
