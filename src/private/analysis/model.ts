@@ -199,6 +199,15 @@ export class MeshAnalysis {
     return lookupHost(index, fqdn).filter(o => visibleTo(o, from));
   }
 
+  /**
+   * The DestinationRules istiod merges with `rule` (itself included), in app order: those of its namespace for the same
+   * host (FQDN) with the same visibility (`exportTo`) and the same workload selector (or none).
+   */
+  public mergedDestinationRules(rule: MeshObject): readonly MeshObject[] {
+    const index = this.once('dr:merge', () => groupBy(this.ofKind('DestinationRule', NETWORKING), mergeKey));
+    return index.get(mergeKey(rule)) ?? [rule];
+  }
+
   private once<T>(key: string, build: () => T): T {
     let value = this.lazy.get(key);
     if (value === undefined) {
@@ -350,6 +359,19 @@ function lookupHost(index: HostIndex, fqdn: string): MeshObject[] {
   const found = [...index.exact.get(fqdn) ?? []];
   for (const w of index.wildcards) if (hostCovers(w.host, fqdn) && !found.includes(w.object)) found.push(w.object);
   return found;
+}
+
+/** What makes istiod merge two DestinationRules: namespace, host, visibility and workload selector. */
+function mergeKey(rule: MeshObject): string {
+  const spec = rule.manifest.spec ?? {};
+  const visibility = visibilityOf(spec.exportTo, rule.namespace);
+  const labels = spec.workloadSelector?.matchLabels;
+  return JSON.stringify([
+    rule.namespace,
+    expandHost(String(spec.host ?? ''), rule.namespace),
+    visibility === '*' ? '*' : [...visibility].sort(),
+    labels === undefined ? null : Object.entries(labels).sort(),
+  ]);
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
