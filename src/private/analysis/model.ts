@@ -177,6 +177,25 @@ export class MeshAnalysis {
     return this.once('gw:ns', () => groupBy(this.gateways(), g => g.object.namespace)).get(namespace) ?? [];
   }
 
+  /**
+   * The Gateways whose selector is empty or shares a label (key and value) with `selector`, in app order: every
+   * Gateway whose selector can contain, or be contained in, `selector`.
+   */
+  public gatewaysSharingLabels(selector: { [key: string]: string }): readonly GatewayView[] {
+    const index = this.once('gw:label', () => {
+      const map = new Map<string, GatewayView[]>();
+      for (const g of this.gateways()) {
+        const labels = Object.entries(g.selector);
+        if (labels.length === 0) pushTo(map, '', g);
+        for (const [key, value] of labels) pushTo(map, `${key}=${value}`, g);
+      }
+      return map;
+    });
+    const found = new Set([...index.get('') ?? [], ...Object.entries(selector).flatMap(([key, value]) => index.get(`${key}=${value}`) ?? [])]);
+    const order = (g: GatewayView) => this.gatewayOf(g.object.apiObject)!.order;
+    return [...found].sort((x, y) => order(x) - order(y));
+  }
+
   /** The Gateways whose servers listen on a port. */
   public gatewaysOnPort(port: number): readonly GatewayView[] {
     const index = this.once('gw:port', () => {
