@@ -8,7 +8,9 @@ import { synth } from './util';
  * rule has none (istio/istio pilot/pkg/model/destination_rule.go, mergeDestinationRule).
  */
 describe('DestinationRules that istiod merges (mergeDestinationRule: the first traffic policy wins)', () => {
-  function reviews(chart: Chart, id: string, props: { subsets?: string[]; roundRobin?: boolean; exportTo?: string[]; selector?: { [key: string]: string } }) {
+  interface Props { subsets?: string[]; roundRobin?: boolean; exportTo?: string[]; selector?: { [key: string]: string } }
+
+  function reviews(chart: Chart, id: string, props: Props) {
     return new DestinationRule(chart, id, {
       host: 'reviews',
       exportTo: props.exportTo,

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { DestinationRule, Gateway, IngressGateway, Protocol, VirtualService } from '../src';
 import { Deployment } from 'cdk8s-plus-27';
+import { DestinationRule, Gateway, IngressGateway, Protocol, VirtualService } from '../src';
 import { synth } from './util';
 
 /** A DestinationRule for `host` with the given subsets. */

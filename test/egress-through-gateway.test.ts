@@ -6,9 +6,9 @@ import { EgressThroughGateway, EgressThroughGatewayProps } from '../src/egress-t
 import { Gateway } from '../src/gateway';
 import { EgressFilter, MeshNamespace } from '../src/mesh-namespace';
 import { Protocol } from '../src/protocol';
-import { MeshSimulator, RequestOutcome, RequestSource } from '../src/simulator';
 import { ServiceEntryResolution } from '../src/service-entry';
 import { OutboundTrafficPolicyMode, Sidecar } from '../src/sidecar';
+import { MeshSimulator, RequestOutcome, RequestSource } from '../src/simulator';
 import { ClientTlsMode, LoadBalancerAlgorithm } from '../src/traffic-policy';
 
 const EGRESS_GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';

@@ -289,11 +289,15 @@ describe('IngressRoute jwt errors', () => {
     const shop = new MeshNamespace(chart, 'Shop', { name: 'shop' });
     const server = (number: number, protocol: string, tls?: any) => ({ port: { number, name: `p${number}`, protocol }, hosts: ['*'], tls });
     new ApiObject(chart, 'Passthrough', {
-      apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'passthrough', namespace: 'istio-system' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'passthrough', namespace: 'istio-system' },
       spec: { selector: { istio: 'ingressgateway', tier: 'edge' }, servers: [server(8443, 'TLS', { mode: 'PASSTHROUGH' })] },
     });
     new ApiObject(chart, 'Elsewhere', {
-      apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'elsewhere', namespace: 'istio-system' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'elsewhere', namespace: 'istio-system' },
       spec: { selector: { istio: 'internal-gateway' }, servers: [server(5432, 'TCP')] },
     });
 

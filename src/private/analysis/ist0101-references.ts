@@ -171,7 +171,7 @@ function clientGroups(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationVie
   const ns = vs.object.namespace;
   const groups: ClientGroup[] = [];
   const single = (n: string, own: boolean) => groups.push({ lookup: n, own, label: () => `namespace "${n}"` });
-  for (const g of new Set(d.gateways.filter(g => g !== MESH).map(g => gatewayKey(g, ns).split('/')[0]))) single(g, true);
+  for (const gatewayNamespace of new Set(d.gateways.filter(g => g !== MESH).map(g => gatewayKey(g, ns).split('/')[0]))) single(gatewayNamespace, true);
   if (!d.gateways.includes(MESH)) return groups;
   const visibility = vs.visibility;
   const singled = new Set<string>();

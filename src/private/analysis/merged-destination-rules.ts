@@ -31,7 +31,7 @@ export function mergedDestinationRuleProblems(a: MeshAnalysis, rule: MeshObject)
       value: spec.trafficPolicy,
       problem: `collides with the top-level trafficPolicy of DestinationRule ${describe(policyOwner)}: ${merged} and keeps only its `
         + `top-level trafficPolicy (${order})`,
-      fix: `merge the two DestinationRules into one, with one trafficPolicy and the subsets of both, or move the policies to subset level`,
+      fix: 'merge the two DestinationRules into one, with one trafficPolicy and the subsets of both, or move the policies to subset level',
       symptom: 'one of the two traffic policies (TLS, load balancing, connection pool, outlier detection) is silently ignored',
     });
   }
