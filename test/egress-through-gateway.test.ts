@@ -469,6 +469,27 @@ describe('clients in every namespace the first hop is exported to (the simulator
     sim.request({ source: RequestSource.fromGateway('mynamespace/cnn-egress'), host: 'edition.cnn.com' }).expectReaches('edition.cnn.com', { share: 100 });
   });
 
+  test('two teams\' egress subsets merge in the egress gateway\'s namespace: distinct by default, a shared subsetName is reported', () => {
+    // GIVEN: two namespaces, each with its own external host, under one construct id
+    const teams = (subsetName?: string) => {
+      const app = Testing.app();
+      return [['team-a', 'edition.cnn.com'], ['team-b', 'www.bbc.co.uk']].map(([namespace, host]) => {
+        const chart = new Chart(app, namespace, { namespace });
+        return { chart, egress: new EgressThroughGateway(chart, 'News', { host, subsetName }) };
+      });
+    };
+
+    // WHEN / THEN: by default the subsets carry the namespace
+    const [a, b] = teams();
+    expect([a, b].map(t => t.egress.gatewayDestinationRule!.subsetNames)).toEqual([['team-a-news'], ['team-b-news']]);
+    expect(() => synth(b.chart)).not.toThrow();
+
+    // WHEN / THEN: one subset name for both, and one rule's definition would be dropped
+    const [, clash] = teams('news');
+    expect(() => synth(clash.chart))
+      .toThrow(/\[team-b\/News\/GatewayDestinationRule\] subsets\[0\]\.name: is also a subset of DestinationRule istio-system\/egressgateway-for-team-a-news/);
+  });
+
   test('with TLS origination the egress gateway\'s proxy originates TLS from the rule in its own namespace', () => {
     // GIVEN
     const sim = MeshSimulator.fromManifests(egressApp({ tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE, caCertificates: SYSTEM_CA } } }));
@@ -780,6 +801,14 @@ describe('errors', () => {
 
   test('subsetName: not a DNS label', () => {
     expect(cnn({ subsetName: 'v1.0' })).toThrow(/subsetName: must be a DNS label.*\(got "v1.0"\).*Fix: use a name like "cnn"/);
+  });
+
+  test('subsetName: unset, where the default "<namespace>-<name>" is too long for a subset name', () => {
+    const namespace = 'payments-and-invoicing-for-the-european-region';
+    const name = 'legacy-billing-provider';
+    expect(() => new EgressThroughGateway(new Chart(Testing.app(), 'egress', { namespace }), 'Billing', { host: 'billing.example.com', name }))
+      .toThrow(`[egress/Billing] subsetName: is not set, and the default "<namespace>-<name>" must be a DNS label (letters, digits and "-", starting and ending with a letter or digit, at most 63 characters) `
+        + `(got "${namespace}-${name}"). Fix: pass subsetName, a DNS label unique among the egress subsets of the egress gateway's namespace (e.g. "cnn-a")`);
   });
 
   test('tlsOrigination for an application that already speaks TLS', () => {
