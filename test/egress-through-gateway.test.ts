@@ -807,7 +807,7 @@ describe('errors', () => {
     const namespace = 'payments-and-invoicing-for-the-european-region';
     const name = 'legacy-billing-provider';
     expect(() => new EgressThroughGateway(new Chart(Testing.app(), 'egress', { namespace }), 'Billing', { host: 'billing.example.com', name }))
-      .toThrow(`[egress/Billing] subsetName: is not set, and the default "<namespace>-<name>" must be a DNS label (letters, digits and "-", starting and ending with a letter or digit, at most 63 characters) `
+      .toThrow('[egress/Billing] subsetName: is not set, and the default "<namespace>-<name>" must be a DNS label (letters, digits and "-", starting and ending with a letter or digit, at most 63 characters) '
         + `(got "${namespace}-${name}"). Fix: pass subsetName, a DNS label unique among the egress subsets of the egress gateway's namespace (e.g. "cnn-a")`);
   });
 
