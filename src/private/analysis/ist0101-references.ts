@@ -154,6 +154,8 @@ interface ClientGroup {
   readonly lookup: string;
   /** Whether the group is the route's own proxies (the VirtualService's namespace, or a gateway's). */
   readonly own: boolean;
+  /** The namespace of a group of one namespace. */
+  readonly namespace?: string;
   /** The group, for messages (`namespace "shop"`); built only when reported. */
   readonly label: () => string;
 }
@@ -167,23 +169,18 @@ const OTHER = '<other>';
  * host or named by a rule's exportTo), then one group for all the others (the app's remaining namespaces and any
  * namespace it does not define). So the cost is the rules of the host, never the namespaces of the app.
  */
-function clientGroups(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationView, rules: readonly MeshObject[]): ClientGroup[] {
+function clientGroups(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationView): ClientGroup[] {
   const ns = vs.object.namespace;
   const groups: ClientGroup[] = [];
-  const single = (n: string, own: boolean) => groups.push({ lookup: n, own, label: () => `namespace "${n}"` });
+  // A namespace without rules for the host, and not named by their exportTo, gets what any other namespace gets.
+  const singledOut = namespacesOfRules(a, d.fqdn);
+  const single = (n: string, own: boolean) => groups.push({ lookup: singledOut.has(n) ? n : OTHER, own, namespace: n, label: () => `namespace "${n}"` });
   for (const gatewayNamespace of new Set(d.gateways.filter(g => g !== MESH).map(g => gatewayKey(g, ns).split('/')[0]))) single(gatewayNamespace, true);
   if (!d.gateways.includes(MESH)) return groups;
   const visibility = vs.visibility;
   const singled = new Set<string>();
   if (visibility === '*' || visibility.has(ns)) singled.add(ns);
-  if (visibility !== '*') {
-    for (const n of visibility) singled.add(n);
-  } else {
-    for (const dr of rules) {
-      singled.add(dr.namespace);
-      for (const e of (dr.manifest.spec?.exportTo ?? []) as string[]) if (e !== '*' && e !== '.' && e !== '~') singled.add(e);
-    }
-  }
+  for (const n of visibility === '*' ? singledOut : visibility) singled.add(n);
   for (const n of singled) single(n, n === ns);
   if (visibility === '*') {
     groups.push({
@@ -199,6 +196,26 @@ function clientGroups(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationVie
   return groups;
 }
 
+/** The namespaces the rules of a host single out: where they are, and those their exportTo names. Once per host. */
+function namespacesOfRules(a: MeshAnalysis, fqdn: string): ReadonlySet<string> {
+  return a.memo(`ist0101:ruleNamespaces:${fqdn}`, () => {
+    const found = new Set<string>();
+    for (const dr of a.destinationRulesAnywhere(fqdn)) {
+      found.add(dr.namespace);
+      for (const e of (dr.manifest.spec?.exportTo ?? []) as string[]) if (e !== '*' && e !== '.' && e !== '~') found.add(e);
+    }
+    return found;
+  });
+}
+
+/** The DestinationRules a proxy in namespace `client` uses for a host, and their subsets. Once per client and host. */
+function rulesFor(a: MeshAnalysis, client: string, fqdn: string): { rules: MeshObject[]; subsets: ReadonlySet<string> } {
+  return a.memo(`ist0101:rules:${client}|${fqdn}`, () => {
+    const rules = applicableDestinationRules(a, client, fqdn);
+    return { rules, subsets: new Set(subsetNames(rules)) };
+  });
+}
+
 function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationView): Problem | undefined {
   const anywhere = a.destinationRulesAnywhere(d.fqdn);
   if (anywhere.length === 0) {
@@ -212,14 +229,14 @@ function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationVi
   }
   const serviceNamespace = clusterLocalService(d.fqdn)?.namespace;
   const narrow = 'or export this VirtualService only to the namespaces that see the subset (exportTo, e.g. ["."])';
-  for (const group of clientGroups(a, vs, d, anywhere)) {
-    const rules = applicableDestinationRules(a, group.lookup, d.fqdn);
-    if (subsetNames(rules).includes(d.subset!)) continue;
+  for (const group of clientGroups(a, vs, d)) {
+    const { rules, subsets } = rulesFor(a, group.lookup, d.fqdn);
+    if (subsets.has(d.subset!)) continue;
     const clients = group.label();
     const symptom = (from: boolean) => `requests ${from ? `from ${clients} ` : ''}routed there fail with 503 (NC cluster_not_found): `
       + `subset ${d.subset} is not defined (IST0101)`;
     if (rules.length === 0) {
-      const client = group.lookup;
+      const client = group.namespace;
       return {
         field: `${d.field}.subset`,
         value: d.subset,

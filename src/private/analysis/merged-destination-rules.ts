@@ -14,9 +14,10 @@ import { MeshAnalysis } from './model';
  */
 export function mergedDestinationRuleProblems(a: MeshAnalysis, rule: MeshObject): Problem[] {
   const group = a.mergedDestinationRules(rule);
-  const position = group.indexOf(rule);
-  if (position <= 0) return [];
-  const earlier = group.slice(0, position);
+  if (group.length < 2) return [];
+  const merge = mergeOf(group);
+  const position = merge.position.get(rule)!;
+  const earlier = (owner: MeshObject | undefined) => owner !== undefined && merge.position.get(owner)! < position ? owner : undefined;
   const spec = rule.manifest.spec ?? {};
   const host = expandHost(String(spec.host ?? ''), rule.namespace);
   const merged = `istiod merges the DestinationRules for host "${host}" in namespace "${rule.namespace}" (same exportTo and workload selector) `
@@ -24,7 +25,7 @@ export function mergedDestinationRuleProblems(a: MeshAnalysis, rule: MeshObject)
   const order = 'this app creates both at once, so which one is first is undefined';
   const problems: Problem[] = [];
 
-  const policyOwner = earlier.find(r => r.manifest.spec?.trafficPolicy !== undefined);
+  const policyOwner = earlier(merge.policyOwner);
   if (spec.trafficPolicy !== undefined && policyOwner !== undefined) {
     problems.push({
       field: 'trafficPolicy',
@@ -36,12 +37,8 @@ export function mergedDestinationRuleProblems(a: MeshAnalysis, rule: MeshObject)
     });
   }
 
-  const subsetOwners = new Map<string, MeshObject>();
-  for (const r of earlier) {
-    for (const s of (r.manifest.spec?.subsets ?? []) as any[]) if (!subsetOwners.has(String(s.name))) subsetOwners.set(String(s.name), r);
-  }
   ((spec.subsets ?? []) as any[]).forEach((subset, i) => {
-    const owner = subsetOwners.get(String(subset.name));
+    const owner = earlier(merge.subsetOwners.get(String(subset.name)));
     if (owner === undefined) return;
     problems.push({
       field: `subsets[${i}].name`,
@@ -54,6 +51,33 @@ export function mergedDestinationRuleProblems(a: MeshAnalysis, rule: MeshObject)
     });
   });
   return problems;
+}
+
+/** What a merge group's rules are compared with: the first rule with a top-level policy, the first of each subset. */
+interface Merge {
+  readonly position: Map<MeshObject, number>;
+  readonly policyOwner?: MeshObject;
+  readonly subsetOwners: Map<string, MeshObject>;
+}
+
+/** Computed once per merge group (the group's list is shared by its rules within a pass), so a group costs its size. */
+const merges = new WeakMap<readonly MeshObject[], Merge>();
+
+function mergeOf(group: readonly MeshObject[]): Merge {
+  let merge = merges.get(group);
+  if (merge === undefined) {
+    const subsetOwners = new Map<string, MeshObject>();
+    for (const r of group) {
+      for (const s of (r.manifest.spec?.subsets ?? []) as any[]) if (!subsetOwners.has(String(s.name))) subsetOwners.set(String(s.name), r);
+    }
+    merge = {
+      position: new Map(group.map((r, i) => [r, i])),
+      policyOwner: group.find(r => r.manifest.spec?.trafficPolicy !== undefined),
+      subsetOwners,
+    };
+    merges.set(group, merge);
+  }
+  return merge;
 }
 
 function describe(o: MeshObject): string {

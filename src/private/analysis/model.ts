@@ -227,6 +227,11 @@ export class MeshAnalysis {
     return index.get(mergeKey(rule)) ?? [rule];
   }
 
+  /** A value a rule computes once per pass (keys start with the rule's own prefix), e.g. a lookup many objects share. */
+  public memo<T>(key: string, build: () => T): T {
+    return this.once(`memo:${key}`, build);
+  }
+
   private once<T>(key: string, build: () => T): T {
     let value = this.lazy.get(key);
     if (value === undefined) {
