@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { subsetSelectsNoPodProblems } from './private/analysis/ist0173-subset-selects-no-pod';
+import { mergedDestinationRuleProblems } from './private/analysis/merged-destination-rules';
 import { MeshAnalysis } from './private/analysis/model';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { istioReleaseOf } from './private/istio-version';
@@ -133,7 +134,7 @@ export class DestinationRule extends IstioResource {
     addSynthValidation(this, () => {
       const a = MeshAnalysis.of(this);
       const view = a.viewOf(this.apiObject);
-      return view === undefined ? [] : subsetSelectsNoPodProblems(a, view).map(describeProblem);
+      return view === undefined ? [] : [...subsetSelectsNoPodProblems(a, view), ...mergedDestinationRuleProblems(a, view)].map(describeProblem);
     });
   }
 

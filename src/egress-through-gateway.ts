@@ -12,6 +12,7 @@ import {
   dnsLabelProblem, exportToProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem,
   selectorProblem, wildcardHostProblem,
 } from './private/rules';
+import { DEFAULT_NAMESPACE, markPlacedElsewhere, namespaceOf } from './private/scope';
 import { checkShape } from './private/shape';
 import { trafficPolicyProblems } from './private/traffic-policy';
 import { Protocol } from './protocol';
@@ -121,10 +122,12 @@ export interface EgressThroughGatewayProps {
   readonly forwardTo?: string;
 
   /**
-   * The namespaces whose workloads may send traffic for the host this way (`exportTo` of the ServiceEntries,
-   * VirtualService and DestinationRules): `.` for this namespace, namespace names, or `*`. Through the egress gateway,
-   * the gateway's namespace is added where the gateway must see the object (the ServiceEntries, the VirtualService
-   * and the TLS origination DestinationRule), since it routes the second hop.
+   * The namespaces whose workloads may send traffic for the host this way: `.` for this namespace, namespace names,
+   * or `*`. It is the `exportTo` of the first hop's VirtualService and of the ServiceEntries (to which the egress
+   * gateway's namespace is added: the gateway routes the second hop), and of the egress gateway subset's
+   * DestinationRule, which sits in the egress gateway's namespace (there `.` is written as this namespace's name). The
+   * second hop's VirtualService and the TLS origination DestinationRule are exported to the egress gateway's
+   * namespace only. In direct mode it is the `exportTo` of every object.
    *
    * @default - every namespace (Istio's default, `*`)
    */
@@ -219,16 +222,19 @@ export interface EgressThroughGatewayProps {
   readonly gatewayMutualTls?: boolean;
 
   /**
-   * The name of the DestinationRule subset of the egress gateway that the first hop routes to.
+   * The name of the DestinationRule subset of the egress gateway that the first hop routes to. The subsets of every
+   * EgressThroughGateway (of every team) merge in the egress gateway's namespace, so it must be unique there.
    *
-   * @default - `name`
+   * @default - `<namespace>-<name>`, e.g. `payments-cnn`
    */
   readonly subsetName?: string;
 
   /**
-   * The base of every object's name: ServiceEntry `<name>`, Gateway `<name>-egress`, DestinationRule
-   * `egressgateway-for-<name>`, VirtualService `<name>-through-egress` (direct mode: `rewrite-port-for-<name>`),
-   * TLS origination DestinationRule `originate-tls-for-<name>`. A lower-case DNS label of at most 56 characters.
+   * The base of every object's name: ServiceEntry `<name>`, Gateway `<name>-egress`, VirtualServices
+   * `<name>-through-egress` (first hop; direct mode: `rewrite-port-for-<name>`) and `<name>-from-egress` (second hop).
+   * The DestinationRules in the egress gateway's namespace carry this namespace too: `egressgateway-for-<namespace>-<name>`
+   * and `originate-tls-for-<namespace>-<name>` (direct mode: `originate-tls-for-<name>`, here). A lower-case DNS
+   * label of at most 56 characters.
    *
    * @default - the construct id in kebab case (`Cnn` becomes `cnn`)
    */
@@ -238,9 +244,15 @@ export interface EgressThroughGatewayProps {
 /**
  * Routes the mesh's traffic for an external host through Istio's egress gateway, as Istio's egress gateway tasks
  * describe it: a ServiceEntry for the host, a Gateway on the egress gateway, a DestinationRule with a subset for the
- * egress gateway's Service, and a VirtualService with two hops (sidecars → egress gateway, egress gateway →
- * external host), all consistent by construction. Optionally with TLS origination at the egress gateway and Istio
- * mTLS between the sidecars and the egress gateway.
+ * egress gateway's Service, and the two hops (sidecars → egress gateway, egress gateway → external host), all
+ * consistent by construction. Optionally with TLS origination at the egress gateway and Istio mTLS between the
+ * sidecars and the egress gateway.
+ *
+ * Each hop is a VirtualService of its own, exported to the proxies that run it: the first to the namespaces
+ * `exportTo` names, the second to the egress gateway's namespace. The DestinationRules the proxies need sit where
+ * istiod looks them up for every such proxy: the egress gateway subset's in the egress gateway's namespace (the
+ * namespace of the Service it is for, which istiod consults for clients of any namespace it is exported to), the TLS
+ * origination's in the egress gateway's namespace, not exported.
  *
  * In direct mode (`direct: true`) it only registers the host, so that it is reachable from a REGISTRY_ONLY namespace
  * (with TLS origination, plus the port rewrite and the DestinationRule with which each client sidecar originates it).
@@ -261,10 +273,15 @@ export class EgressThroughGateway extends Construct {
   /** The DestinationRule for the egress gateway's Service, with the first hop's subset; undefined in direct mode. */
   public readonly gatewayDestinationRule?: DestinationRule;
   /**
-   * The routes: the two hops through the egress gateway, or in direct mode the port rewrite of a TLS origination;
-   * undefined in direct mode without TLS origination.
+   * The routes of the sidecars: the first hop, to the egress gateway (bound to `mesh`, exported as `exportTo` says),
+   * or in direct mode the port rewrite of a TLS origination; undefined in direct mode without TLS origination.
    */
   public readonly virtualService?: VirtualService;
+  /**
+   * The routes of the egress gateway: the second hop, to the external host (bound to the egress Gateway, exported to
+   * the egress gateway's namespace only); undefined in direct mode.
+   */
+  public readonly gatewayVirtualService?: VirtualService;
   /** The ServiceEntry of the concrete host a wildcard is forwarded to; undefined without `forwardTo`. */
   public readonly targetServiceEntry?: ServiceEntry;
   /** The DestinationRule that originates TLS to the external host; undefined without `tlsOrigination`. */
@@ -312,6 +329,7 @@ export class EgressThroughGateway extends Construct {
 
     // Through the egress gateway, the gateway routes the second hop, so it must see the objects that hop uses.
     const exportTo = props.exportTo;
+    const appNamespace = namespaceOf(this) ?? DEFAULT_NAMESPACE;
     const seenByGateway = exportTo === undefined || this.direct || exportTo.includes('*') || exportTo.includes(this.gatewayNamespace)
       ? exportTo
       : [...exportTo, this.gatewayNamespace];
@@ -355,7 +373,16 @@ export class EgressThroughGateway extends Construct {
       const mutual = props.gatewayMutualTls ?? false;
       const gatewayPort = props.gatewayPort ?? (mutual ? 443 : defaultPort(protocol)!);
       const selector = { ...(gw.selector ?? { istio: 'egressgateway' }) };
-      const subset = props.subsetName ?? base;
+      const subset = props.subsetName ?? `${appNamespace}-${base}`;
+      const subsetIssue = props.subsetName === undefined ? dnsLabelProblem(subset) : undefined;
+      if (subsetIssue) {
+        throwIfProblems(this, [{
+          field: 'subsetName',
+          value: subset,
+          problem: `is not set, and the default "<namespace>-<name>" ${subsetIssue}`,
+          fix: 'pass subsetName, a DNS label unique among the egress subsets of the egress gateway\'s namespace (e.g. "cnn-a")',
+        }]);
+      }
       this.gatewayServiceHost = `${gw.serviceName ?? 'istio-egressgateway'}.${this.gatewayNamespace}.svc.cluster.local`;
 
       let gatewayRef = props.gatewayRef;
@@ -370,10 +397,15 @@ export class EgressThroughGateway extends Construct {
         gatewayRef = this.gateway.namespace === undefined ? this.gateway.name : this.gateway.gatewayRef;
       }
 
+      // The subset's DestinationRule sits in the egress gateway's namespace, which is the destination Service's
+      // namespace: istiod consults it (step 2 of its lookup, `pickDestinationRules`) for a client in any namespace it
+      // is exported to. In the app's namespace only the app's own proxies would see it, so every other namespace the
+      // first hop is exported to would route to a subset it cannot see (503 NC). Name and subset carry the app's
+      // namespace: the rules of every team merge there (their subsets add up), so they must not collide.
       this.gatewayDestinationRule = new DestinationRule(this, 'GatewayDestinationRule', {
-        metadata: { name: `egressgateway-for-${base}` },
+        metadata: { name: `egressgateway-for-${appNamespace}-${base}`, namespace: this.gatewayNamespace },
         host: this.gatewayServiceHost,
-        exportTo,
+        exportTo: exportTo?.map(e => (e === '.' ? appNamespace : e)),
         subsets: [{
           name: subset,
           labels: selector,
@@ -381,29 +413,44 @@ export class EgressThroughGateway extends Construct {
           trafficPolicy: mutual ? { tls: { mode: ClientTlsMode.ISTIO_MUTUAL, sni: props.host } } : undefined,
         }],
       });
+      markPlacedElsewhere(this.gatewayDestinationRule);
 
       const toGateway = { host: this.gatewayServiceHost, subset, port: gatewayPort };
       const toExternal = { host: forwardTo ?? props.host, port: exitPort.number };
-      const fromMesh = { gateways: [MESH], port };
-      const fromGateway = { gateways: [gatewayRef], port: gatewayPort };
+      const hops = routesFor(protocol, mutual, props.host, { port }, toGateway, { port: gatewayPort }, toExternal);
+      // Two VirtualServices, as istiod sees them: the first hop for the sidecars of every namespace `exportTo` names,
+      // the second for the egress gateway's proxies only (a VirtualService bound to a gateway is looked up in the
+      // gateway proxy's namespace: `VirtualServicesForGateway` in istio/istio pilot/pkg/model/push_context.go).
       this.virtualService = new VirtualService(this, 'VirtualService', {
         metadata: { name: `${base}-through-egress` },
         hosts: [props.host],
-        gateways: [gatewayRef, MESH],
-        exportTo: seenByGateway,
-        ...routesFor(protocol, mutual, props.host, fromMesh, toGateway, fromGateway, toExternal),
+        gateways: [MESH],
+        exportTo,
+        ...hops.mesh,
+      });
+      this.gatewayVirtualService = new VirtualService(this, 'GatewayVirtualService', {
+        metadata: { name: `${base}-from-egress` },
+        hosts: [props.host],
+        gateways: [gatewayRef],
+        exportTo: [this.gatewayNamespace === appNamespace ? '.' : this.gatewayNamespace],
+        ...hops.gateway,
       });
     }
 
     if (origination) {
       const tls = this.direct ? origination.tls : { ...origination.tls, sni: origination.tls.sni ?? props.host };
+      // Through the egress gateway only the gateway's proxies originate the TLS: the rule sits in their namespace,
+      // where istiod looks first for them, and is not exported (clients send plain HTTP to the gateway).
       this.tlsOriginationRule = new DestinationRule(this, 'TlsOrigination', {
-        metadata: { name: `originate-tls-for-${base}` },
+        metadata: this.direct
+          ? { name: `originate-tls-for-${base}` }
+          : { name: `originate-tls-for-${appNamespace}-${base}`, namespace: this.gatewayNamespace },
         host: props.host,
-        exportTo: seenByGateway,
+        exportTo: this.direct ? exportTo : ['.'],
         trafficPolicy: origination.loadBalancer ? { loadBalancer: origination.loadBalancer } : undefined,
         portPolicies: [{ port: exitPort.number, policy: { tls } }],
       });
+      if (!this.direct) markPlacedElsewhere(this.tlsOriginationRule);
     }
 
     const credentialName = this.direct ? undefined : origination?.tls.credentialName;
@@ -755,7 +802,6 @@ function gatewayServer(protocol: Protocol, mutual: boolean, port: number, host: 
 }
 
 interface Hop {
-  readonly gateways: string[];
   readonly port: number;
 }
 
@@ -765,19 +811,28 @@ interface Target {
   readonly port: number;
 }
 
+interface Routes {
+  readonly http?: HttpRouteOptions[];
+  readonly tcp?: TcpRouteOptions[];
+  readonly tls?: TlsRouteOptions[];
+}
+
 /**
  * The two hops, in the route kind each side sees: HTTP routes for HTTP; TLS routes (by SNI) for passed-through TLS;
  * TCP routes for TCP and for whatever leaves a gateway that terminated the sidecars' mTLS.
  */
 function routesFor(protocol: Protocol, mutual: boolean, host: string, fromMesh: Hop, toGateway: Target, fromGateway: Hop, toExternal: Target):
-{ http?: HttpRouteOptions[]; tcp?: TcpRouteOptions[]; tls?: TlsRouteOptions[] } {
+{ mesh: Routes; gateway: Routes } {
   if (HTTP_PROTOCOLS.includes(protocol)) {
-    return { http: [{ match: [fromMesh], route: [toGateway] }, { match: [fromGateway], route: [toExternal] }] };
+    return { mesh: { http: [{ match: [fromMesh], route: [toGateway] }] }, gateway: { http: [{ match: [fromGateway], route: [toExternal] }] } };
   }
   const second: TcpRouteOptions = { match: [fromGateway], route: [toExternal] };
   if (TLS_PROTOCOLS.includes(protocol)) {
     const first: TlsRouteOptions = { match: [{ ...fromMesh, sniHosts: [host] }], route: [toGateway] };
-    return mutual ? { tls: [first], tcp: [second] } : { tls: [first, { match: [{ ...fromGateway, sniHosts: [host] }], route: [toExternal] }] };
+    return {
+      mesh: { tls: [first] },
+      gateway: mutual ? { tcp: [second] } : { tls: [{ match: [{ ...fromGateway, sniHosts: [host] }], route: [toExternal] }] },
+    };
   }
-  return { tcp: [{ match: [fromMesh], route: [toGateway] }, second] };
+  return { mesh: { tcp: [{ match: [fromMesh], route: [toGateway] }] }, gateway: { tcp: [second] } };
 }

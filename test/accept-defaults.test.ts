@@ -59,8 +59,10 @@ describe('EgressThroughGateway', () => {
     new EgressThroughGateway(c, 'Cnn', { host: 'edition.cnn.com', exportTo: ['.'] });
     const manifests = synth(c);
     expect(oneOf(manifests, 'ServiceEntry').spec.exportTo).toEqual(['.', 'istio-system']);
-    expect(oneOf(manifests, 'VirtualService').spec.exportTo).toEqual(['.', 'istio-system']);
-    expect(oneOf(manifests, 'DestinationRule').spec.exportTo).toEqual(['.']);
+    expect(oneOf(manifests, 'VirtualService', 'cnn-through-egress').spec.exportTo).toEqual(['.']);
+    expect(oneOf(manifests, 'VirtualService', 'cnn-from-egress').spec.exportTo).toEqual(['istio-system']);
+    // The subset's rule sits in istio-system, where "." would mean istio-system: the app's namespace is named.
+    expect(oneOf(manifests, 'DestinationRule').spec.exportTo).toEqual(['shop']);
   });
 
   test('exportTo is checked like a VirtualService\'s', () => {
@@ -83,8 +85,7 @@ describe('EgressThroughGateway', () => {
     expect(oneOf(manifests, 'Gateway').spec.servers).toEqual([
       { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['*.wikipedia.org'], tls: { mode: 'PASSTHROUGH' } },
     ]);
-    const tls = oneOf(manifests, 'VirtualService').spec.tls;
-    expect(tls.map((r: any) => [r.match[0].gateways, r.match[0].sniHosts, r.route[0].destination.host])).toEqual([
+    expect(allOf(manifests, 'VirtualService').map(vs => [vs.spec.gateways, vs.spec.tls[0].match[0].sniHosts, vs.spec.tls[0].route[0].destination.host])).toEqual([
       [['mesh'], ['*.wikipedia.org'], 'istio-egressgateway.istio-system.svc.cluster.local'],
       [['shop/wikipedia-egress'], ['*.wikipedia.org'], 'www.wikipedia.org'],
     ]);

@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { Deployment } from 'cdk8s-plus-27';
 import { DestinationRule, Gateway, IngressGateway, Protocol, VirtualService } from '../src';
 import { synth } from './util';
 
@@ -81,6 +82,76 @@ describe('DestinationRule lookup as istiod does it (pilot/pkg/model/push_context
 
     // THEN
     expect(() => synth(shop)).toThrow(/\[shop\/WebRoute\] http\[0\]\.route\[0\]\.destination\.subset: is defined only by DestinationRule shop\/web .*which proxies in namespace "istio-system" never consult/);
+  });
+});
+
+describe('a mesh VirtualService is resolved for every namespace it is exported to (istiod gives it to each; each proxy looks the DestinationRule up from its own namespace)', () => {
+  const GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
+
+  /** payments routes to a subset of the egress gateway's Service; shop is another namespace of the app (it has a workload). */
+  function twoNamespaces(): { app: App; payments: Chart; shop: Chart } {
+    const app = Testing.app();
+    const payments = new Chart(app, 'payments', { namespace: 'payments' });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    new Deployment(shop, 'Web', { containers: [{ image: 'web', portNumber: 8080 }] });
+    return { app, payments, shop };
+  }
+
+  function firstHop(chart: Chart, exportTo?: string[]): VirtualService {
+    return new VirtualService(chart, 'Cnn', { hosts: ['edition.cnn.com'], exportTo, http: [{ route: [{ host: GATEWAY, subset: 'cnn' }] }] });
+  }
+
+  test('exported everywhere, with the subset only in its own namespace: a 503 for every other namespace, named', () => {
+    // GIVEN: the rule sits next to the VirtualService (as EgressThroughGateway once rendered it)
+    const { payments } = twoNamespaces();
+    rule(payments, 'EgressGatewayForCnn', GATEWAY, ['cnn']);
+
+    // WHEN
+    firstHop(payments);
+
+    // THEN
+    expect(() => synth(payments)).toThrow('[payments/Cnn] http[0].route[0].destination.subset: is defined only by DestinationRule '
+      + 'payments/egress-gateway-for-cnn (payments/EgressGatewayForCnn), which proxies in namespaces "shop" and any other namespace (the '
+      + 'VirtualService is exported to every namespace) never consult: istiod looks for a DestinationRule of '
+      + `"${GATEWAY}" in the client's namespace, then among those the Service's namespace exports to it, then among those the root `
+      + 'namespace "istio-system" exports to it (got "cnn"). Fix: define the subset in a DestinationRule in the Service\'s namespace '
+      + '"istio-system" exported to them, or export this VirtualService only to the namespaces that see the subset (exportTo, e.g. ["."]). '
+      + 'In the cluster: requests from namespaces "shop" and any other namespace (the VirtualService is exported to every namespace) '
+      + 'routed there fail with 503 (NC cluster_not_found): subset cnn is not defined (IST0101)');
+  });
+
+  test('kept to its own namespace (exportTo ["."]), the same layout is fine', () => {
+    const { payments } = twoNamespaces();
+    rule(payments, 'EgressGatewayForCnn', GATEWAY, ['cnn']);
+    firstHop(payments, ['.']);
+    expect(() => synth(payments)).not.toThrow();
+  });
+
+  test('with the rule in the Service\'s namespace, exported everywhere, every namespace finds the subset', () => {
+    const { app, payments } = twoNamespaces();
+    rule(new Chart(app, 'system', { namespace: 'istio-system' }), 'EgressGatewayForCnn', GATEWAY, ['cnn']);
+    firstHop(payments);
+    expect(() => synth(payments)).not.toThrow();
+  });
+
+  test('a namespace named in exportTo is a client even if the VirtualService\'s own namespace is not', () => {
+    const { payments } = twoNamespaces();
+    rule(payments, 'EgressGatewayForCnn', GATEWAY, ['cnn']);
+    firstHop(payments, ['shop']);
+    expect(() => synth(payments)).toThrow(/which proxies in namespace "shop" never consult.*Fix: define the subset in a DestinationRule in the Service's namespace "istio-system" exported to them, or export this VirtualService only to/);
+  });
+
+  test('a client namespace with a rule of its own for the host sees only that rule\'s subsets', () => {
+    // GIVEN: the Service's namespace defines the subset for everyone; shop's own rule hides it from shop
+    const { app, payments, shop } = twoNamespaces();
+    rule(new Chart(app, 'system', { namespace: 'istio-system' }), 'EgressGatewayForCnn', GATEWAY, ['cnn']);
+    rule(shop, 'ShopEgress', GATEWAY, ['shop']);
+
+    // WHEN
+    firstHop(payments);
+
+    // THEN
+    expect(() => synth(payments)).toThrow(/subset: is not among the subsets \["shop"\] that DestinationRule shop\/shop-egress defines for host "istio-egressgateway\.istio-system\.svc\.cluster\.local" \(the rules proxies in namespace "shop" use\).*Fix: add subset "cnn" to that DestinationRule, or use one of its subsets, or export this VirtualService only to the namespaces that see the subset/);
   });
 });
 

@@ -8,6 +8,7 @@ import { EgressFilter, MeshNamespace } from '../src/mesh-namespace';
 import { Protocol } from '../src/protocol';
 import { ServiceEntryResolution } from '../src/service-entry';
 import { OutboundTrafficPolicyMode, Sidecar } from '../src/sidecar';
+import { MeshSimulator, RequestOutcome, RequestSource } from '../src/simulator';
 import { ClientTlsMode, LoadBalancerAlgorithm } from '../src/traffic-policy';
 
 const EGRESS_GATEWAY = 'istio-egressgateway.istio-system.svc.cluster.local';
@@ -37,6 +38,13 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The specs of the two hops: the first (sidecars to the egress gateway) and the second (egress gateway out). */
+function hopsOf(manifests: any[]): any[] {
+  const hops = allOf(manifests, 'VirtualService');
+  expect(hops.map(vs => vs.metadata.name.replace(/^.*-(through|from)-egress$/, '$1'))).toEqual(['through', 'from']);
+  return hops.map(vs => vs.spec);
+}
+
 /** The names of the synthesized objects, as `Kind/name`. */
 function objectNames(manifests: any[]): string[] {
   return manifests.map(m => `${m.kind}/${m.metadata.name}`);
@@ -54,7 +62,8 @@ describe('manifests', () => {
     const manifests = synth(chart);
     expect(manifests).toMatchSnapshot();
     expect(objectNames(manifests)).toEqual([
-      'ServiceEntry/cnn', 'Gateway/cnn-egress', 'DestinationRule/egressgateway-for-cnn', 'VirtualService/cnn-through-egress',
+      'ServiceEntry/cnn', 'Gateway/cnn-egress', 'DestinationRule/egressgateway-for-mynamespace-cnn',
+      'VirtualService/cnn-through-egress', 'VirtualService/cnn-from-egress',
     ]);
     expect(oneOf(manifests, 'ServiceEntry').spec).toEqual({
       hosts: ['edition.cnn.com'],
@@ -65,23 +74,28 @@ describe('manifests', () => {
       selector: { istio: 'egressgateway' },
       servers: [{ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: ['edition.cnn.com'] }],
     });
-    expect(oneOf(manifests, 'DestinationRule').spec).toEqual({
-      host: EGRESS_GATEWAY,
-      subsets: [{ name: 'cnn', labels: { istio: 'egressgateway' } }],
+    // The subset's rule sits in the egress gateway's namespace, where every client namespace's proxy looks it up.
+    expect(oneOf(manifests, 'DestinationRule')).toMatchObject({
+      metadata: { name: 'egressgateway-for-mynamespace-cnn', namespace: 'istio-system' },
+      spec: { host: EGRESS_GATEWAY, subsets: [{ name: 'mynamespace-cnn', labels: { istio: 'egressgateway' } }] },
     });
-    expect(oneOf(manifests, 'VirtualService').spec).toEqual({
+    expect(oneOf(manifests, 'DestinationRule').spec.exportTo).toBeUndefined();
+    expect(oneOf(manifests, 'VirtualService', 'cnn-through-egress').spec).toEqual({
       hosts: ['edition.cnn.com'],
-      gateways: ['mynamespace/cnn-egress', 'mesh'],
-      http: [
-        {
-          match: [{ gateways: ['mesh'], port: 80 }],
-          route: [{ destination: { host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 80 } } }],
-        },
-        {
-          match: [{ gateways: ['mynamespace/cnn-egress'], port: 80 }],
-          route: [{ destination: { host: 'edition.cnn.com', port: { number: 80 } } }],
-        },
-      ],
+      gateways: ['mesh'],
+      http: [{
+        match: [{ port: 80 }],
+        route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mynamespace-cnn', port: { number: 80 } } }],
+      }],
+    });
+    expect(oneOf(manifests, 'VirtualService', 'cnn-from-egress').spec).toEqual({
+      hosts: ['edition.cnn.com'],
+      gateways: ['mynamespace/cnn-egress'],
+      exportTo: ['istio-system'],
+      http: [{
+        match: [{ port: 80 }],
+        route: [{ destination: { host: 'edition.cnn.com', port: { number: 80 } } }],
+      }],
     });
   });
 
@@ -101,18 +115,16 @@ describe('manifests', () => {
       hosts: ['edition.cnn.com'],
       tls: { mode: 'PASSTHROUGH' },
     }]);
-    const vs = oneOf(manifests, 'VirtualService').spec;
-    expect(vs.http).toBeUndefined();
-    expect(vs.tls).toEqual([
-      {
-        match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }],
-        route: [{ destination: { host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 443 } } }],
-      },
-      {
-        match: [{ gateways: ['mynamespace/cnn-egress'], port: 443, sniHosts: ['edition.cnn.com'] }],
-        route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
-      },
-    ]);
+    const [mesh, gateway] = hopsOf(manifests);
+    expect(mesh.http).toBeUndefined();
+    expect(mesh.tls).toEqual([{
+      match: [{ port: 443, sniHosts: ['edition.cnn.com'] }],
+      route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mynamespace-cnn', port: { number: 443 } } }],
+    }]);
+    expect(gateway.tls).toEqual([{
+      match: [{ port: 443, sniHosts: ['edition.cnn.com'] }],
+      route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
+    }]);
   });
 
   test('TCP (a MongoDB host) on egress gateway port 7777', () => {
@@ -129,16 +141,16 @@ describe('manifests', () => {
     expect(oneOf(manifests, 'Gateway').spec.servers).toEqual([
       { port: { number: 7777, name: 'tcp-7777', protocol: 'TCP' }, hosts: ['my-mongo.example.com'] },
     ]);
-    expect(oneOf(manifests, 'VirtualService').spec.tcp).toEqual([
-      {
-        match: [{ gateways: ['mesh'], port: 27017 }],
-        route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mongo', port: { number: 7777 } } }],
-      },
-      {
-        match: [{ gateways: ['mynamespace/mongo-egress'], port: 7777 }],
-        route: [{ destination: { host: 'my-mongo.example.com', port: { number: 27017 } } }],
-      },
-    ]);
+    const [mesh, gateway] = hopsOf(manifests);
+    expect(mesh.tcp).toEqual([{
+      match: [{ port: 27017 }],
+      route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mynamespace-mongo', port: { number: 7777 } } }],
+    }]);
+    expect(gateway).toMatchObject({ gateways: ['mynamespace/mongo-egress'] });
+    expect(gateway.tcp).toEqual([{
+      match: [{ port: 7777 }],
+      route: [{ destination: { host: 'my-mongo.example.com', port: { number: 27017 } } }],
+    }]);
   });
 
   test('TLS origination SIMPLE at the egress gateway: HTTP on 80 in the mesh, HTTPS on 443 outside', () => {
@@ -158,19 +170,22 @@ describe('manifests', () => {
       { number: 80, name: 'http', protocol: 'HTTP' },
       { number: 443, name: 'https', protocol: 'HTTPS' },
     ]);
-    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-cnn').spec).toEqual({
+    // Only the egress gateway's proxies originate the TLS: the rule sits in their namespace, not exported.
+    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-mynamespace-cnn').metadata.namespace).toEqual('istio-system');
+    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-mynamespace-cnn').spec).toEqual({
       host: 'edition.cnn.com',
+      exportTo: ['.'],
       trafficPolicy: {
         loadBalancer: { simple: 'ROUND_ROBIN' },
         portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', caCertificates: SYSTEM_CA, sni: 'edition.cnn.com' } }],
       },
     });
-    const http = oneOf(manifests, 'VirtualService').spec.http;
-    expect(http[0].route[0].destination).toEqual({ host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 80 } });
-    expect(http[1]).toEqual({
-      match: [{ gateways: ['mynamespace/cnn-egress'], port: 80 }],
+    const [mesh, gateway] = hopsOf(manifests);
+    expect(mesh.http[0].route[0].destination).toEqual({ host: EGRESS_GATEWAY, subset: 'mynamespace-cnn', port: { number: 80 } });
+    expect(gateway.http).toEqual([{
+      match: [{ port: 80 }],
       route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
-    });
+    }]);
   });
 
   test('TLS origination MUTUAL: the client credential Secret defined in the egress gateway\'s namespace is accepted', () => {
@@ -188,8 +203,14 @@ describe('manifests', () => {
 
     // THEN
     const manifests = synth(chart);
-    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-nginx').spec.trafficPolicy.portLevelSettings[0].tls.credentialName).toEqual('client-credential');
-    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-nginx').spec.host).toEqual('istio-egressgateway.egress.svc.cluster.local');
+    const origination = oneOf(manifests, 'DestinationRule', 'originate-tls-for-mynamespace-nginx');
+    expect(origination.metadata.namespace).toEqual('egress');
+    expect(origination.spec.trafficPolicy.portLevelSettings[0].tls.credentialName).toEqual('client-credential');
+    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-mynamespace-nginx')).toMatchObject({
+      metadata: { namespace: 'egress' },
+      spec: { host: 'istio-egressgateway.egress.svc.cluster.local' },
+    });
+    expect(oneOf(manifests, 'VirtualService', 'nginx-from-egress').spec.exportTo).toEqual(['egress']);
   });
 
   test('TLS origination MUTUAL with a client credential, and ISTIO_MUTUAL between sidecars and the egress gateway', () => {
@@ -211,25 +232,24 @@ describe('manifests', () => {
       hosts: ['my-nginx.example.com'],
       tls: { mode: 'ISTIO_MUTUAL' },
     }]);
-    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-nginx').spec.subsets).toEqual([{
-      name: 'nginx',
+    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-mynamespace-nginx').spec.subsets).toEqual([{
+      name: 'mynamespace-nginx',
       labels: { istio: 'egressgateway' },
       trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL', sni: 'my-nginx.example.com' } },
     }]);
-    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-nginx').spec.trafficPolicy.portLevelSettings).toEqual([{
+    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-mynamespace-nginx').spec.trafficPolicy.portLevelSettings).toEqual([{
       port: { number: 443 },
       tls: { mode: 'MUTUAL', credentialName: 'client-credential', sni: 'my-nginx.example.com' },
     }]);
-    expect(oneOf(manifests, 'VirtualService').spec.http).toEqual([
-      {
-        match: [{ gateways: ['mesh'], port: 80 }],
-        route: [{ destination: { host: EGRESS_GATEWAY, subset: 'nginx', port: { number: 443 } } }],
-      },
-      {
-        match: [{ gateways: ['mynamespace/nginx-egress'], port: 443 }],
-        route: [{ destination: { host: 'my-nginx.example.com', port: { number: 443 } } }],
-      },
-    ]);
+    const [mesh, gateway] = hopsOf(manifests);
+    expect(mesh.http).toEqual([{
+      match: [{ port: 80 }],
+      route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mynamespace-nginx', port: { number: 443 } } }],
+    }]);
+    expect(gateway.http).toEqual([{
+      match: [{ port: 443 }],
+      route: [{ destination: { host: 'my-nginx.example.com', port: { number: 443 } } }],
+    }]);
   });
 
   test('ISTIO_MUTUAL to the egress gateway for TLS and TCP: a TLS server terminates the mTLS, TCP routes go on', () => {
@@ -246,21 +266,22 @@ describe('manifests', () => {
       expect(oneOf(manifests, 'Gateway', `${name}-egress`).spec.servers).toEqual([
         { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: [host], tls: { mode: 'ISTIO_MUTUAL' } },
       ]);
-      expect(oneOf(manifests, 'DestinationRule', `egressgateway-for-${name}`).spec.subsets[0].trafficPolicy)
+      expect(oneOf(manifests, 'DestinationRule', `egressgateway-for-mynamespace-${name}`).spec.subsets[0].trafficPolicy)
         .toEqual({ tls: { mode: 'ISTIO_MUTUAL', sni: host } });
     }
-    const tls = oneOf(manifests, 'VirtualService', 'cnn-through-egress').spec;
-    expect(tls.tls).toEqual([{
-      match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }],
-      route: [{ destination: { host: EGRESS_GATEWAY, subset: 'cnn', port: { number: 443 } } }],
+    expect(oneOf(manifests, 'VirtualService', 'cnn-through-egress').spec.tls).toEqual([{
+      match: [{ port: 443, sniHosts: ['edition.cnn.com'] }],
+      route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mynamespace-cnn', port: { number: 443 } } }],
     }]);
-    expect(tls.tcp).toEqual([{
-      match: [{ gateways: ['mynamespace/cnn-egress'], port: 443 }],
+    expect(oneOf(manifests, 'VirtualService', 'cnn-from-egress').spec.tcp).toEqual([{
+      match: [{ port: 443 }],
       route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }],
     }]);
     expect(oneOf(manifests, 'VirtualService', 'db-through-egress').spec.tcp).toEqual([
-      { match: [{ gateways: ['mesh'], port: 5432 }], route: [{ destination: { host: EGRESS_GATEWAY, subset: 'db', port: { number: 443 } } }] },
-      { match: [{ gateways: ['mynamespace/db-egress'], port: 443 }], route: [{ destination: { host: 'db.example.com', port: { number: 5432 } } }] },
+      { match: [{ port: 5432 }], route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mynamespace-db', port: { number: 443 } } }] },
+    ]);
+    expect(oneOf(manifests, 'VirtualService', 'db-from-egress').spec.tcp).toEqual([
+      { match: [{ port: 443 }], route: [{ destination: { host: 'db.example.com', port: { number: 5432 } } }] },
     ]);
   });
 
@@ -276,9 +297,9 @@ describe('manifests', () => {
     const name = protocol.toLowerCase();
     expect(oneOf(manifests, 'ServiceEntry').spec.ports).toEqual([{ number: 80, name, protocol }]);
     expect(oneOf(manifests, 'Gateway').spec.servers[0].port).toEqual({ number: 80, name: `${name}-80`, protocol });
-    expect(oneOf(manifests, 'VirtualService').spec.http.map((r: any) => r.match[0])).toEqual([
-      { gateways: ['mesh'], port: 80 },
-      { gateways: ['mynamespace/api-egress'], port: 80 },
+    expect(hopsOf(manifests).map(hop => [hop.gateways, hop.http[0].match[0]])).toEqual([
+      [['mesh'], { port: 80 }],
+      [['mynamespace/api-egress'], { port: 80 }],
     ]);
   });
 
@@ -297,7 +318,8 @@ describe('manifests', () => {
     // THEN
     const manifests = synth(chart);
     expect(manifests).toMatchSnapshot();
-    for (const m of manifests) expect(m.metadata.namespace).toEqual('mynamespace');
+    // Everything but the egress gateway subset's rule, which sits in the egress gateway's namespace.
+    expect(manifests.map(m => m.metadata.namespace)).toEqual(['mynamespace', 'mynamespace', 'istio-system', 'mynamespace', 'mynamespace']);
     expect(oneOf(manifests, 'ServiceEntry', 'myapp').spec).toEqual({
       hosts: ['myapp.local'],
       ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
@@ -305,20 +327,17 @@ describe('manifests', () => {
       endpoints: [{ address: '192.168.0.163', ports: { http: 4154 } }],
     });
     expect(oneOf(manifests, 'Gateway', 'myapp-egress').spec.servers[0].hosts).toEqual(['myapp.local']);
-    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-myapp').spec.host).toEqual(EGRESS_GATEWAY);
+    expect(oneOf(manifests, 'DestinationRule', 'egressgateway-for-mynamespace-myapp').spec.host).toEqual(EGRESS_GATEWAY);
     expect(oneOf(manifests, 'VirtualService', 'myapp-through-egress').spec).toEqual({
       hosts: ['myapp.local'],
-      gateways: ['mynamespace/myapp-egress', 'mesh'],
-      http: [
-        {
-          match: [{ gateways: ['mesh'], port: 80 }],
-          route: [{ destination: { host: EGRESS_GATEWAY, subset: 'myapp', port: { number: 80 } } }],
-        },
-        {
-          match: [{ gateways: ['mynamespace/myapp-egress'], port: 80 }],
-          route: [{ destination: { host: 'myapp.local', port: { number: 80 } } }],
-        },
-      ],
+      gateways: ['mesh'],
+      http: [{ match: [{ port: 80 }], route: [{ destination: { host: EGRESS_GATEWAY, subset: 'mynamespace-myapp', port: { number: 80 } } }] }],
+    });
+    expect(oneOf(manifests, 'VirtualService', 'myapp-from-egress').spec).toEqual({
+      hosts: ['myapp.local'],
+      gateways: ['mynamespace/myapp-egress'],
+      exportTo: ['istio-system'],
+      http: [{ match: [{ port: 80 }], route: [{ destination: { host: 'myapp.local', port: { number: 80 } } }] }],
     });
   });
 
@@ -371,7 +390,116 @@ describe('manifests', () => {
     expect(egress.gateway).toBeUndefined();
     expect(egress.gatewayDestinationRule).toBeUndefined();
     expect(egress.virtualService).toBeUndefined();
+    expect(egress.gatewayVirtualService).toBeUndefined();
     expect(egress.gatewayServiceHost).toBeUndefined();
+  });
+});
+
+/** Istio's default egress gateway as the cluster runs it: its Service and pods in istio-system. */
+const EGRESS_GATEWAY_WORKLOAD = [
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'istio-egressgateway', namespace: 'istio-system' },
+    spec: { selector: { istio: 'egressgateway' }, ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }] },
+  },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istio-egressgateway', namespace: 'istio-system' },
+    spec: {
+      selector: { matchLabels: { istio: 'egressgateway' } },
+      template: { metadata: { labels: { istio: 'egressgateway' } }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } },
+    },
+  },
+];
+
+describe('clients in every namespace the first hop is exported to (the simulator follows istiod\'s lookups)', () => {
+  /** The manifests of an EgressThroughGateway in mynamespace, with the cluster's egress gateway. */
+  function egressApp(props: Partial<EgressThroughGatewayProps> = {}): any[] {
+    const chart = appChart();
+    new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com', ...props });
+    return [...synth(chart), ...EGRESS_GATEWAY_WORKLOAD];
+  }
+  const other = RequestSource.fromWorkload({ namespace: 'other' });
+
+  test('a client in another namespace reaches the external host through the egress gateway', () => {
+    // GIVEN
+    const sim = MeshSimulator.fromManifests(egressApp());
+
+    // WHEN: a pod of namespace "other" calls the host; then the egress gateway's proxy routes it on
+    const firstHop = sim.request({ source: other, host: 'edition.cnn.com' });
+    const secondHop = sim.request({ source: RequestSource.fromGateway('mynamespace/cnn-egress'), host: 'edition.cnn.com' });
+
+    // THEN: its proxy finds the subset in the egress gateway's namespace (the Service's), which exports it to "other"
+    firstHop.expectReaches(EGRESS_GATEWAY, { subset: 'mynamespace-cnn', share: 100 });
+    expect(firstHop.destinations[0]).toMatchObject({
+      destinationRule: 'istio-system/egressgateway-for-mynamespace-cnn',
+      workloads: ['istio-system/istio-egressgateway'],
+    });
+    secondHop.expectReaches('edition.cnn.com', { share: 100 });
+  });
+
+  test('before: with the subset\'s DestinationRule in the app\'s namespace, that client\'s proxy never found the subset', () => {
+    // GIVEN: the layout this construct rendered before (the rule next to the VirtualService, exported everywhere)
+    const manifests = egressApp();
+    oneOf(manifests, 'DestinationRule').metadata.namespace = 'mynamespace';
+    const sim = MeshSimulator.fromManifests(manifests);
+
+    // WHEN
+    const fromOther = sim.request({ source: other, host: 'edition.cnn.com' });
+
+    // THEN: no DestinationRule applies for that client, so its subset does not exist (503 NC)
+    expect(fromOther.destinations[0].destinationRule).toBeUndefined();
+    fromOther.expectOutcome(RequestOutcome.NO_CLUSTER);
+    sim.request({ source: RequestSource.fromWorkload({ namespace: 'mynamespace' }), host: 'edition.cnn.com' })
+      .expectReaches(EGRESS_GATEWAY, { subset: 'mynamespace-cnn', share: 100 });
+  });
+
+  test('exportTo limits the first hop and the subset to the namespaces named; the egress gateway still routes the second hop', () => {
+    // GIVEN
+    const sim = MeshSimulator.fromManifests(egressApp({ exportTo: ['.', 'shop'] }));
+
+    // WHEN / THEN: in the egress gateway's namespace "." is written as the app's namespace
+    expect(oneOf(egressApp({ exportTo: ['.', 'shop'] }), 'DestinationRule').spec.exportTo).toEqual(['mynamespace', 'shop']);
+    for (const namespace of ['mynamespace', 'shop']) {
+      sim.request({ source: RequestSource.fromWorkload({ namespace }), host: 'edition.cnn.com' }).expectReaches(EGRESS_GATEWAY, { share: 100 });
+    }
+    expect(sim.request({ source: other, host: 'edition.cnn.com' }).destinations.map(d => d.host)).not.toContain(EGRESS_GATEWAY);
+    sim.request({ source: RequestSource.fromGateway('mynamespace/cnn-egress'), host: 'edition.cnn.com' }).expectReaches('edition.cnn.com', { share: 100 });
+  });
+
+  test('two teams\' egress subsets merge in the egress gateway\'s namespace: distinct by default, a shared subsetName is reported', () => {
+    // GIVEN: two namespaces, each with its own external host, under one construct id
+    const teams = (subsetName?: string) => {
+      const app = Testing.app();
+      return [['team-a', 'edition.cnn.com'], ['team-b', 'www.bbc.co.uk']].map(([namespace, host]) => {
+        const chart = new Chart(app, namespace, { namespace });
+        return { chart, egress: new EgressThroughGateway(chart, 'News', { host, subsetName }) };
+      });
+    };
+
+    // WHEN / THEN: by default the subsets carry the namespace
+    const [a, b] = teams();
+    expect([a, b].map(t => t.egress.gatewayDestinationRule!.subsetNames)).toEqual([['team-a-news'], ['team-b-news']]);
+    expect(() => synth(b.chart)).not.toThrow();
+
+    // WHEN / THEN: one subset name for both, and one rule's definition would be dropped
+    const [, clash] = teams('news');
+    expect(() => synth(clash.chart))
+      .toThrow(/\[team-b\/News\/GatewayDestinationRule\] subsets\[0\]\.name: is also a subset of DestinationRule istio-system\/egressgateway-for-team-a-news/);
+  });
+
+  test('with TLS origination the egress gateway\'s proxy originates TLS from the rule in its own namespace', () => {
+    // GIVEN
+    const sim = MeshSimulator.fromManifests(egressApp({ tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE, caCertificates: SYSTEM_CA } } }));
+
+    // WHEN
+    const secondHop = sim.request({ source: RequestSource.fromGateway('mynamespace/cnn-egress'), host: 'edition.cnn.com' });
+
+    // THEN
+    secondHop.expectReaches('edition.cnn.com', { share: 100 });
+    expect(secondHop.destinations[0]).toMatchObject({ port: 443, tlsMode: 'SIMPLE', destinationRule: 'istio-system/originate-tls-for-mynamespace-cnn' });
   });
 });
 
@@ -411,9 +539,11 @@ describe('behaviour', () => {
     expect(egress.host).toEqual('edition.cnn.com');
     expect(egress.serviceEntry.name).toEqual('cnn');
     expect(egress.gateway?.name).toEqual('cnn-egress');
-    expect(egress.gatewayDestinationRule?.name).toEqual('egressgateway-for-cnn');
-    expect(egress.gatewayDestinationRule?.subsetNames).toEqual(['cnn']);
+    expect(egress.gatewayDestinationRule?.name).toEqual('egressgateway-for-mynamespace-cnn');
+    expect(egress.gatewayDestinationRule?.namespace).toEqual('istio-system');
+    expect(egress.gatewayDestinationRule?.subsetNames).toEqual(['mynamespace-cnn']);
     expect(egress.virtualService?.name).toEqual('cnn-through-egress');
+    expect(egress.gatewayVirtualService?.name).toEqual('cnn-from-egress');
     expect(egress.tlsOriginationRule).toBeUndefined();
     expect(egress.gatewayServiceHost).toEqual(EGRESS_GATEWAY);
   });
@@ -433,15 +563,18 @@ describe('behaviour', () => {
     // THEN
     const manifests = synth(chart);
     expect(objectNames(manifests)).toEqual([
-      'ServiceEntry/news', 'Gateway/news-egress', 'DestinationRule/egressgateway-for-news', 'VirtualService/news-through-egress',
+      'ServiceEntry/news', 'Gateway/news-egress', 'DestinationRule/egressgateway-for-mynamespace-news',
+      'VirtualService/news-through-egress', 'VirtualService/news-from-egress',
     ]);
     expect(oneOf(manifests, 'Gateway').spec.selector).toEqual({ app: 'egress-gw' });
+    expect(oneOf(manifests, 'DestinationRule').metadata.namespace).toEqual('egress');
     expect(oneOf(manifests, 'DestinationRule').spec).toEqual({
       host: 'egress-gw.egress.svc.cluster.local',
       subsets: [{ name: 'news-v1', labels: { app: 'egress-gw' } }],
     });
-    expect(oneOf(manifests, 'VirtualService').spec.http[0].route[0].destination)
+    expect(oneOf(manifests, 'VirtualService', 'news-through-egress').spec.http[0].route[0].destination)
       .toEqual({ host: 'egress-gw.egress.svc.cluster.local', subset: 'news-v1', port: { number: 80 } });
+    expect(oneOf(manifests, 'VirtualService', 'news-from-egress').spec.exportTo).toEqual(['egress']);
   });
 
   test('without a namespace the VirtualService names its Gateway by bare name, which resolves in its own namespace', () => {
@@ -451,10 +584,10 @@ describe('behaviour', () => {
     // WHEN
     new EgressThroughGateway(chart, 'Cnn', { host: 'edition.cnn.com' });
 
-    // THEN
-    const vs = oneOf(synth(chart), 'VirtualService').spec;
-    expect(vs.gateways).toEqual(['cnn-egress', 'mesh']);
-    expect(vs.http[1].match[0].gateways).toEqual(['cnn-egress']);
+    // THEN: the names that carry the namespace use "default", where references resolve
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'VirtualService', 'cnn-from-egress').spec.gateways).toEqual(['cnn-egress']);
+    expect(oneOf(manifests, 'DestinationRule').spec.subsets[0].name).toEqual('default-cnn');
   });
 
   test('gatewayRef binds the second hop to an existing Gateway instead of creating one', () => {
@@ -472,9 +605,7 @@ describe('behaviour', () => {
     const manifests = synth(chart);
     expect(egress.gateway).toBeUndefined();
     expect(allOf(manifests, 'Gateway')).toEqual([]);
-    const vs = oneOf(manifests, 'VirtualService').spec;
-    expect(vs.gateways).toEqual(['istio-system/shared-egress', 'mesh']);
-    expect(vs.http[1].match[0].gateways).toEqual(['istio-system/shared-egress']);
+    expect(hopsOf(manifests).map(hop => hop.gateways)).toEqual([['mesh'], ['istio-system/shared-egress']]);
   });
 
   test('the VirtualService\'s cross-resource check catches a first hop whose subset the DestinationRule lost', () => {
@@ -487,7 +618,7 @@ describe('behaviour', () => {
 
     // THEN
     expect(() => synth(chart)).toThrow(
-      /http\[0\]\.route\[0\]\.destination\.subset: is not among the subsets \["renamed"\].*Fix: add subset "cnn" to that DestinationRule.*IST0101/);
+      /http\[0\]\.route\[0\]\.destination\.subset: is not among the subsets \["renamed"\].*Fix: add subset "mynamespace-cnn" to that DestinationRule.*IST0101/);
   });
 
   test('works with a REGISTRY_ONLY namespace: the ServiceEntry registers the host, the Sidecar lets both hops through', () => {
@@ -519,10 +650,11 @@ describe('behaviour', () => {
     // THEN
     const manifests = synth(chart);
     expect(oneOf(manifests, 'Sidecar').spec).toEqual({ outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, egress: [{ hosts: ['./*', 'istio-system/*'] }] });
-    for (const resource of [egress.serviceEntry, egress.gateway!, egress.gatewayDestinationRule!, egress.virtualService!]) {
+    for (const resource of [egress.serviceEntry, egress.gateway!, egress.virtualService!, egress.gatewayVirtualService!]) {
       expect(resource.namespace).toEqual('mynamespace');
     }
-    expect(oneOf(manifests, 'VirtualService').spec.gateways).toEqual(['mynamespace/myapp-egress', 'mesh']);
+    expect(egress.gatewayDestinationRule!.namespace).toEqual('istio-system');
+    expect(oneOf(manifests, 'VirtualService', 'myapp-from-egress').spec.gateways).toEqual(['mynamespace/myapp-egress']);
   });
 
   test('inside a MeshNamespace with egress lockdown, an egress gateway in another namespace must be among allowedHosts', () => {
@@ -669,6 +801,14 @@ describe('errors', () => {
 
   test('subsetName: not a DNS label', () => {
     expect(cnn({ subsetName: 'v1.0' })).toThrow(/subsetName: must be a DNS label.*\(got "v1.0"\).*Fix: use a name like "cnn"/);
+  });
+
+  test('subsetName: unset, where the default "<namespace>-<name>" is too long for a subset name', () => {
+    const namespace = 'payments-and-invoicing-for-the-european-region';
+    const name = 'legacy-billing-provider';
+    expect(() => new EgressThroughGateway(new Chart(Testing.app(), 'egress', { namespace }), 'Billing', { host: 'billing.example.com', name }))
+      .toThrow('[egress/Billing] subsetName: is not set, and the default "<namespace>-<name>" must be a DNS label (letters, digits and "-", starting and ending with a letter or digit, at most 63 characters) '
+        + `(got "${namespace}-${name}"). Fix: pass subsetName, a DNS label unique among the egress subsets of the egress gateway's namespace (e.g. "cnn-a")`);
   });
 
   test('tlsOrigination for an application that already speaks TLS', () => {

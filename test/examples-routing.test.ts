@@ -77,18 +77,30 @@ describe('egress', () => {
   test('api.github.com leaves through the egress gateway, which originates TLS to port 443', () => {
     const firstHop = sim.request({ source: curl, host: 'api.github.com', port: 80 });
     expect(firstHop.destinations.map(d => d.host)).toEqual(['istio-egressgateway.istio-system.svc.cluster.local']);
-    // The three egress DestinationRules for the gateway's host in payments merge: each adds its subset.
+    // The three egress DestinationRules for the gateway's host sit in its namespace (the Service's, which istiod
+    // consults for clients of every namespace they are exported to) and merge there: each adds its subset.
     expect(firstHop.destinations[0]).toMatchObject({
-      subset: 'github',
+      subset: 'payments-github',
       port: 443,
-      destinationRule: 'payments/egressgateway-for-github, payments/egressgateway-for-myapp, payments/egressgateway-for-orders-db',
+      destinationRule: 'istio-system/egressgateway-for-payments-github, istio-system/egressgateway-for-payments-myapp, '
+        + 'istio-system/egressgateway-for-payments-orders-db',
     });
     // The egress gateway's Service is Istio's, not the app's.
     firstHop.expectOutcome(RequestOutcome.DEPENDS_ON_CLUSTER);
 
+    // The egress gateway's proxy (in istio-system) gets the second hop and the TLS origination rule of its namespace.
     const secondHop = sim.request({ source: RequestSource.fromGateway('payments/github-egress'), host: 'api.github.com', port: 443 });
     secondHop.expectReaches('api.github.com', { share: 100 });
-    expect(secondHop.destinations[0]).toMatchObject({ service: 'payments/github', port: 443, tlsMode: 'SIMPLE' });
+    expect(secondHop.destinations[0]).toMatchObject({
+      service: 'payments/github', port: 443, tlsMode: 'SIMPLE', destinationRule: 'istio-system/originate-tls-for-payments-github',
+    });
+  });
+
+  test('a client in another namespace leaves the same way: the first hop and its subset are exported to it', () => {
+    const other = RequestSource.fromWorkload({ namespace: 'shop', labels: { app: 'web' } });
+    const firstHop = sim.request({ source: other, host: 'api.github.com', port: 80 });
+    expect(firstHop.destinations[0]).toMatchObject({ host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'payments-github' });
+    expect(firstHop.destinations[0].destinationRule).toContain('istio-system/egressgateway-for-payments-github');
   });
 });
 

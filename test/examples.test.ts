@@ -271,7 +271,12 @@ describe('egress', () => {
     // THEN
     expect(files).toMatchSnapshot();
     const manifests = objectsOf(files);
-    for (const m of manifests.filter(o => o.kind !== 'Namespace')) expect(m.metadata.namespace).toEqual('payments');
+    // Everything in payments but the DestinationRules the egress gateway's clients and proxies look up in its namespace.
+    const placed = (m: any) => (m.kind === 'DestinationRule' ? 'istio-system' : 'payments');
+    for (const m of manifests.filter(o => o.kind !== 'Namespace')) expect(m.metadata.namespace).toEqual(placed(m));
+    expect(allOf(manifests, 'DestinationRule').map(dr => dr.metadata.name)).toEqual([
+      'egressgateway-for-payments-github', 'originate-tls-for-payments-github', 'egressgateway-for-payments-orders-db', 'egressgateway-for-payments-myapp',
+    ]);
     expect(oneOf(manifests, 'Sidecar')).toMatchObject({
       metadata: { name: 'default', namespace: 'payments' },
       spec: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, egress: [{ hosts: ['./*', 'istio-system/*'] }] },
@@ -294,21 +299,24 @@ describe('egress', () => {
     ]);
 
     // api.github.com: HTTP in the mesh, Istio mTLS to the egress gateway, TLS originated there to port 443.
-    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-github').spec).toEqual({
+    expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-payments-github').spec).toEqual({
       host: 'api.github.com',
+      exportTo: ['.'],
       trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'api.github.com' } }] },
     });
-    expect(oneOf(manifests, 'VirtualService', 'github-through-egress').spec.http.map((r: any) => [r.match[0], r.route[0].destination])).toEqual([
-      [{ gateways: ['mesh'], port: 80 }, { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'github', port: { number: 443 } }],
-      [{ gateways: ['payments/github-egress'], port: 443 }, { host: 'api.github.com', port: { number: 443 } }],
+    const hop = (name: string) => oneOf(manifests, 'VirtualService', name).spec;
+    expect([hop('github-through-egress'), hop('github-from-egress')].map(vs => [vs.gateways, vs.http[0].match[0], vs.http[0].route[0].destination])).toEqual([
+      [['mesh'], { port: 80 }, { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'payments-github', port: { number: 443 } }],
+      [['payments/github-egress'], { port: 443 }, { host: 'api.github.com', port: { number: 443 } }],
     ]);
+    expect(hop('github-from-egress').exportTo).toEqual(['istio-system']);
     // The database: opaque TCP, through the gateway's mTLS port 443.
     expect(oneOf(manifests, 'Gateway', 'orders-db-egress').spec.servers)
       .toEqual([{ port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['orders-db.example.com'], tls: { mode: 'ISTIO_MUTUAL' } }]);
-    expect(oneOf(manifests, 'VirtualService', 'orders-db-through-egress').spec.tcp[1])
-      .toEqual({ match: [{ gateways: ['payments/orders-db-egress'], port: 443 }], route: [{ destination: { host: 'orders-db.example.com', port: { number: 5432 } } }] });
+    expect(hop('orders-db-from-egress').tcp)
+      .toEqual([{ match: [{ port: 443 }], route: [{ destination: { host: 'orders-db.example.com', port: { number: 5432 } } }] }]);
     // myapp.local: the egress gateway sends to the ServiceEntry host, which resolves to the endpoint.
-    expect(oneOf(manifests, 'VirtualService', 'myapp-through-egress').spec.http[1].route)
+    expect(hop('myapp-from-egress').http[0].route)
       .toEqual([{ destination: { host: 'myapp.local', port: { number: 80 } } }]);
     // The three hosts, and nothing else external, are registered for the namespace's sidecars.
     expect(allOf(manifests, 'ServiceEntry').flatMap(se => se.spec.hosts)).toEqual(['api.github.com', 'orders-db.example.com', 'myapp.local']);

@@ -282,6 +282,42 @@ describe('IngressRoute jwt errors', () => {
       + 'In the cluster: the JWT DENY policy cannot evaluate tokens on those connections, so Istio refuses all of them.');
   });
 
+  test('the gateway pods are found through the Gateways\' selectors, either way round, whoever made the Gateway', () => {
+    // GIVEN: a plain Gateway on a subset of the route's pods (TLS passthrough) and one on other pods (TCP)
+    const chart = new Chart(Testing.app(), 'test');
+    const gateway = new IngressGateway(chart, 'Public');
+    const shop = new MeshNamespace(chart, 'Shop', { name: 'shop' });
+    const server = (number: number, protocol: string, tls?: any) => ({ port: { number, name: `p${number}`, protocol }, hosts: ['*'], tls });
+    new ApiObject(chart, 'Passthrough', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'passthrough', namespace: 'istio-system' },
+      spec: { selector: { istio: 'ingressgateway', tier: 'edge' }, servers: [server(8443, 'TLS', { mode: 'PASSTHROUGH' })] },
+    });
+    new ApiObject(chart, 'Elsewhere', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'elsewhere', namespace: 'istio-system' },
+      spec: { selector: { istio: 'internal-gateway' }, servers: [server(5432, 'TCP')] },
+    });
+
+    // WHEN
+    new IngressRoute(shop, 'Api', { gateway, hosts: ['api.example.com'], jwt: { issuer: ISSUER, jwksUri: JWKS_URI }, httpRoutes: [{ backend: API }] });
+
+    // THEN
+    const error = (() => {
+      try {
+        synth(chart);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toContain('[test/Shop/Api] jwt: needs gateway pods that only serve HTTP, but Gateway "istio-system/passthrough" (test/Passthrough) '
+      + 'also serves non-HTTP connections on these pods (selector {"istio":"ingressgateway"}) (got "istio-system/passthrough port 8443 TLS PASSTHROUGH")');
+    expect(error).not.toContain('elsewhere');
+  });
+
   test('defaultDenyDryRun without defaultDeny', () => {
     expect(() => new MeshNamespace(new Chart(Testing.app(), 'test'), 'Shop', { name: 'shop', defaultDenyDryRun: true }))
       .toThrow('[test/Shop] defaultDenyDryRun: needs defaultDeny: there is no deny-all policy to try (got true)');

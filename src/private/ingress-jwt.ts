@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
+import { jwtNonHttpServerProblems } from './analysis/ingress-jwt-servers';
+import { MeshAnalysis } from './analysis/model';
 import { describeProblem, Problem } from './errors';
-import { addSynthValidation, labelsSubset, meshObjects } from './mesh-model';
-import { gatewayServerIsHttp, PASSTHROUGH_TLS_MODES } from './mesh-rules';
+import { addSynthValidation } from './mesh-model';
 import { markPlacedElsewhere } from './scope';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule } from '../authorization-policy';
 import { IngressJwt } from '../ingress-jwt';
@@ -119,35 +120,8 @@ export function addIngressJwtPolicies(scope: Construct, jwt: IngressJwt, placeme
     });
     markPlacedElsewhere(auditPolicy);
   }
-  addSynthValidation(scope, () => nonHttpServerProblems(scope, selector).map(describeProblem));
+  addSynthValidation(scope, () => jwtNonHttpServerProblems(MeshAnalysis.of(scope), selector).map(describeProblem));
   return { requestAuthentication, authorizationPolicy, auditPolicy };
-}
-
-/**
- * On a connection the gateway does not handle as HTTP (TCP, TLS passthrough), Istio ignores the HTTP conditions of
- * a DENY rule, so the rule denies every such connection (the same rule as AuthorizationPolicy's httpOnlyWorkloads).
- */
-function nonHttpServerProblems(scope: Construct, selector: { [key: string]: string }): Problem[] {
-  const problems: Problem[] = [];
-  for (const gateway of meshObjects(scope, 'Gateway', 'networking.istio.io')) {
-    const gwSelector: { [key: string]: string } = gateway.manifest.spec?.selector ?? {};
-    if (!labelsSubset(gwSelector, selector) && !labelsSubset(selector, gwSelector)) continue;
-    for (const server of gateway.manifest.spec?.servers ?? []) {
-      const protocol = String(server.port?.protocol ?? '').toUpperCase();
-      if (gatewayServerIsHttp(protocol, server.tls?.mode)) continue;
-      const passthrough = PASSTHROUGH_TLS_MODES.includes(server.tls?.mode);
-      problems.push({
-        field: 'jwt',
-        value: `${gateway.namespace}/${gateway.name} port ${server.port?.number} ${passthrough ? `${protocol} ${server.tls.mode}` : protocol}`,
-        problem: `needs gateway pods that only serve HTTP, but Gateway "${gateway.namespace}/${gateway.name}" (${gateway.path}) also serves `
-          + `non-HTTP connections on these pods (selector ${JSON.stringify(selector)})`,
-        fix: 'serve the JWT-protected route from its own gateway deployment (an IngressGateway or route selector whose labels select '
-          + 'other pods), away from TCP and TLS-passthrough routes',
-        symptom: 'the JWT DENY policy cannot evaluate tokens on those connections, so Istio refuses all of them',
-      });
-    }
-  }
-  return problems;
 }
 
 /** `request.auth.claims[a][b]` for the claim `a.b`. */

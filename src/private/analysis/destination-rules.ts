@@ -1,5 +1,5 @@
 import { expandHost, MeshObject, mostSpecificHostMatches } from '../mesh-model';
-import { MeshAnalysis } from './model';
+import { MeshAnalysis, pushTo } from './model';
 import { clusterLocalService } from './references';
 
 /** Istio's root (config) namespace, where exported rules apply mesh-wide. Istio's default. */
@@ -50,8 +50,13 @@ function exportedBeyond(rule: DestinationRuleScope): boolean {
 
 /** The DestinationRules of the app that apply to traffic from a proxy in namespace `client` to host `fqdn`. */
 export function applicableDestinationRules(a: MeshAnalysis, client: string, fqdn: string): MeshObject[] {
-  const anywhere = a.destinationRulesAnywhere(fqdn);
-  return pickDestinationRules(ns => anywhere.filter(dr => dr.namespace === ns), scopeOf, client, fqdn, clusterLocalService(fqdn)?.namespace);
+  // The host's rules by namespace, once per host: a lookup costs the rules of the namespaces it reads.
+  const byNamespace = a.memo(`dr:byNamespace:${fqdn}`, () => {
+    const map = new Map<string, MeshObject[]>();
+    for (const dr of a.destinationRulesAnywhere(fqdn)) pushTo(map, dr.namespace, dr);
+    return map;
+  });
+  return pickDestinationRules(ns => byNamespace.get(ns) ?? [], scopeOf, client, fqdn, clusterLocalService(fqdn)?.namespace);
 }
 
 function scopeOf(dr: MeshObject): DestinationRuleScope {

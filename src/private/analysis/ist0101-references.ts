@@ -3,7 +3,7 @@ import { expandHost, MeshObject } from '../mesh-model';
 import { applicableDestinationRules, ROOT_NAMESPACE, subsetNames } from './destination-rules';
 import { ROUTE_PROPS, RouteKind } from './ist0130-ist0131-unreachable-routes';
 import { GatewayView, MESH, MeshAnalysis, VirtualServiceView } from './model';
-import { gatewayKey } from './references';
+import { clusterLocalService, gatewayKey } from './references';
 
 /** One destination of a VirtualService route or mirror, as rendered. */
 export interface DestinationView {
@@ -114,16 +114,16 @@ export function gatewayReferenceProblems(a: MeshAnalysis, vs: VirtualServiceView
  * and the ports of the Services and ServiceEntries they name.
  *
  * The subset is looked up the way istiod does for each proxy that runs the route (see `applicableDestinationRules`):
- * the sidecars of the VirtualService's namespace when the route applies to the mesh, the gateway workloads (in their
- * Gateway's namespace) of the gateways it applies to.
+ * for a route that applies to the mesh, the sidecars of every namespace the VirtualService is exported to (istiod
+ * gives it to each of them, and each looks the DestinationRule up from its own namespace); for a gateway route, the
+ * gateway workloads (in their Gateway's namespace).
  */
 export function destinationReferenceProblems(a: MeshAnalysis, vs: VirtualServiceView): Problem[] {
   const problems: Problem[] = [];
   const ns = vs.object.namespace;
   for (const d of destinationsOf(vs)) {
     if (d.subset !== undefined) {
-      const clients = [...new Set(d.gateways.map(g => g === MESH ? ns : gatewayKey(g, ns).split('/')[0]))];
-      const problem = subsetProblem(a, d, clients);
+      const problem = subsetProblem(a, vs, d);
       if (problem) problems.push(problem);
     }
     const target = resolvePorts(a, d.fqdn, ns);
@@ -150,7 +150,78 @@ export function destinationReferenceProblems(a: MeshAnalysis, vs: VirtualService
   return problems;
 }
 
-function subsetProblem(a: MeshAnalysis, d: DestinationView, clients: string[]): Problem | undefined {
+/**
+ * The proxies that run a route, grouped so that one DestinationRule lookup stands for each group: proxies in
+ * namespaces istiod's lookup cannot tell apart get the same rules.
+ */
+interface ClientGroup {
+  /** The namespace looked up for the group (`OTHER` for namespaces without rules of their own for the host). */
+  readonly lookup: string;
+  /** Whether the group is the route's own proxies (the VirtualService's namespace, or a gateway's). */
+  readonly own: boolean;
+  /** The namespace of a group of one namespace. */
+  readonly namespace?: string;
+  /** The group, for messages (`namespace "shop"`); built only when reported. */
+  readonly label: () => string;
+}
+
+/** A namespace name Kubernetes refuses, standing for every namespace that holds no rule for the host. */
+const OTHER = '<other>';
+
+/**
+ * The client groups of a destination. Mesh routes: the VirtualService's namespace, each namespace it is exported to
+ * by name, and when it is exported everywhere, each namespace the lookup singles out (those holding a rule for the
+ * host or named by a rule's exportTo), then one group for all the others (the app's remaining namespaces and any
+ * namespace it does not define). So the cost is the rules of the host, never the namespaces of the app.
+ */
+function clientGroups(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationView): ClientGroup[] {
+  const ns = vs.object.namespace;
+  const groups: ClientGroup[] = [];
+  // A namespace without rules for the host, and not named by their exportTo, gets what any other namespace gets.
+  const singledOut = namespacesOfRules(a, d.fqdn);
+  const single = (n: string, own: boolean) => groups.push({ lookup: singledOut.has(n) ? n : OTHER, own, namespace: n, label: () => `namespace "${n}"` });
+  for (const gatewayNamespace of new Set(d.gateways.filter(g => g !== MESH).map(g => gatewayKey(g, ns).split('/')[0]))) single(gatewayNamespace, true);
+  if (!d.gateways.includes(MESH)) return groups;
+  const visibility = vs.visibility;
+  const singled = new Set<string>();
+  if (visibility === '*' || visibility.has(ns)) singled.add(ns);
+  for (const n of visibility === '*' ? singledOut : visibility) singled.add(n);
+  for (const n of singled) single(n, n === ns);
+  if (visibility === '*') {
+    groups.push({
+      lookup: OTHER,
+      own: false,
+      label: () => {
+        const named = a.appNamespaces().filter(n => !singled.has(n));
+        const others = 'any other namespace (the VirtualService is exported to every namespace)';
+        return named.length === 0 ? others : `namespaces ${named.map(n => `"${n}"`).join(', ')} and ${others}`;
+      },
+    });
+  }
+  return groups;
+}
+
+/** The namespaces the rules of a host single out: where they are, and those their exportTo names. Once per host. */
+function namespacesOfRules(a: MeshAnalysis, fqdn: string): ReadonlySet<string> {
+  return a.memo(`ist0101:ruleNamespaces:${fqdn}`, () => {
+    const found = new Set<string>();
+    for (const dr of a.destinationRulesAnywhere(fqdn)) {
+      found.add(dr.namespace);
+      for (const e of (dr.manifest.spec?.exportTo ?? []) as string[]) if (e !== '*' && e !== '.' && e !== '~') found.add(e);
+    }
+    return found;
+  });
+}
+
+/** The DestinationRules a proxy in namespace `client` uses for a host, and their subsets. Once per client and host. */
+function rulesFor(a: MeshAnalysis, client: string, fqdn: string): { rules: MeshObject[]; subsets: ReadonlySet<string> } {
+  return a.memo(`ist0101:rules:${client}|${fqdn}`, () => {
+    const rules = applicableDestinationRules(a, client, fqdn);
+    return { rules, subsets: new Set(subsetNames(rules)) };
+  });
+}
+
+function subsetProblem(a: MeshAnalysis, vs: VirtualServiceView, d: DestinationView): Problem | undefined {
   const anywhere = a.destinationRulesAnywhere(d.fqdn);
   if (anywhere.length === 0) {
     return {
@@ -162,29 +233,37 @@ function subsetProblem(a: MeshAnalysis, d: DestinationView, clients: string[]): 
       prop: ROUTE_PROPS[d.kind as RouteKind],
     };
   }
-  for (const client of clients) {
-    const rules = applicableDestinationRules(a, client, d.fqdn);
-    const subsets = subsetNames(rules);
-    if (subsets.includes(d.subset!)) continue;
+  const serviceNamespace = clusterLocalService(d.fqdn)?.namespace;
+  const narrow = 'or export this VirtualService only to the namespaces that see the subset (exportTo, e.g. ["."])';
+  for (const group of clientGroups(a, vs, d)) {
+    const { rules, subsets } = rulesFor(a, group.lookup, d.fqdn);
+    if (subsets.has(d.subset!)) continue;
+    const clients = group.label();
+    const symptom = (from: boolean) => `requests ${from ? `from ${clients} ` : ''}routed there fail with 503 (NC cluster_not_found): `
+      + `subset ${d.subset} is not defined (IST0101)`;
     if (rules.length === 0) {
+      const client = group.namespace;
       return {
         field: `${d.field}.subset`,
         value: d.subset,
-        problem: `is defined only by DestinationRule ${anywhere.map(describe).join(', ')}, which proxies in namespace "${client}" never `
+        problem: `is defined only by DestinationRule ${anywhere.map(describe).join(', ')}, which proxies in ${clients} never `
           + `consult: istiod looks for a DestinationRule of "${d.fqdn}" in the client's namespace, then among those the Service's namespace `
           + `exports to it, then among those the root namespace "${ROOT_NAMESPACE}" exports to it`,
-        fix: `define the subset in a DestinationRule in namespace "${client}" or in the Service's namespace (exported to "${client}")`,
-        symptom: `requests from namespace "${client}" routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
+        fix: group.own
+          ? `define the subset in a DestinationRule in namespace "${client}" or in the Service's namespace (exported to "${client}")`
+          : `define the subset in a DestinationRule in the Service's namespace${serviceNamespace ? ` "${serviceNamespace}"` : ''} `
+            + `exported to them, ${narrow}`,
+        symptom: symptom(true),
         prop: ROUTE_PROPS[d.kind as RouteKind],
       };
     }
     return {
       field: `${d.field}.subset`,
       value: d.subset,
-      problem: `is not among the subsets ${JSON.stringify(subsets)} that DestinationRule `
-        + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"`,
-      fix: `add subset "${d.subset}" to that DestinationRule, or use one of its subsets`,
-      symptom: `requests routed there fail with 503 (NC cluster_not_found): subset ${d.subset} is not defined (IST0101)`,
+      problem: `is not among the subsets ${JSON.stringify(subsetNames(rules))} that DestinationRule `
+        + `${rules.map(dr => `${dr.namespace}/${dr.name}`).join(', ')} defines for host "${d.fqdn}"${group.own ? '' : ` (the rules proxies in ${clients} use)`}`,
+      fix: `add subset "${d.subset}" to that DestinationRule, or use one of its subsets${group.own ? '' : `, ${narrow}`}`,
+      symptom: symptom(!group.own),
       prop: ROUTE_PROPS[d.kind as RouteKind],
     };
   }

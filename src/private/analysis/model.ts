@@ -142,6 +142,17 @@ export class MeshAnalysis {
     return (index.get(value) ?? []).filter(w => labelsSubset(selector, w.podLabels));
   }
 
+  /**
+   * The namespaces the app defines workloads in or creates (Namespace objects, e.g. a MeshNamespace's), in app order:
+   * the namespaces whose proxies the app can name as clients.
+   */
+  public appNamespaces(): readonly string[] {
+    return this.once('ns:app', () => [...new Set([
+      ...this.ofKind('Namespace', '').map(o => o.name),
+      ...this.workloads().map(w => w.object.namespace),
+    ])]);
+  }
+
   /** The Gateways of the app by `namespace/name`. */
   public gateway(key: string): GatewayView | undefined {
     const index = this.once('gw', () => new Map(this.gateways().map(g => [`${g.object.namespace}/${g.object.name}`, g])));
@@ -164,6 +175,25 @@ export class MeshAnalysis {
     return this.once('gw:ns', () => groupBy(this.gateways(), g => g.object.namespace)).get(namespace) ?? [];
   }
 
+  /**
+   * The Gateways whose selector is empty or shares a label (key and value) with `selector`, in app order: every
+   * Gateway whose selector can contain, or be contained in, `selector`.
+   */
+  public gatewaysSharingLabels(selector: { [key: string]: string }): readonly GatewayView[] {
+    const index = this.once('gw:label', () => {
+      const map = new Map<string, GatewayView[]>();
+      for (const g of this.gateways()) {
+        const labels = Object.entries(g.selector);
+        if (labels.length === 0) pushTo(map, '', g);
+        for (const [key, value] of labels) pushTo(map, `${key}=${value}`, g);
+      }
+      return map;
+    });
+    const found = new Set([...index.get('') ?? [], ...Object.entries(selector).flatMap(([key, value]) => index.get(`${key}=${value}`) ?? [])]);
+    const order = (g: GatewayView) => this.gatewayOf(g.object.apiObject)!.order;
+    return [...found].sort((x, y) => order(x) - order(y));
+  }
+
   /** The Gateways whose servers listen on a port. */
   public gatewaysOnPort(port: number): readonly GatewayView[] {
     const index = this.once('gw:port', () => {
@@ -184,6 +214,20 @@ export class MeshAnalysis {
   public serviceEntriesFor(fqdn: string, from: string): MeshObject[] {
     const index = this.once('se:host', () => hostIndex(this.ofKind('ServiceEntry', NETWORKING), o => (o.manifest.spec?.hosts ?? []) as string[]));
     return lookupHost(index, fqdn).filter(o => visibleTo(o, from));
+  }
+
+  /**
+   * The DestinationRules istiod merges with `rule` (itself included), in app order: those of its namespace for the same
+   * host (FQDN) with the same visibility (`exportTo`) and the same workload selector (or none).
+   */
+  public mergedDestinationRules(rule: MeshObject): readonly MeshObject[] {
+    const index = this.once('dr:merge', () => groupBy(this.ofKind('DestinationRule', NETWORKING), mergeKey));
+    return index.get(mergeKey(rule)) ?? [rule];
+  }
+
+  /** A value a rule computes once per pass (keys start with the rule's own prefix), e.g. a lookup many objects share. */
+  public memo<T>(key: string, build: () => T): T {
+    return this.once(`memo:${key}`, build);
   }
 
   private once<T>(key: string, build: () => T): T {
@@ -337,6 +381,19 @@ function lookupHost(index: HostIndex, fqdn: string): MeshObject[] {
   const found = [...index.exact.get(fqdn) ?? []];
   for (const w of index.wildcards) if (hostCovers(w.host, fqdn) && !found.includes(w.object)) found.push(w.object);
   return found;
+}
+
+/** What makes istiod merge two DestinationRules: namespace, host, visibility and workload selector. */
+function mergeKey(rule: MeshObject): string {
+  const spec = rule.manifest.spec ?? {};
+  const visibility = visibilityOf(spec.exportTo, rule.namespace);
+  const labels = spec.workloadSelector?.matchLabels;
+  return JSON.stringify([
+    rule.namespace,
+    expandHost(String(spec.host ?? ''), rule.namespace),
+    visibility === '*' ? '*' : [...visibility].sort(),
+    labels === undefined ? null : Object.entries(labels).sort(),
+  ]);
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
