@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { DEFAULT_ISTIO_VERSION, ISTIO_VERSION_CONTEXT_KEY, NEWEST_MINOR, OLDEST_MINOR, parseIstioVersion } from './private/istio-version';
+import { ROUTING_API_CONTEXT_KEY, resolveRoutingApi } from './private/routing-api';
 import { checkArgs } from './private/shape';
 
 /**
@@ -12,6 +13,16 @@ export enum IstioApiVersion {
   V1 = 'v1',
   /** `networking.istio.io/v1beta1` and `security.istio.io/v1beta1`, for clusters older than Istio 1.22. */
   V1BETA1 = 'v1beta1',
+}
+
+/**
+ * Which API the routing constructs (IngressRoute, CanaryRelease, EgressThroughGateway, MeshNamespace waypoints) emit.
+ */
+export enum RoutingApi {
+  /** Istio's own APIs: Gateway, VirtualService, DestinationRule (`networking.istio.io`). */
+  ISTIO = 'istio',
+  /** The Kubernetes Gateway API (`gateway.networking.k8s.io`): Gateway, HTTPRoute, GRPCRoute, TLSRoute, TCPRoute. */
+  GATEWAY_API = 'gateway-api',
 }
 
 const CONTEXT_KEY = 'cdk8s-istio:apiVersion';
@@ -95,6 +106,44 @@ export class IstioApi {
   public static istioVersionOf(scope: IConstruct): string {
     checkArgs('IstioApi.istioVersionOf', [scope]);
     return scope.node.tryGetContext(ISTIO_VERSION_CONTEXT_KEY) ?? DEFAULT_ISTIO_VERSION;
+  }
+
+  /**
+   * Makes every routing construct created below `scope` (an App or a Chart) emit `api`: Istio's APIs (the default)
+   * or the Kubernetes Gateway API. A construct's own `routingApi` prop overrides it.
+   *
+   * Call it once, before adding constructs to the scope.
+   *
+   * @example
+   * const app = new App();
+   * IstioApi.useRoutingApi(app, RoutingApi.GATEWAY_API);
+   *
+   * @param scope the App or Chart whose routing constructs use the API
+   * @param api the routing API
+   */
+  public static useRoutingApi(scope: IConstruct, api: RoutingApi): void {
+    checkArgs('IstioApi.useRoutingApi', [scope, api]);
+    const where = scope.node.path || '<app>';
+    const current = scope.node.tryGetContext(ROUTING_API_CONTEXT_KEY);
+    if (current !== undefined && current !== api) {
+      throw new Error(`[${where}] IstioApi.useRoutingApi: the routing API is already ${current}; got ${api}. `
+        + 'Fix: set the routing API once per app or chart, and override it per construct with its routingApi prop.');
+    }
+    if (scope.node.children.length > 0) {
+      throw new Error(`[${where}] IstioApi.useRoutingApi: called after constructs were added to this scope. `
+        + 'Fix: call it right after creating the App or Chart, so every routing construct uses the same API.');
+    }
+    scope.node.setContext(ROUTING_API_CONTEXT_KEY, api);
+  }
+
+  /**
+   * The routing API in effect for `scope`: `useRoutingApi()`'s choice, else `RoutingApi.ISTIO`.
+   *
+   * @param scope any construct of the app
+   */
+  public static routingApiOf(scope: IConstruct): RoutingApi {
+    checkArgs('IstioApi.routingApiOf', [scope]);
+    return resolveRoutingApi(scope);
   }
 
   /**
