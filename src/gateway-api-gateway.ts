@@ -18,6 +18,8 @@ export enum GatewayApiProtocol {
   TLS = 'TLS',
   /** Plain TCP: TCPRoutes. */
   TCP = 'TCP',
+  /** Istio's HBONE tunnel on port 15008: the one listener of an ambient waypoint (class `istio-waypoint`); no routes attach. */
+  HBONE = 'HBONE',
 }
 
 /**
@@ -292,7 +294,9 @@ function listenerProblems(field: string, l: GatewayApiListener, earlier: Gateway
   if (earlier.length >= 64) {
     problems.push({ field, problem: 'is the 65th listener; a Gateway has at most 64', fix: 'split the listeners over several Gateways' });
   }
-  const portIssue = portProblem(l.port) ?? reservedProxyPortProblem(l.port);
+  // A waypoint's HBONE listener is Istio's own tunnel port 15008 (`istioctl waypoint generate`).
+  const hbone = l.protocol === GatewayApiProtocol.HBONE && l.port === 15008;
+  const portIssue = portProblem(l.port) ?? (hbone ? undefined : reservedProxyPortProblem(l.port));
   if (portIssue) problems.push({ field: `${field}.port`, value: l.port, problem: portIssue, fix: 'use another port, e.g. 80 or 443' });
   if (l.hostname !== undefined) {
     const issue = gatewayApiHostnameProblem(l.hostname);

@@ -345,6 +345,41 @@ export interface GatewayApiHttpRule {
    * @default - `timeout`
    */
   readonly backendTimeout?: Duration;
+
+  /**
+   * How failed requests are retried (Gateway API `retry`, experimental channel; Istio implements it).
+   *
+   * @default - Istio's default retry policy
+   */
+  readonly retry?: GatewayApiHttpRetry;
+}
+
+/**
+ * How an HTTPRoute rule retries a failed request.
+ *
+ * @see https://gateway-api.sigs.k8s.io/geps/gep-1731/
+ */
+export interface GatewayApiHttpRetry {
+  /**
+   * The most retries of one request.
+   *
+   * @default - Istio's default (2)
+   */
+  readonly attempts?: number;
+
+  /**
+   * The response status codes (400 to 599) that are retried.
+   *
+   * @default - Istio's default (503)
+   */
+  readonly codes?: number[];
+
+  /**
+   * The least time between two attempts.
+   *
+   * @default - Envoy's default (25ms, growing)
+   */
+  readonly backoff?: Duration;
 }
 
 /**
@@ -460,6 +495,17 @@ function httpRuleProblems(field: string, rule: GatewayApiHttpRule): Problem[] {
     const issue = d === undefined ? undefined : gatewayApiDurationProblem(d);
     if (issue) problems.push({ field: `${field}.${key}`, value: gatewayApiDuration(d!), problem: issue, fix: 'use a duration like Duration.seconds(15)' });
   }
+  const retry = rule.retry;
+  if (retry?.attempts !== undefined && (!Number.isInteger(retry.attempts) || retry.attempts < 0)) {
+    problems.push({ field: `${field}.retry.attempts`, value: retry.attempts, problem: 'must be a whole number, 0 or more', fix: 'use e.g. 3' });
+  }
+  (retry?.codes ?? []).forEach((code, i) => {
+    if (!Number.isInteger(code) || code < 400 || code > 599) {
+      problems.push({ field: `${field}.retry.codes[${i}]`, value: code, problem: 'must be a status code from 400 to 599', fix: 'use e.g. 503', symptom: 'the API server rejects the HTTPRoute' });
+    }
+  });
+  const backoffIssue = retry?.backoff === undefined ? undefined : gatewayApiDurationProblem(retry.backoff);
+  if (backoffIssue) problems.push({ field: `${field}.retry.backoff`, value: gatewayApiDuration(retry!.backoff!), problem: backoffIssue, fix: 'use a duration like Duration.millis(100)' });
   if (rule.timeout && rule.backendTimeout && rule.backendTimeout.toMilliseconds() > rule.timeout.toMilliseconds()) {
     problems.push({
       field: `${field}.backendTimeout`,
@@ -570,6 +616,11 @@ function renderHttpRule(r: GatewayApiHttpRule, namespace: string | undefined): a
     matches: r.matches && r.matches.length > 0 ? r.matches.map(renderHttpMatch) : undefined,
     filters: r.filters && r.filters.length > 0 ? r.filters.map(f => f._render(namespace)) : undefined,
     backendRefs: r.backends && r.backends.length > 0 ? r.backends.map(b => b._render(namespace)) : undefined,
+    retry: r.retry && {
+      attempts: r.retry.attempts,
+      codes: r.retry.codes && r.retry.codes.length > 0 ? r.retry.codes : undefined,
+      backoff: r.retry.backoff ? gatewayApiDuration(r.retry.backoff) : undefined,
+    },
     timeouts: r.timeout || r.backendTimeout ? {
       request: r.timeout ? gatewayApiDuration(r.timeout) : undefined,
       backendRequest: r.backendTimeout ? gatewayApiDuration(r.backendTimeout) : undefined,

@@ -43,8 +43,8 @@ export {
 } from './gateway-api-gateway';
 export { GatewayApiHostnameRouteProps, GatewayApiRoute, GatewayApiRouteProps } from './gateway-api-route';
 export {
-  GatewayApiHttpFilter, GatewayApiHttpMatch, GatewayApiHttpMethod, GatewayApiHttpRoute, GatewayApiHttpRouteProps, GatewayApiHttpRule,
-  GatewayApiMirrorOptions, GatewayApiRedirect, GatewayApiRewrite, GatewayApiValueMatch,
+  GatewayApiHttpFilter, GatewayApiHttpMatch, GatewayApiHttpMethod, GatewayApiHttpRetry, GatewayApiHttpRoute, GatewayApiHttpRouteProps,
+  GatewayApiHttpRule, GatewayApiMirrorOptions, GatewayApiRedirect, GatewayApiRewrite, GatewayApiValueMatch,
 } from './gateway-api-http-route';
 export { GatewayApiGrpcMatch, GatewayApiGrpcRoute, GatewayApiGrpcRouteProps, GatewayApiGrpcRule } from './gateway-api-grpc-route';
 export * from './gateway-api-l4-routes';

@@ -9,6 +9,7 @@ import {
   AuthorizationRuleOptions,
   AuthorizationRules,
 } from './authorization-policy';
+import { GatewayApiGateway, GatewayApiProtocol } from './gateway-api-gateway';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { meshReadinessProblems } from './private/analysis/mesh-readiness';
 import { MeshAnalysis } from './private/analysis/model';
@@ -418,8 +419,8 @@ export class MeshNamespace extends Construct {
   public readonly telemetry?: Telemetry;
 
 
-  /** The waypoint Gateway (`gateway.networking.k8s.io/v1`), in ambient mode with a waypoint. */
-  public readonly waypoint?: ApiObject;
+  /** The waypoint Gateway (`gateway.networking.k8s.io/v1`, class `istio-waypoint`), in ambient mode with a waypoint. */
+  public readonly waypoint?: GatewayApiGateway;
 
   private readonly portMtlsPolicies = new Map<string, { selectorKey: string; policy: PeerAuthentication }>();
   private readonly allowPolicies = new Map<string, AuthorizationPolicy>();
@@ -637,15 +638,12 @@ export class MeshNamespace extends Construct {
     return policy;
   }
 
-  private createWaypoint(name: string): ApiObject {
-    return new ApiObject(this, 'Waypoint', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name, namespace: this.name, labels: { [WAYPOINT_FOR_LABEL]: 'service' } },
-      spec: {
-        gatewayClassName: 'istio-waypoint',
-        listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' }],
-      },
+  /** The waypoint as `istioctl waypoint generate` writes it, through the Gateway API Gateway L2. */
+  private createWaypoint(name: string): GatewayApiGateway {
+    return new GatewayApiGateway(this, 'Waypoint', {
+      metadata: { name, labels: { [WAYPOINT_FOR_LABEL]: 'service' } },
+      gatewayClassName: 'istio-waypoint',
+      listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: GatewayApiProtocol.HBONE }],
     });
   }
 
