@@ -12,6 +12,7 @@ import { HttpRetry, httpRetryProblems } from './http-retry';
 import { HttpRouteOptions } from './http-route';
 import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
+import { gammaWithoutProxyProblems } from './private/analysis/gamma-routes';
 import { canaryBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
 import { MeshAnalysis } from './private/analysis/model';
 import { canaryGammaProblems, gatewayApiRetry, gammaRuleOrderProblems, KEEP_ISTIO } from './private/canary-gamma';
@@ -1026,6 +1027,9 @@ export class CanaryRelease extends Construct {
       });
     }
     this.versionList.forEach((v, i) => problems.push(...this.workloadProblems(`versions[${i}]`, v, selector, service?.namespace)));
+    if (this.routingApi === RoutingApi.GATEWAY_API && service !== undefined) {
+      problems.push(...gammaWithoutProxyProblems(a, service.namespace, service.name, service.manifest.metadata?.labels ?? {}));
+    }
     const view = this.virtualService && a.virtualService(this.virtualService.apiObject);
     if (view !== undefined) {
       problems.push(...canaryBypassProblems(a, view, expandHost(this.host, this.virtualService!.effectiveNamespace)));

@@ -8,6 +8,7 @@ import { allOf, oneOf, synth } from './util';
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CanaryRelease, CanaryReleaseProps, CanaryRule, CanaryVersion, CanaryWorkload } from '../src/canary-release';
 import { RetryOn } from '../src/http-retry';
+import { MeshEnrollment, MeshNamespace } from '../src/mesh-namespace';
 import { Protocol } from '../src/protocol';
 import { StringMatch } from '../src/string-match';
 import { LoadBalancerAlgorithm } from '../src/traffic-policy';
@@ -167,6 +168,20 @@ describe('CanaryRelease on the Gateway API: manifests', () => {
   });
 });
 
+describe('CanaryRelease on the Gateway API in ambient mode', () => {
+  test('with a waypoint, the waypoint applies the route (no error)', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'shop');
+    const ns = new MeshNamespace(chart, 'Shop', { name: 'shop', enrollment: MeshEnrollment.ambient({ waypoint: true }) });
+
+    // WHEN
+    new CanaryRelease(ns, 'Reviews', { port: 9080, versions: versionsOf('reviews', ['v1', 'v2']), routingApi: RoutingApi.GATEWAY_API });
+
+    // THEN
+    expect(oneOf(synth(chart), 'HTTPRoute', 'reviews').metadata.namespace).toBe('shop');
+  });
+});
+
 describe('CanaryRelease on the Gateway API: what it cannot express', () => {
   test('fault injection', () => {
     expect(reviews({ rules: [CanaryRule.http({ match: [JASON], fault: { delay: { fixedDelay: Duration.seconds(7) } } })] }))
@@ -225,6 +240,18 @@ describe('CanaryRelease on the Gateway API: what it cannot express', () => {
         CanaryRule.http({ match: [{ headers: { 'end-user': StringMatch.exact('jason'), 'x-debug': StringMatch.exact('1') } }], version: 'v1' }),
       ],
     })).toThrow(/rules\[1\]: has a more specific match .* than rules\[0\], and istiod orders HTTPRoute rules by specificity/);
+  });
+
+  test('a release in an ambient namespace without a waypoint, where no proxy applies the route', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'shop');
+    const ns = new MeshNamespace(chart, 'Shop', { name: 'shop', enrollment: MeshEnrollment.ambient() });
+
+    // WHEN
+    new CanaryRelease(ns, 'Reviews', { port: 9080, versions: versionsOf('reviews', ['v1', 'v2']), routingApi: RoutingApi.GATEWAY_API });
+
+    // THEN
+    expect(() => synth(chart)).toThrow(/routingApi: routes with a route parented to Service "reviews" in namespace "shop", which is ambient without a waypoint.*Fix: deploy a waypoint.*In the cluster: the rules and the split are ignored/);
   });
 
   test('bindToGateway(), which needs the VirtualService', () => {
