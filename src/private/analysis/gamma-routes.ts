@@ -13,7 +13,8 @@ const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
  * @see https://istio.io/latest/docs/ambient/usage/l7-features/ (L7 routing needs a waypoint)
  * @param serviceLabels the labels of the parent Service
  */
-export function gammaWithoutProxyProblems(a: MeshAnalysis, namespace: string, serviceName: string, serviceLabels: { [key: string]: string }): Problem[] {
+export function gammaWithoutProxyProblems(
+  a: MeshAnalysis, namespace: string, serviceName: string, serviceLabels: { [key: string]: string }): Problem[] {
   const ns = a.withName('Namespace', '', namespace)[0];
   const labels: { [key: string]: string } = ns?.manifest.metadata?.labels ?? {};
   if (labels[DATAPLANE_MODE_LABEL] !== 'ambient') return [];
