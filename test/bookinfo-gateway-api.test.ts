@@ -7,31 +7,14 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { allOf, oneOf, synth } from './util';
+import { releaseBookinfo } from './util/bookinfo';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { RoutingApi } from '../src/api-version';
-import { CanaryRelease, CanaryReleaseProps, CanaryWorkload } from '../src/canary-release';
-
-const IMAGES = 'registry.istio.io/release/examples-bookinfo';
-
-/** The versions Bookinfo deploys of each service (bookinfo.yaml and its variants). */
-const VERSIONS: { [service: string]: string[] } = {
-  reviews: ['v1', 'v2', 'v3'],
-  ratings: ['v1', 'v2'],
-};
+import { CanaryRelease } from '../src/canary-release';
 
 /** A Bookinfo service released on the Gateway API, named as the samples name it, with a weight per version (missing: 0). */
-function release(scope: Construct, service: string, weights: { [version: string]: number }, props: Partial<CanaryReleaseProps> = {}): CanaryRelease {
-  return new CanaryRelease(scope, service, {
-    serviceName: service,
-    port: 9080,
-    routingApi: RoutingApi.GATEWAY_API,
-    versions: VERSIONS[service].map(name => ({
-      name,
-      weight: weights[name] ?? 0,
-      workload: CanaryWorkload.fromImage(`${IMAGES}-${service}-${name}:1.20.3`),
-    })),
-    ...props,
-  });
+function release(scope: Construct, service: string, weights: { [version: string]: number }): CanaryRelease {
+  return releaseBookinfo(scope, service, weights, { routingApi: RoutingApi.GATEWAY_API });
 }
 
 /** The one object of a Gateway API sample file with this kind and name. */

@@ -4,19 +4,10 @@
  * status codes), DestinationRules per version Service for circuit breaking, and the same rules on a Gateway of class
  * istio for ingress.
  */
-import { App, Chart } from 'cdk8s';
-// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import { build as buildOnIstioApi } from '../canary/main';
-import { IstioApi, RoutingApi } from 'cdk8s-istio';
+import { onGatewayApi, synthApp } from '../gateway-api-variant';
 
-/** Builds the canary example into `app`, every routing construct on the Gateway API unless it overrides it. */
-export function build(app: App): Chart {
-  IstioApi.useRoutingApi(app, RoutingApi.GATEWAY_API);
-  return buildOnIstioApi(app);
-}
+/** Builds the canary example into an app, every routing construct on the Gateway API unless it overrides it. */
+export const build = onGatewayApi(buildOnIstioApi);
 
-if (require.main === module) {
-  const app = new App();
-  build(app);
-  app.synth();
-}
+if (require.main === module) synthApp(build);

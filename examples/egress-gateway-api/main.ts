@@ -3,19 +3,10 @@
  * istio (ClusterIP) per external host and two routes (sidecars to the gateway, parented to the ServiceEntry; gateway to
  * the host). The TCP database keeps Istio's API (no documented Gateway API form).
  */
-import { App, Chart } from 'cdk8s';
-// In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
 import { build as buildOnIstioApi } from '../egress/main';
-import { IstioApi, RoutingApi } from 'cdk8s-istio';
+import { onGatewayApi, synthApp } from '../gateway-api-variant';
 
-/** Builds the egress example into `app`, every routing construct on the Gateway API unless it overrides it. */
-export function build(app: App): Chart {
-  IstioApi.useRoutingApi(app, RoutingApi.GATEWAY_API);
-  return buildOnIstioApi(app);
-}
+/** Builds the egress example into an app, every routing construct on the Gateway API unless it overrides it. */
+export const build = onGatewayApi(buildOnIstioApi);
 
-if (require.main === module) {
-  const app = new App();
-  build(app);
-  app.synth();
-}
+if (require.main === module) synthApp(build);
