@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { gatewayApiCertificateGrantProblems } from './private/analysis/gateway-api-references';
+import { MeshAnalysis } from './private/analysis/model';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { GATEWAY_API_GROUP, GATEWAY_API_VERSIONS, gatewayApiHostnameProblem, sectionNameProblem } from './private/gateway-api';
 import { addSynthValidation } from './private/mesh-model';
@@ -222,6 +224,11 @@ export class GatewayApiGateway extends IstioResource {
       fix: 'add a listener with addListener()',
       symptom: 'the API server rejects the Gateway (at least one listener is required)',
     })]);
+    addSynthValidation(this, () => {
+      const a = MeshAnalysis.of(this);
+      const view = a.viewOf(this.apiObject);
+      return view === undefined ? [] : gatewayApiCertificateGrantProblems(a, view).map(describeProblem);
+    });
   }
 
   /** The listeners, in order. */

@@ -1,7 +1,12 @@
 import { Construct } from 'constructs';
 import { GatewayApiBackend, GatewayApiParent } from './gateway-api-refs';
-import { Problem, throwIfProblems } from './private/errors';
+import { gatewayApiViews } from './private/analysis/gateway-api-model';
+import { gatewayApiRouteReferenceProblems } from './private/analysis/gateway-api-references';
+import { gatewayApiRouteConflictProblems } from './private/analysis/gateway-api-route-conflicts';
+import { MeshAnalysis } from './private/analysis/model';
+import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { GATEWAY_API_GROUP, GATEWAY_API_VERSIONS, gatewayApiHostnameProblem } from './private/gateway-api';
+import { addSynthValidation } from './private/mesh-model';
 import { checkShape } from './private/shape';
 import { IstioResource, IstioResourceProps } from './resource';
 
@@ -48,6 +53,13 @@ export abstract class GatewayApiRoute extends IstioResource {
   protected constructor(scope: Construct, id: string, kind: string, props: GatewayApiRouteProps, propsType: string) {
     super(scope, id, GATEWAY_API_GROUP, kind, props, GATEWAY_API_VERSIONS[kind], propsType);
     for (const parent of props.parents ?? []) this.addParent(parent);
+    // Cross-resource rules (src/private/analysis/gateway-api-*.ts): parents, backends, ReferenceGrants, conflicts.
+    addSynthValidation(this, () => {
+      const a = MeshAnalysis.of(this);
+      const view = gatewayApiViews(a).route(this.apiObject);
+      if (view === undefined) return []; // rendering fails: reported by cdk8s
+      return [...gatewayApiRouteReferenceProblems(a, view), ...gatewayApiRouteConflictProblems(a, view)].map(describeProblem);
+    });
   }
 
   /** The parents, in order. */

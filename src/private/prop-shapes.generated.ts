@@ -80,7 +80,7 @@ export const STRUCTS: { [name: string]: { [property: string]: string } } = {
   IngressJwt: { '...JwtRule': 'JwtRule', audit: '?boolean', claimRules: '?IngressJwtClaimRule[]', dryRun: '?boolean', requireToken: '?boolean' },
   IngressJwtClaim: { claim: 'string', values: 'string[]' },
   IngressJwtClaimRule: { claims: 'IngressJwtClaim[]', methods: '?string[]', paths: '?string[]' },
-  IngressRouteProps: { allowAnyHost: '?boolean', gateway: '?IIngressGateway', gatewayMetadata: '?any', hosts: 'string[]', httpRoutes: '?IngressHttpRoute[]', jwt: '?IngressJwt', metadata: '?any', port: '?number', protocol: '?IngressProtocol', selector: '?{string}', tcpRoutes: '?IngressTcpRoute[]', tls: '?IngressTls', tlsRoutes: '?IngressTlsRoute[]', workloadNamespace: '?string' },
+  IngressRouteProps: { allowAnyHost: '?boolean', gateway: '?IIngressGateway', gatewayMetadata: '?any', hosts: 'string[]', httpRoutes: '?IngressHttpRoute[]', jwt: '?IngressJwt', metadata: '?any', port: '?number', protocol: '?IngressProtocol', routingApi: '?RoutingApi', selector: '?{string}', tcpRoutes: '?IngressTcpRoute[]', tls: '?IngressTls', tlsRoutes: '?IngressTlsRoute[]', workloadNamespace: '?string' },
   IngressTcpRoute: { backend: '?ServiceBackend', match: '?TcpMatch[]', route: '?RouteDestination[]' },
   IngressTls: { cipherSuites: '?string[]', clientCaCertificate: '?string', credential: 'TlsCredential', httpPort: '?number', httpsRedirect: '?boolean', maxProtocolVersion: '?TlsProtocolVersion', minProtocolVersion: '?TlsProtocolVersion', mode: '?IngressTlsMode', subjectAltNames: '?string[]' },
   IngressTlsRoute: { backend: '?ServiceBackend', route: '?RouteDestination[]', sniHosts: '?string[]' },
