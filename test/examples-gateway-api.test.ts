@@ -73,12 +73,16 @@ describe('examples on the Gateway API', () => {
     expect(oneOf(manifests, 'DestinationRule', 'originate-tls-for-github').spec.host).toBe('api.github.com');
   });
 
-  test('secure-ingress: every IngressRoute as IngressRoute renders it for the app\'s routing API', () => {
+  test('secure-ingress: Gateway API routes on Gateways of their own; MUTUAL TLS and JWT kept on Istio\'s API', () => {
     // GIVEN / WHEN
     const files = synthExample(buildSecureIngress);
 
     // THEN
     expect(files).toMatchSnapshot();
     expect(Object.keys(files)).toEqual(['platform.k8s.yaml', 'shop.k8s.yaml']);
+    const manifests = Object.values(files).flat();
+    expect(allOf(manifests, 'TLSRoute').map(r => r.spec.hostnames)).toEqual([['vault.example.com']]);
+    expect(allOf(manifests, 'TCPRoute')).toHaveLength(1);
+    expect(allOf(manifests, 'VirtualService').map(v => v.metadata.name)).toEqual(['partners', 'api']);
   });
 });
