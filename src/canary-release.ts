@@ -15,11 +15,11 @@ import { MeshDeployment, MeshWorkload } from './mesh-workload';
 import { gammaWithoutProxyProblems } from './private/analysis/gamma-routes';
 import { canaryBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
 import { MeshAnalysis } from './private/analysis/model';
-import { canaryGammaProblems, gatewayApiRetry, gammaRuleOrderProblems, KEEP_ISTIO } from './private/canary-gamma';
+import { canaryGammaProblems, gatewayApiRetry, KEEP_ISTIO } from './private/canary-gamma';
 import { durationProblem } from './private/duration';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
-import { toGatewayApiHttpMatch } from './private/gateway-api-match';
 import { combineMatches } from './private/http-match';
+import { gatewayApiHttpMatch, precedenceProblems } from './private/ingress-gateway-api';
 import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
 import { HTTP_ROUTED_PROTOCOLS, protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
@@ -796,10 +796,12 @@ export class CanaryRelease extends Construct {
     }
     const problems: Problem[] = [];
     const pinned = (props.rules ?? []).map((rule, i) => ({
-      matches: rule._http!.match.map((m, j) => toGatewayApiHttpMatch(`rules[${i}].match[${j}]`, m, problems, KEEP_ISTIO)),
+      matches: rule._http!.match.map((m, j) => gatewayApiHttpMatch(`rules[${i}].match[${j}]`, m, problems, KEEP_ISTIO)),
       backends: rule._http!.version ? [backendOf(rule._http!.version)] : split,
     }));
-    problems.push(...gammaRuleOrderProblems(pinned.map(r => r.matches)));
+    // The release tries its rules in order; the Gateway API prefers the most specific match (as for IngressRoute).
+    pinned.forEach((r, j) => problems.push(...precedenceProblems(`rules[${j}]`, r.matches,
+      pinned.slice(0, j).map((e, i) => ({ field: `rules[${i}]`, matches: e.matches })), KEEP_ISTIO)));
     throwIfProblems(this, problems);
     const mirror = props.mirror && GatewayApiHttpFilter.mirror(backendOf(props.mirror.version),
       { percent: props.mirror.percentage === undefined || props.mirror.percentage === 100 ? undefined : props.mirror.percentage });

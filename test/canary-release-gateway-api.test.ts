@@ -220,12 +220,12 @@ describe('CanaryRelease on the Gateway API: what it cannot express', () => {
 
   test('a match field an HTTPRoute has no counterpart for', () => {
     expect(reviews({ rules: [CanaryRule.http({ match: [{ authority: StringMatch.exact('reviews.example.com') }], version: 'v2' })] }))
-      .toThrow(/rules\[0\]\.match\[0\]\.authority: matches the authority \(Host\), and an HTTPRoute match has no such field/);
+      .toThrow(/rules\[0\]\.match\[0\]\.authority: is an authority match, which the Gateway API cannot express.*or keep this release on Istio's API/);
   });
 
   test('a method that is not one exact method', () => {
     expect(reviews({ rules: [CanaryRule.http({ match: [{ method: StringMatch.prefix('P') }], version: 'v2' })] }))
-      .toThrow(/rules\[0\]\.match\[0\]\.method: is not StringMatch\.exact\(\) of an HTTP method/);
+      .toThrow(/rules\[0\]\.match\[0\]\.method: is a method match other than one exact method, which the Gateway API cannot express/);
   });
 
   test('an HTTP condition on a GRPCRoute', () => {
@@ -233,13 +233,13 @@ describe('CanaryRelease on the Gateway API: what it cannot express', () => {
       .toThrow(/rules\[0\]\.match\[0\]\.uri: is an HTTP condition, and protocol GRPC is routed with a GRPCRoute/);
   });
 
-  test('a later rule more specific than an earlier one (istiod sorts HTTPRoute rules by specificity)', () => {
+  test('a later rule more specific than an earlier one it overlaps (the Gateway API prefers the most specific match)', () => {
     expect(reviews({
       rules: [
         CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2'),
         CanaryRule.http({ match: [{ headers: { 'end-user': StringMatch.exact('jason'), 'x-debug': StringMatch.exact('1') } }], version: 'v1' }),
       ],
-    })).toThrow(/rules\[1\]: has a more specific match .* than rules\[0\], and istiod orders HTTPRoute rules by specificity/);
+    })).toThrow(/rules\[1\]\.match: is more specific than the earlier rules\[0\], whose requests it overlaps; the Gateway API gives the more specific match precedence/);
   });
 
   test('a release in an ambient namespace without a waypoint, where no proxy applies the route', () => {

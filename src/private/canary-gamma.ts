@@ -1,5 +1,5 @@
 import type { CanaryReleaseProps } from '../canary-release';
-import type { GatewayApiHttpMatch, GatewayApiHttpRetry } from '../gateway-api-http-route';
+import type { GatewayApiHttpRetry } from '../gateway-api-http-route';
 import { HttpRetry, RetryOn } from '../http-retry';
 import { Protocol } from '../protocol';
 import { Problem } from './errors';
@@ -23,7 +23,7 @@ export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protoco
   const grpc = protocol === Protocol.GRPC || protocol === Protocol.GRPC_WEB;
   (props.rules ?? []).forEach((rule, i) => {
     const field = `rules[${i}]`;
-    // Caller matches inside CanaryRule.http() are reported with the other match fields (toGatewayApiHttpMatch).
+    // Caller matches inside CanaryRule.http() are reported with the other match fields (gatewayApiHttpMatch).
     if (rule._kind === 'sourceLabels') {
       problems.push({
         field,
@@ -80,36 +80,6 @@ export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protoco
       });
     }
   }
-  return problems;
-}
-
-/**
- * A CanaryRelease tries its rules in order; istiod orders an HTTPRoute's rules (one per match) by the length of the
- * path match, then the number of header matches, then of query parameter matches, and only then by position
- * (`sortHTTPRoutes` in istio/istio `pilot/pkg/config/kube/gateway/conversion.go`). A later rule with a more specific
- * match would be tried first, so the order the release promises would not hold.
- */
-export function gammaRuleOrderProblems(rules: GatewayApiHttpMatch[][]): Problem[] {
-  const key = (m: GatewayApiHttpMatch): number[] => [
-    m.path === undefined ? 0 : (Object.values(m.path._render())[0] as string ?? '').length,
-    m.headers?.length ?? 0,
-    m.queryParams?.length ?? 0,
-  ];
-  const greater = (a: number[], b: number[]): boolean => {
-    const i = a.findIndex((x, j) => x !== b[j]);
-    return i >= 0 && a[i] > b[i];
-  };
-  const problems: Problem[] = [];
-  rules.forEach((matches, j) => {
-    const earlier = rules.slice(0, j).findIndex(prev => prev.some(p => matches.some(m => greater(key(m), key(p)))));
-    if (earlier < 0) return;
-    problems.push({
-      field: `rules[${j}]`,
-      problem: `has a more specific match (longer path, more headers or query parameters) than rules[${earlier}], and istiod orders `
-        + 'HTTPRoute rules by specificity, not by position, so it would be tried first',
-      fix: `put rules[${j}] before rules[${earlier}], or make their conditions exclusive, ${KEEP_ISTIO}`,
-    });
-  });
   return problems;
 }
 

@@ -3,11 +3,11 @@ import { GatewayApiGateway, GatewayApiListener, GatewayApiProtocol, GatewayApiRo
 import { GatewayApiHttpFilter, GatewayApiHttpMatch, GatewayApiHttpMethod, GatewayApiHttpRoute, GatewayApiHttpRule, GatewayApiValueMatch, escapeRegex, stringMatchType } from '../gateway-api-http-route';
 import { GatewayApiTcpRoute, GatewayApiTlsRoute } from '../gateway-api-l4-routes';
 import { GatewayApiBackend, GatewayApiParent } from '../gateway-api-refs';
-import { HttpRouteOptions, RedirectScheme } from '../http-route';
+import { RedirectScheme } from '../http-route';
 import type { IngressHttpRoute, IngressTcpRoute, IngressTlsRoute } from '../ingress-route';
 import { ReferenceGrant } from '../reference-grant';
 import { HttpMirror, RouteDestination } from '../route-destination';
-import { isJwtClaimKey } from '../route-match';
+import { HttpMatch, isJwtClaimKey } from '../route-match';
 import { ServiceBackend } from '../service-backend';
 import { StringMatch } from '../string-match';
 import { Problem, throwIfProblems } from './errors';
@@ -42,8 +42,8 @@ const UNSUPPORTED_MATCH_FIELDS: ReadonlyArray<{ key: string; feature: string; fi
   { key: 'withoutHeaders', feature: 'a negated header match (withoutHeaders)', fix: 'match the values you want instead' },
   { key: 'ignoreUriCase', feature: 'a case-insensitive URI match', fix: 'match the path with StringMatch.regex("(?i)...")' },
   { key: 'port', feature: 'a port match', fix: 'make one IngressRoute per port' },
-  { key: 'sourceLabels', feature: 'a source labels match (gateway traffic has no source workload)', fix: 'remove it' },
-  { key: 'sourceNamespace', feature: 'a source namespace match (gateway traffic has no source workload)', fix: 'remove it' },
+  { key: 'sourceLabels', feature: 'a source labels match (routes match requests, not callers)', fix: 'remove it' },
+  { key: 'sourceNamespace', feature: 'a source namespace match (routes match requests, not callers)', fix: 'remove it' },
   { key: 'gateways', feature: 'a per-match gateway', fix: 'remove it' },
   { key: 'statPrefix', feature: 'a stat prefix', fix: 'remove it' },
   { key: 'name', feature: 'a match name', fix: 'remove it' },
@@ -124,7 +124,7 @@ export class IngressGatewayApi {
   public addHttp(field: string, route: IngressHttpRoute): void {
     const problems: Problem[] = [];
     for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix));
-    const matches = (route.match ?? []).map((m, i) => this.match(`${field}.match[${i}]`, m, problems));
+    const matches = (route.match ?? []).map((m, i) => gatewayApiHttpMatch(`${field}.match[${i}]`, m, problems));
     const filters: GatewayApiHttpFilter[] = [];
     if (route.headers?.request) filters.push(GatewayApiHttpFilter.requestHeaders(route.headers.request));
     if (route.headers?.response) filters.push(GatewayApiHttpFilter.responseHeaders(route.headers.response));
@@ -211,26 +211,6 @@ export class IngressGatewayApi {
     };
   }
 
-  private match(field: string, m: NonNullable<HttpRouteOptions['match']>[number], problems: Problem[]): GatewayApiHttpMatch {
-    for (const u of UNSUPPORTED_MATCH_FIELDS.filter(f => (m as any)[f.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, `${u.fix}, ${KEEP_ISTIO}`));
-    let method: GatewayApiHttpMethod | undefined;
-    if (m.method) {
-      const value = Object.values(m.method._render())[0];
-      method = stringMatchType(m.method) === 'exact' && Object.values(GatewayApiHttpMethod).includes(value as GatewayApiHttpMethod) ? value as GatewayApiHttpMethod : undefined;
-      if (method === undefined) problems.push(unsupported(`${field}.method`, 'a method match other than one exact method', `match one method exactly (StringMatch.exact("GET")), ${KEEP_ISTIO}`));
-    }
-    const values = (kind: string, map: { [name: string]: StringMatch } | undefined): GatewayApiValueMatch[] | undefined => {
-      if (map === undefined) return undefined;
-      return Object.entries(map).map(([name, value]) => {
-        if (kind === 'headers' && isJwtClaimKey(name)) {
-          problems.push(unsupported(`${field}.headers`, `a JWT claim match ("${name}")`, `match a header the backend or an authorization policy sets instead, ${KEEP_ISTIO}`));
-        }
-        return { name, value: exactOrRegex(value) };
-      });
-    };
-    return { path: m.uri, headers: values('headers', m.headers), queryParams: values('queryParams', m.queryParams), method };
-  }
-
   /** A VirtualService rewrite as a URLRewrite filter: a URI rewrite replaces the matched prefix, or an exact path. */
   private rewrite(field: string, route: IngressHttpRoute, problems: Problem[]): GatewayApiHttpFilter[] {
     const r = route.rewrite!;
@@ -310,6 +290,30 @@ export class IngressGatewayApi {
   }
 }
 
+/**
+ * An Istio HTTP match as a Gateway API HTTPRoute match (path, headers, query parameters, method); what it cannot say is
+ * reported in `problems`, ending with `keep` (how to stay on Istio's APIs). Used by IngressRoute and CanaryRelease.
+ */
+export function gatewayApiHttpMatch(field: string, m: HttpMatch, problems: Problem[], keep: string = KEEP_ISTIO): GatewayApiHttpMatch {
+  for (const u of UNSUPPORTED_MATCH_FIELDS.filter(f => (m as any)[f.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, `${u.fix}, ${keep}`));
+  let method: GatewayApiHttpMethod | undefined;
+  if (m.method) {
+    const value = Object.values(m.method._render())[0];
+    method = stringMatchType(m.method) === 'exact' && Object.values(GatewayApiHttpMethod).includes(value as GatewayApiHttpMethod) ? value as GatewayApiHttpMethod : undefined;
+    if (method === undefined) problems.push(unsupported(`${field}.method`, 'a method match other than one exact method', `match one method exactly (StringMatch.exact("GET")), ${keep}`));
+  }
+  const values = (kind: string, map: { [name: string]: StringMatch } | undefined): GatewayApiValueMatch[] | undefined => {
+    if (map === undefined) return undefined;
+    return Object.entries(map).map(([name, value]) => {
+      if (kind === 'headers' && isJwtClaimKey(name)) {
+        problems.push(unsupported(`${field}.headers`, `a JWT claim match ("${name}")`, `match a header the backend or an authorization policy sets instead, ${keep}`));
+      }
+      return { name, value: exactOrRegex(value) };
+    });
+  };
+  return { path: m.uri, headers: values('headers', m.headers), queryParams: values('queryParams', m.queryParams), method };
+}
+
 /** A header or query value as the Gateway API matches it: exact, or RE2 regex (a prefix and a presence check become regexes). */
 function exactOrRegex(value: StringMatch): StringMatch {
   const type = stringMatchType(value);
@@ -329,8 +333,8 @@ function unsupported(field: string, feature: string, fix: string): Problem {
  * where requests go, so it is an error. Regex paths rank between exact and prefix paths, as Istio orders them
  * (pilot/pkg/config/kube/gateway: sortHTTPRoutes).
  */
-function precedenceProblems(
-  field: string, matches: GatewayApiHttpMatch[], earlier: Array<{ field: string; matches: GatewayApiHttpMatch[] }>,
+export function precedenceProblems(
+  field: string, matches: GatewayApiHttpMatch[], earlier: Array<{ field: string; matches: GatewayApiHttpMatch[] }>, keep: string = KEEP_ISTIO,
 ): Problem[] {
   const problems: Problem[] = [];
   const mine = matches.length > 0 ? matches : [{}];
@@ -341,7 +345,7 @@ function precedenceProblems(
       problems.push({
         field: `${field}.match`,
         problem: `is more specific than the earlier ${e.field}, whose requests it overlaps; the Gateway API gives the more specific match precedence, where the VirtualService tried ${e.field} first`,
-        fix: `move this route before ${e.field}, or make their matches disjoint, ${KEEP_ISTIO}`,
+        fix: `move this route before ${e.field}, or make their matches disjoint, ${keep}`,
         symptom: `requests both match would go to this route instead of ${e.field}`,
       });
     }
