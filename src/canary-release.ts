@@ -12,7 +12,7 @@ import { HttpRetry, httpRetryProblems } from './http-retry';
 import { HttpRouteOptions } from './http-route';
 import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
-import { gammaWithoutProxyProblems } from './private/analysis/gamma-routes';
+import { gammaVirtualServiceClashProblems, gammaWithoutProxyProblems } from './private/analysis/gamma-routes';
 import { canaryBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
 import { MeshAnalysis } from './private/analysis/model';
 import { canaryGammaProblems, gatewayApiRetry, KEEP_ISTIO } from './private/canary-gamma';
@@ -1031,6 +1031,7 @@ export class CanaryRelease extends Construct {
     this.versionList.forEach((v, i) => problems.push(...this.workloadProblems(`versions[${i}]`, v, selector, service?.namespace)));
     if (this.routingApi === RoutingApi.GATEWAY_API && service !== undefined) {
       problems.push(...gammaWithoutProxyProblems(a, service.namespace, service.name, service.manifest.metadata?.labels ?? {}));
+      problems.push(...gammaVirtualServiceClashProblems(a, this.backend.host));
     }
     const view = this.virtualService && a.virtualService(this.virtualService.apiObject);
     if (view !== undefined) {

@@ -12,6 +12,7 @@ import { MeshEnrollment, MeshNamespace } from '../src/mesh-namespace';
 import { Protocol } from '../src/protocol';
 import { StringMatch } from '../src/string-match';
 import { LoadBalancerAlgorithm } from '../src/traffic-policy';
+import { VirtualService } from '../src/virtual-service';
 
 const IMAGES = 'registry.istio.io/release/examples-bookinfo';
 const JASON = { headers: { 'end-user': StringMatch.exact('jason') } };
@@ -252,6 +253,18 @@ describe('CanaryRelease on the Gateway API: what it cannot express', () => {
 
     // THEN
     expect(() => synth(chart)).toThrow(/routingApi: routes with a route parented to Service "reviews" in namespace "shop", which is ambient without a waypoint.*Fix: deploy a waypoint.*In the cluster: the rules and the split are ignored/);
+  });
+
+  test('a VirtualService routing the release\'s Service for the mesh as well', () => {
+    // GIVEN
+    const chart = bookinfo();
+    reviews({}, chart)();
+
+    // WHEN
+    new VirtualService(chart, 'ReviewsOverride', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
+
+    // THEN
+    expect(() => synth(chart)).toThrow(/routingApi: routes reviews\.bookinfo\.svc\.cluster\.local with an HTTPRoute, and VirtualService bookinfo\/reviews-override .* routes it for the mesh too.*In the cluster: sidecars apply only one of the two/);
   });
 
   test('bindToGateway(), which needs the VirtualService', () => {

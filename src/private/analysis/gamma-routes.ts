@@ -28,3 +28,20 @@ export function gammaWithoutProxyProblems(
     symptom: 'the rules and the split are ignored: requests are balanced over every pod of the Service',
   }];
 }
+
+/**
+ * A GAMMA route and a mesh-bound VirtualService for the same Service: istiod turns the route into a mesh
+ * VirtualService of its own (pilot/pkg/config/kube/gateway), and a sidecar applies one VirtualService per host, so one
+ * of the two is ignored; Istio calls mixing them for the same workload unsupported, with undefined behaviour.
+ *
+ * @see https://istio.io/latest/docs/ambient/migrate/migrate-policies/
+ */
+export function gammaVirtualServiceClashProblems(a: MeshAnalysis, fqdn: string): Problem[] {
+  return a.meshVirtualServicesWithHost(fqdn).map(vs => ({
+    field: 'routingApi',
+    value: 'GATEWAY_API',
+    problem: `routes ${fqdn} with an HTTPRoute, and VirtualService ${vs.object.namespace}/${vs.object.name} (${vs.object.path}) routes it for the mesh too`,
+    fix: 'route the Service with one API: remove the VirtualService, or keep this release on Istio\'s API (routingApi: RoutingApi.ISTIO)',
+    symptom: 'sidecars apply only one of the two, so either the release\'s rules or the VirtualService\'s are ignored',
+  }));
+}
