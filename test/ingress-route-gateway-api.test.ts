@@ -317,3 +317,72 @@ describe('what the Gateway API cannot express', () => {
       'tlsRoutes[0].sniHosts: is the SNI name "*" (a TLSRoute needs host names), which the Gateway API cannot express');
   });
 });
+
+describe('gRPC backends become a GRPCRoute', () => {
+  function orders(chart: Chart): ServiceBackend {
+    return ServiceBackend.fromMeshService(new MeshService(chart, 'Orders', { ports: [{ port: 9090, protocol: Protocol.GRPC }] }));
+  }
+
+  test('service and method matches from the URI, headers kept', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    // WHEN
+    const api = new IngressRoute(chart, 'Api', {
+      hosts: ['grpc.example.com'],
+      httpRoutes: [
+        { match: [{ uri: StringMatch.exact('/shop.v1.Orders/Create'), headers: { 'x-tenant': StringMatch.exact('a') } }], backend },
+        { match: [{ uri: StringMatch.prefix('/shop.v1.Orders/') }], backend, headers: { request: { set: { 'x-via': 'gateway' } } } },
+      ],
+    });
+    // THEN
+    const manifests = synth(chart);
+    expect(api.httpRoute).toBeUndefined();
+    expect(api.grpcRoute).toBeDefined();
+    expect(oneOf(manifests, 'GRPCRoute').spec).toEqual({
+      parentRefs: [{ name: 'api-gateway' }],
+      hostnames: ['grpc.example.com'],
+      rules: [
+        {
+          matches: [{ method: { type: 'Exact', service: 'shop.v1.Orders', method: 'Create' }, headers: [{ type: 'Exact', name: 'x-tenant', value: 'a' }] }],
+          backendRefs: [{ name: 'orders', port: 9090 }],
+        },
+        {
+          matches: [{ method: { type: 'Exact', service: 'shop.v1.Orders' } }],
+          filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-via', value: 'gateway' }] } }],
+          backendRefs: [{ name: 'orders', port: 9090 }],
+        },
+      ],
+    });
+  });
+
+  test('error: gRPC and HTTP backends on one route', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', { hosts: ['grpc.example.com'], httpRoutes: [{ backend }, { route: [{ host: 'web', port: 80 }] }] })).toThrow(
+      'httpRoutes[1]: routes to an HTTP backend, but earlier routes of this IngressRoute go to gRPC backends; on the Gateway API gRPC and HTTP routes cannot share a host name');
+  });
+
+  test('error: a URI a GRPCRoute cannot express', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', { hosts: ['grpc.example.com'], httpRoutes: [{ match: [{ uri: StringMatch.prefix('/shop') }], backend }] })).toThrow(
+      'httpRoutes[0].match[0].uri: is a URI match a GRPCRoute cannot express (it matches a service, and a method of it), which the Gateway API cannot express');
+  });
+
+  test('error: a timeout on a gRPC route', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', { hosts: ['grpc.example.com'], httpRoutes: [{ backend, timeout: Duration.seconds(5) }] })).toThrow(
+      'httpRoutes[0].timeout: is a timeout on a route to a gRPC Service port (a GRPCRoute has none), which the Gateway API cannot express');
+  });
+
+  test('error: a later, more specific gRPC route would win over an earlier one it overlaps', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', {
+      hosts: ['grpc.example.com'],
+      httpRoutes: [{ backend }, { match: [{ uri: StringMatch.exact('/shop.v1.Orders/Create') }], backend }],
+    })).toThrow('httpRoutes[1].match: is more specific than the earlier httpRoutes[0], whose calls it overlaps');
+  });
+});
