@@ -1,5 +1,5 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
-import { allOf, oneOf, synth } from './util';
+import { allOf, BOOKINFO_PATHS, oneOf, synth } from './util';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CertificateIssuer } from '../src/certificate';
@@ -13,15 +13,6 @@ import { MeshService } from '../src/mesh-service';
 import { Protocol } from '../src/protocol';
 import { ServiceBackend } from '../src/service-backend';
 import { StringMatch } from '../src/string-match';
-
-/** The Bookinfo ingress paths, as bookinfo-gateway.yaml writes them. */
-const BOOKINFO_PATHS = [
-  { uri: StringMatch.exact('/productpage') },
-  { uri: StringMatch.prefix('/static') },
-  { uri: StringMatch.exact('/login') },
-  { uri: StringMatch.exact('/logout') },
-  { uri: StringMatch.prefix('/api/v1/products') },
-];
 
 const LETSENCRYPT = TlsCredential.fromCertManager({ issuer: CertificateIssuer.clusterIssuer('letsencrypt') });
 
