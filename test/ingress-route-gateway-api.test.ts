@@ -197,6 +197,30 @@ describe('snapshots', () => {
     expect(docs.spec.rules[1]).toEqual({ filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: '/v1' }, statusCode: 302 } }] });
   });
 
+  test('weighted destinations, a mirror and a request header change', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+    // WHEN
+    new IngressRoute(chart, 'Shop', {
+      hosts: ['shop.example.com'],
+      httpRoutes: [{
+        match: [{ uri: StringMatch.prefix('/'), method: StringMatch.exact('GET'), queryParams: { preview: StringMatch.present() } }],
+        route: [{ host: 'shop-v1', port: 8080, weight: 90 }, { host: 'shop-v2.shop.svc.cluster.local', port: 8080, weight: 10 }],
+        mirror: { host: 'shop-shadow', port: 8080, percentage: 5 },
+        headers: { request: { remove: ['x-debug'] } },
+      }],
+    });
+    // THEN
+    expect(oneOf(synth(chart), 'HTTPRoute').spec.rules).toEqual([{
+      matches: [{ path: { type: 'PathPrefix', value: '/' }, queryParams: [{ type: 'RegularExpression', name: 'preview', value: '.*' }], method: 'GET' }],
+      filters: [
+        { type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-debug'] } },
+        { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shop-shadow', port: 8080 }, percent: 5 } },
+      ],
+      backendRefs: [{ name: 'shop-v1', port: 8080, weight: 90 }, { name: 'shop-v2', port: 8080, weight: 10 }],
+    }]);
+  });
+
   test('routes in another namespace than their Gateway: the listener admits exactly that namespace', () => {
     // GIVEN
     const chart = gatewayApiChart();
