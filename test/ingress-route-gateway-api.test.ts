@@ -279,6 +279,11 @@ describe('what the Gateway API cannot express', () => {
       + 'where the VirtualService tried httpRoutes[0] first. Fix: move this route before httpRoutes[0], or make their matches disjoint');
   });
 
+  test('error: a regex route before a catch-all (Istio ranks prefix paths above regex paths)', () => {
+    expect(route({ httpRoutes: [{ match: [{ uri: StringMatch.regex('/items/[0-9]+') }], route: [{ host: 'a', port: 80 }] }, { route: [{ host: 'b', port: 80 }] }] })).toThrow(
+      'httpRoutes[1].match: is more specific than the earlier httpRoutes[0], whose requests it overlaps');
+  });
+
   test('routes in Gateway API precedence order, or disjoint, are accepted', () => {
     expect(route({
       httpRoutes: [

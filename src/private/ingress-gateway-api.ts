@@ -431,8 +431,10 @@ function unsupported(field: string, feature: string, fix: string): Problem {
  * Istio's VirtualService tries routes in order; the Gateway API picks the most specific match whatever the order: an
  * exact path, then the longest prefix, then a method, then the most headers, then the most query parameters
  * (gateway-api HTTPRouteRule, "Precedence"). A route that would now win over an earlier one it overlaps changes
- * where requests go, so it is an error. Regex paths rank between exact and prefix paths, as Istio orders them
- * (pilot/pkg/config/kube/gateway: sortHTTPRoutes).
+ * where requests go, so it is an error. Istio orders the converted routes by path kind (exact, then prefix, then
+ * regex: `getURIRank`), then path length, method, header and query parameter counts (istio/istio
+ * pilot/pkg/config/kube/gateway conversion.go, `sortHTTPRoutes`); a match without path is the CRD default
+ * `PathPrefix /`.
  */
 function precedenceProblems(
   field: string, matches: GatewayApiHttpMatch[], earlier: Array<{ field: string; matches: GatewayApiHttpMatch[] }>,
@@ -457,12 +459,12 @@ function precedenceProblem(field: string, earlier: string, what: string): Proble
   };
 }
 
-/** The Gateway API precedence key of a match: path kind (exact 3, regex 2, prefix 1), prefix length, method, headers, query params. */
+/** Istio's precedence key of a match: path kind (exact 3, prefix 2, regex 1), path length, method, headers, query params. */
 function rank(m: GatewayApiHttpMatch): number[] {
   const type = m.path ? stringMatchType(m.path) : 'prefix';
   const value = m.path ? Object.values(m.path._render())[0] as string : '/';
-  const kind = type === 'exact' ? 3 : type === 'regex' ? 2 : 1;
-  return [kind, type === 'prefix' ? value.length : 0, m.method ? 1 : 0, m.headers?.length ?? 0, m.queryParams?.length ?? 0];
+  const kind = type === 'exact' ? 3 : type === 'prefix' ? 2 : 1;
+  return [kind, value.length, m.method ? 1 : 0, m.headers?.length ?? 0, m.queryParams?.length ?? 0];
 }
 
 function compareRank(a: number[], b: number[]): number {
