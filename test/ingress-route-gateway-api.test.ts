@@ -275,13 +275,14 @@ describe('what the Gateway API cannot express', () => {
 
   test('error: a later, more specific route would win over an earlier one it overlaps', () => {
     expect(route({ httpRoutes: [{ route: [{ host: 'a', port: 80 }] }, { match: [{ uri: StringMatch.prefix('/api') }], route: [{ host: 'b', port: 80 }] }] })).toThrow(
-      '[shop/Shop] httpRoutes[1].match: is more specific than the earlier httpRoutes[0], whose requests it overlaps; the Gateway API gives the more specific match precedence, '
-      + 'where the VirtualService tried httpRoutes[0] first. Fix: move this route before httpRoutes[0], or make their matches disjoint');
+      '[shop/Shop] httpRoutes[1].match: would take precedence over the earlier httpRoutes[0], whose requests it overlaps: the Gateway API orders rules by their match '
+      + '(exact paths, then prefixes, then regexes; longer paths, a method, more headers and query parameters first), not by position as the VirtualService does. '
+      + 'Fix: move this route before httpRoutes[0], or make their matches disjoint');
   });
 
   test('error: a regex route before a catch-all (Istio ranks prefix paths above regex paths)', () => {
     expect(route({ httpRoutes: [{ match: [{ uri: StringMatch.regex('/items/[0-9]+') }], route: [{ host: 'a', port: 80 }] }, { route: [{ host: 'b', port: 80 }] }] })).toThrow(
-      'httpRoutes[1].match: is more specific than the earlier httpRoutes[0], whose requests it overlaps');
+      'httpRoutes[1].match: would take precedence over the earlier httpRoutes[0], whose requests it overlaps');
   });
 
   test('routes in Gateway API precedence order, or disjoint, are accepted', () => {
@@ -403,6 +404,6 @@ describe('gRPC backends become a GRPCRoute', () => {
     expect(() => new IngressRoute(chart, 'Api', {
       hosts: ['grpc.example.com'],
       httpRoutes: [{ backend }, { match: [{ uri: StringMatch.exact('/shop.v1.Orders/Create') }], backend }],
-    })).toThrow('httpRoutes[1].match: is more specific than the earlier httpRoutes[0], whose calls it overlaps');
+    })).toThrow('httpRoutes[1].match: would take precedence over the earlier httpRoutes[0], whose calls it overlaps: the Gateway API orders rules by their match (longer services and methods, more headers first)');
   });
 });

@@ -412,7 +412,7 @@ function grpcPrecedenceProblems(
   return earlier.filter(e => {
     const theirs = e.matches.length > 0 ? e.matches : [{}];
     return mine.some(b => theirs.some(a => grpcOverlap(a, b) && compareRank(grpcRank(b), grpcRank(a)) > 0));
-  }).map(e => precedenceProblem(field, e.field, 'calls'));
+  }).map(e => precedenceProblem(field, e.field, 'calls', 'longer services and methods, more headers first'));
 }
 
 /** A header or query value as the Gateway API matches it: exact, or RE2 regex (a prefix and a presence check become regexes). */
@@ -444,16 +444,16 @@ function precedenceProblems(
   for (const e of earlier) {
     const theirs = e.matches.length > 0 ? e.matches : [{}];
     const clash = mine.find(b => theirs.some(a => overlap(a, b) && compareRank(rank(b), rank(a)) > 0));
-    if (clash) problems.push(precedenceProblem(field, e.field, 'requests'));
+    if (clash) problems.push(precedenceProblem(field, e.field, 'requests', 'exact paths, then prefixes, then regexes; longer paths, a method, more headers and query parameters first'));
   }
   return problems;
 }
 
-function precedenceProblem(field: string, earlier: string, what: string): Problem {
+function precedenceProblem(field: string, earlier: string, what: string, order: string): Problem {
   return {
     field: `${field}.match`,
-    problem: `is more specific than the earlier ${earlier}, whose ${what} it overlaps; the Gateway API gives the more specific match precedence, `
-      + `where the VirtualService tried ${earlier} first`,
+    problem: `would take precedence over the earlier ${earlier}, whose ${what} it overlaps: the Gateway API orders rules by their match (${order}), `
+      + 'not by position as the VirtualService does',
     fix: `move this route before ${earlier}, or make their matches disjoint, ${KEEP_ISTIO}`,
     symptom: `${what} both match would go to this route instead of ${earlier}`,
   };
