@@ -156,7 +156,7 @@ export const ENUMS: { [name: string]: { [member: string]: string } } = {
   ClientTlsMode: { DISABLE: "DISABLE", SIMPLE: "SIMPLE", MUTUAL: "MUTUAL", ISTIO_MUTUAL: "ISTIO_MUTUAL" },
   CorsMethod: { GET: "GET", HEAD: "HEAD", POST: "POST", PUT: "PUT", PATCH: "PATCH", DELETE: "DELETE", CONNECT: "CONNECT", OPTIONS: "OPTIONS", TRACE: "TRACE", ALL: "*" },
   GatewayApiHttpMethod: { GET: "GET", HEAD: "HEAD", POST: "POST", PUT: "PUT", DELETE: "DELETE", CONNECT: "CONNECT", OPTIONS: "OPTIONS", TRACE: "TRACE", PATCH: "PATCH" },
-  GatewayApiProtocol: { HTTP: "HTTP", HTTPS: "HTTPS", TLS: "TLS", TCP: "TCP" },
+  GatewayApiProtocol: { HTTP: "HTTP", HTTPS: "HTTPS", TLS: "TLS", TCP: "TCP", HBONE: "HBONE" },
   GatewayApiRouteKind: { HTTP_ROUTE: "HTTPRoute", GRPC_ROUTE: "GRPCRoute", TLS_ROUTE: "TLSRoute", TCP_ROUTE: "TCPRoute" },
   GatewayApiRoutesFrom: { SAME: "Same", ALL: "All", SELECTOR: "Selector" },
   GatewayApiTlsMode: { TERMINATE: "Terminate", PASSTHROUGH: "Passthrough" },
