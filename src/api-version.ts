@@ -45,16 +45,9 @@ export class IstioApi {
    */
   public static useVersion(scope: IConstruct, version: IstioApiVersion): void {
     checkArgs('IstioApi.useVersion', [scope, version]);
-    const current = scope.node.tryGetContext(CONTEXT_KEY);
-    if (current !== undefined && current !== version) {
-      throw new Error(`[${scope.node.path || '<app>'}] IstioApi.useVersion: the Istio API version is already ${current}; `
-        + `got ${version}. Fix: set the version once per app or chart.`);
-    }
-    if (scope.node.children.length > 0) {
-      throw new Error(`[${scope.node.path || '<app>'}] IstioApi.useVersion: called after constructs were added to this scope. `
-        + 'Fix: call it right after creating the App or Chart, so every Istio object uses the same version.');
-    }
-    scope.node.setContext(CONTEXT_KEY, version);
+    setOncePerScope(scope, 'IstioApi.useVersion', CONTEXT_KEY, version,
+      current => `the Istio API version is already ${current}; got ${version}. Fix: set the version once per app or chart.`,
+      'so every Istio object uses the same version');
   }
 
   /**
@@ -123,17 +116,10 @@ export class IstioApi {
    */
   public static useRoutingApi(scope: IConstruct, api: RoutingApi): void {
     checkArgs('IstioApi.useRoutingApi', [scope, api]);
-    const where = scope.node.path || '<app>';
-    const current = scope.node.tryGetContext(ROUTING_API_CONTEXT_KEY);
-    if (current !== undefined && current !== api) {
-      throw new Error(`[${where}] IstioApi.useRoutingApi: the routing API is already ${current}; got ${api}. `
-        + 'Fix: set the routing API once per app or chart, and override it per construct with its routingApi prop.');
-    }
-    if (scope.node.children.length > 0) {
-      throw new Error(`[${where}] IstioApi.useRoutingApi: called after constructs were added to this scope. `
-        + 'Fix: call it right after creating the App or Chart, so every routing construct uses the same API.');
-    }
-    scope.node.setContext(ROUTING_API_CONTEXT_KEY, api);
+    setOncePerScope(scope, 'IstioApi.useRoutingApi', ROUTING_API_CONTEXT_KEY, api,
+      current => `the routing API is already ${current}; got ${api}. `
+        + 'Fix: set the routing API once per app or chart, and override it per construct with its routingApi prop.',
+      'so every routing construct uses the same API');
   }
 
   /**
@@ -157,4 +143,18 @@ export class IstioApi {
   }
 
   private constructor() {}
+}
+
+/**
+ * Sets an app- or chart-wide setting once, before any construct is added to the scope (so every construct below sees
+ * the same value); setting it again to the same value is harmless.
+ */
+function setOncePerScope(scope: IConstruct, method: string, key: string, value: string, already: (current: string) => string, why: string): void {
+  const where = scope.node.path || '<app>';
+  const current = scope.node.tryGetContext(key);
+  if (current !== undefined && current !== value) throw new Error(`[${where}] ${method}: ${already(current)}`);
+  if (scope.node.children.length > 0) {
+    throw new Error(`[${where}] ${method}: called after constructs were added to this scope. Fix: call it right after creating the App or Chart, ${why}.`);
+  }
+  scope.node.setContext(key, value);
 }

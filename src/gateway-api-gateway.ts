@@ -20,7 +20,10 @@ export enum GatewayApiProtocol {
   TLS = 'TLS',
   /** Plain TCP: TCPRoutes. */
   TCP = 'TCP',
-  /** Istio's HBONE tunnel on port 15008: the one listener of an ambient waypoint (class `istio-waypoint`); no routes attach. */
+  /**
+   * Istio's HBONE tunnel (mTLS over HTTP CONNECT), the listener of ambient waypoints (`gatewayClassName:
+   * istio-waypoint`, port 15008) and east-west gateways; routes do not attach to it.
+   */
   HBONE = 'HBONE',
 }
 
@@ -177,6 +180,7 @@ const ROUTE_KINDS: { readonly [protocol: string]: readonly GatewayApiRouteKind[]
   HTTPS: [GatewayApiRouteKind.HTTP_ROUTE, GatewayApiRouteKind.GRPC_ROUTE],
   TLS: [GatewayApiRouteKind.TLS_ROUTE, GatewayApiRouteKind.TCP_ROUTE],
   TCP: [GatewayApiRouteKind.TCP_ROUTE],
+  HBONE: [],
 };
 
 /** The route kinds `listener` accepts: its `allowedRouteKinds`, else every kind its protocol supports. @internal */
@@ -301,9 +305,8 @@ function listenerProblems(field: string, l: GatewayApiListener, earlier: Gateway
   if (earlier.length >= 64) {
     problems.push({ field, problem: 'is the 65th listener; a Gateway has at most 64', fix: 'split the listeners over several Gateways' });
   }
-  // A waypoint's HBONE listener is Istio's own tunnel port 15008 (`istioctl waypoint generate`).
-  const hbone = l.protocol === GatewayApiProtocol.HBONE && l.port === 15008;
-  const portIssue = portProblem(l.port) ?? (hbone ? undefined : reservedProxyPortProblem(l.port));
+  // An HBONE listener is the proxy's own tunnel port (15008), which the reserved-port rule is about.
+  const portIssue = portProblem(l.port) ?? (l.protocol === GatewayApiProtocol.HBONE ? undefined : reservedProxyPortProblem(l.port));
   if (portIssue) problems.push({ field: `${field}.port`, value: l.port, problem: portIssue, fix: 'use another port, e.g. 80 or 443' });
   if (l.hostname !== undefined) {
     const issue = gatewayApiHostnameProblem(l.hostname);
@@ -355,7 +358,7 @@ function listenerProblems(field: string, l: GatewayApiListener, earlier: Gateway
         field: `${field}.allowedRouteKinds[${i}]`,
         value: kind,
         problem: `cannot attach to a ${l.protocol} listener`,
-        fix: `use ${supported.join(' or ')}`,
+        fix: supported.length > 0 ? `use ${supported.join(' or ')}` : 'remove allowedRouteKinds',
         symptom: 'the listener reports InvalidRouteKinds and the route is not attached',
       });
     }

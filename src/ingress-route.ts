@@ -6,6 +6,7 @@ import { CanaryRelease } from './canary-release';
 import { Certificate } from './certificate';
 import { Gateway, GatewayServer, GatewayTlsMode, TlsProtocolVersion } from './gateway';
 import { GatewayApiGateway } from './gateway-api-gateway';
+import { GatewayApiGrpcRoute } from './gateway-api-grpc-route';
 import { GatewayApiHttpRoute } from './gateway-api-http-route';
 import { GatewayApiTcpRoute, GatewayApiTlsRoute } from './gateway-api-l4-routes';
 import { HttpRouteOptions } from './http-route';
@@ -213,7 +214,8 @@ export interface IngressRouteProps {
   /**
    * The API the route is written in: Istio's (a Gateway and a VirtualService) or the Kubernetes Gateway API (a
    * Gateway of class `istio`, whose workload Istio deploys in the Gateway's namespace, with listeners per host, and an
-   * HTTPRoute, TLSRoute or TCPRoute). On the Gateway API, TLS Secrets (and cert-manager Certificates) live in the
+   * HTTPRoute, TLSRoute or TCPRoute; routes whose `backend` is a gRPC Service port go into a GRPCRoute, their URIs
+   * `/<service>/<method>` becoming service/method matches). On the Gateway API, TLS Secrets (and cert-manager Certificates) live in the
    * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options the
    * Gateway API cannot express (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
    * subsets, `jwt`, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
@@ -274,8 +276,6 @@ export class IngressRoute extends Construct {
   /** On the Gateway API: the route's own Gateway; undefined when it attaches to an existing one by reference. */
   public readonly gatewayApiGateway?: GatewayApiGateway;
 
-  /** On the Gateway API with protocol HTTP: the HTTPRoute with the routes. */
-  public readonly httpRoute?: GatewayApiHttpRoute;
 
   /** On the Gateway API with TLS and `httpsRedirect`: the HTTPRoute that redirects plain HTTP to HTTPS. */
   public readonly httpsRedirectRoute?: GatewayApiHttpRoute;
@@ -371,7 +371,6 @@ export class IngressRoute extends Construct {
         gatewayMetadata: referenced ? undefined : { ...props.gatewayMetadata, name: gatewayName, namespace: gatewayNamespace },
       });
       this.gatewayApiGateway = this.gatewayApi.gateway;
-      this.httpRoute = this.gatewayApi.httpRoute;
       this.httpsRedirectRoute = this.gatewayApi.redirectRoute;
       this.referenceGrant = this.gatewayApi.referenceGrant;
       for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
@@ -442,6 +441,19 @@ export class IngressRoute extends Construct {
   /** The hosts the route serves (a copy). */
   public get hosts(): string[] {
     return [...this._hosts];
+  }
+
+  /** On the Gateway API with protocol HTTP: the HTTPRoute, once a route to a backend that is not gRPC is added. */
+  public get httpRoute(): GatewayApiHttpRoute | undefined {
+    return this.gatewayApi?.httpRoute;
+  }
+
+  /**
+   * On the Gateway API with protocol HTTP: the GRPCRoute, once a route is added whose `backend` is a gRPC Service port
+   * (its URI matches become service/method matches).
+   */
+  public get grpcRoute(): GatewayApiGrpcRoute | undefined {
+    return this.gatewayApi?.grpcRoute;
   }
 
   /** On the Gateway API with protocol TLS_PASSTHROUGH: the TLSRoutes, one per `addTlsRoute()`. */

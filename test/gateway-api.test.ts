@@ -218,6 +218,24 @@ describe('snapshots', () => {
     });
   });
 
+  test('an ambient waypoint: class istio-waypoint, an HBONE listener on the proxy\'s tunnel port', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    // WHEN
+    new GatewayApiGateway(chart, 'Waypoint', {
+      metadata: { labels: { 'istio.io/waypoint-for': 'service' } },
+      gatewayClassName: 'istio-waypoint',
+      listeners: [{ name: 'mesh', port: 15008, protocol: GatewayApiProtocol.HBONE }],
+    });
+    // THEN
+    expect(oneOf(synth(chart), 'Gateway')).toEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'waypoint', namespace: 'shop', labels: { 'istio.io/waypoint-for': 'service' } },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    });
+  });
+
   test('an Istio Gateway and a Gateway API Gateway of the same name are different objects', () => {
     // GIVEN
     const chart = Testing.chart();

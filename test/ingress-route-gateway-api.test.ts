@@ -1,5 +1,5 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
-import { allOf, oneOf, synth } from './util';
+import { allOf, BOOKINFO_PATHS, oneOf, synth } from './util';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CertificateIssuer } from '../src/certificate';
@@ -13,15 +13,6 @@ import { MeshService } from '../src/mesh-service';
 import { Protocol } from '../src/protocol';
 import { ServiceBackend } from '../src/service-backend';
 import { StringMatch } from '../src/string-match';
-
-/** The Bookinfo ingress paths, as bookinfo-gateway.yaml writes them. */
-const BOOKINFO_PATHS = [
-  { uri: StringMatch.exact('/productpage') },
-  { uri: StringMatch.prefix('/static') },
-  { uri: StringMatch.exact('/login') },
-  { uri: StringMatch.exact('/logout') },
-  { uri: StringMatch.prefix('/api/v1/products') },
-];
 
 const LETSENCRYPT = TlsCredential.fromCertManager({ issuer: CertificateIssuer.clusterIssuer('letsencrypt') });
 
@@ -206,6 +197,30 @@ describe('snapshots', () => {
     expect(docs.spec.rules[1]).toEqual({ filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: '/v1' }, statusCode: 302 } }] });
   });
 
+  test('weighted destinations, a mirror and a request header change', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+    // WHEN
+    new IngressRoute(chart, 'Shop', {
+      hosts: ['shop.example.com'],
+      httpRoutes: [{
+        match: [{ uri: StringMatch.prefix('/'), method: StringMatch.exact('GET'), queryParams: { preview: StringMatch.present() } }],
+        route: [{ host: 'shop-v1', port: 8080, weight: 90 }, { host: 'shop-v2.shop.svc.cluster.local', port: 8080, weight: 10 }],
+        mirror: { host: 'shop-shadow', port: 8080, percentage: 5 },
+        headers: { request: { remove: ['x-debug'] } },
+      }],
+    });
+    // THEN
+    expect(oneOf(synth(chart), 'HTTPRoute').spec.rules).toEqual([{
+      matches: [{ path: { type: 'PathPrefix', value: '/' }, queryParams: [{ type: 'RegularExpression', name: 'preview', value: '.*' }], method: 'GET' }],
+      filters: [
+        { type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-debug'] } },
+        { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shop-shadow', port: 8080 }, percent: 5 } },
+      ],
+      backendRefs: [{ name: 'shop-v1', port: 8080, weight: 90 }, { name: 'shop-v2', port: 8080, weight: 10 }],
+    }]);
+  });
+
   test('routes in another namespace than their Gateway: the listener admits exactly that namespace', () => {
     // GIVEN
     const chart = gatewayApiChart();
@@ -260,8 +275,14 @@ describe('what the Gateway API cannot express', () => {
 
   test('error: a later, more specific route would win over an earlier one it overlaps', () => {
     expect(route({ httpRoutes: [{ route: [{ host: 'a', port: 80 }] }, { match: [{ uri: StringMatch.prefix('/api') }], route: [{ host: 'b', port: 80 }] }] })).toThrow(
-      '[shop/Shop] httpRoutes[1].match: is more specific than the earlier httpRoutes[0], whose requests it overlaps; the Gateway API gives the more specific match precedence, '
-      + 'where the VirtualService tried httpRoutes[0] first. Fix: move this route before httpRoutes[0], or make their matches disjoint');
+      '[shop/Shop] httpRoutes[1].match: would take precedence over the earlier httpRoutes[0], whose requests it overlaps: the Gateway API orders rules by their match '
+      + '(exact paths, then prefixes, then regexes; longer paths, a method, more headers and query parameters first), not by position as the VirtualService does. '
+      + 'Fix: move this route before httpRoutes[0], or make their matches disjoint');
+  });
+
+  test('error: a regex route before a catch-all (Istio ranks prefix paths above regex paths)', () => {
+    expect(route({ httpRoutes: [{ match: [{ uri: StringMatch.regex('/items/[0-9]+') }], route: [{ host: 'a', port: 80 }] }, { route: [{ host: 'b', port: 80 }] }] })).toThrow(
+      'httpRoutes[1].match: would take precedence over the earlier httpRoutes[0], whose requests it overlaps');
   });
 
   test('routes in Gateway API precedence order, or disjoint, are accepted', () => {
@@ -315,5 +336,74 @@ describe('what the Gateway API cannot express', () => {
   test('error: a passthrough route for any SNI name', () => {
     expect(route({ hosts: ['*'], allowAnyHost: true, protocol: IngressProtocol.TLS_PASSTHROUGH, tlsRoutes: [{ route: [{ host: 'a', port: 443 }] }] })).toThrow(
       'tlsRoutes[0].sniHosts: is the SNI name "*" (a TLSRoute needs host names), which the Gateway API cannot express');
+  });
+});
+
+describe('gRPC backends become a GRPCRoute', () => {
+  function orders(chart: Chart): ServiceBackend {
+    return ServiceBackend.fromMeshService(new MeshService(chart, 'Orders', { ports: [{ port: 9090, protocol: Protocol.GRPC }] }));
+  }
+
+  test('service and method matches from the URI, headers kept', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    // WHEN
+    const api = new IngressRoute(chart, 'Api', {
+      hosts: ['grpc.example.com'],
+      httpRoutes: [
+        { match: [{ uri: StringMatch.exact('/shop.v1.Orders/Create'), headers: { 'x-tenant': StringMatch.exact('a') } }], backend },
+        { match: [{ uri: StringMatch.prefix('/shop.v1.Orders/') }], backend, headers: { request: { set: { 'x-via': 'gateway' } } } },
+      ],
+    });
+    // THEN
+    const manifests = synth(chart);
+    expect(api.httpRoute).toBeUndefined();
+    expect(api.grpcRoute).toBeDefined();
+    expect(oneOf(manifests, 'GRPCRoute').spec).toEqual({
+      parentRefs: [{ name: 'api-gateway' }],
+      hostnames: ['grpc.example.com'],
+      rules: [
+        {
+          matches: [{ method: { type: 'Exact', service: 'shop.v1.Orders', method: 'Create' }, headers: [{ type: 'Exact', name: 'x-tenant', value: 'a' }] }],
+          backendRefs: [{ name: 'orders', port: 9090 }],
+        },
+        {
+          matches: [{ method: { type: 'Exact', service: 'shop.v1.Orders' } }],
+          filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-via', value: 'gateway' }] } }],
+          backendRefs: [{ name: 'orders', port: 9090 }],
+        },
+      ],
+    });
+  });
+
+  test('error: gRPC and HTTP backends on one route', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', { hosts: ['grpc.example.com'], httpRoutes: [{ backend }, { route: [{ host: 'web', port: 80 }] }] })).toThrow(
+      'httpRoutes[1]: routes to an HTTP backend, but earlier routes of this IngressRoute go to gRPC backends; on the Gateway API gRPC and HTTP routes cannot share a host name');
+  });
+
+  test('error: a URI a GRPCRoute cannot express', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', { hosts: ['grpc.example.com'], httpRoutes: [{ match: [{ uri: StringMatch.prefix('/shop') }], backend }] })).toThrow(
+      'httpRoutes[0].match[0].uri: is a URI match a GRPCRoute cannot express (it matches a service, and a method of it), which the Gateway API cannot express');
+  });
+
+  test('error: a timeout on a gRPC route', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', { hosts: ['grpc.example.com'], httpRoutes: [{ backend, timeout: Duration.seconds(5) }] })).toThrow(
+      'httpRoutes[0].timeout: is a timeout on a route to a gRPC Service port (a GRPCRoute has none), which the Gateway API cannot express');
+  });
+
+  test('error: a later, more specific gRPC route would win over an earlier one it overlaps', () => {
+    const chart = gatewayApiChart();
+    const backend = orders(chart);
+    expect(() => new IngressRoute(chart, 'Api', {
+      hosts: ['grpc.example.com'],
+      httpRoutes: [{ backend }, { match: [{ uri: StringMatch.exact('/shop.v1.Orders/Create') }], backend }],
+    })).toThrow('httpRoutes[1].match: would take precedence over the earlier httpRoutes[0], whose calls it overlaps: the Gateway API orders rules by their match (longer services and methods, more headers first)');
   });
 });

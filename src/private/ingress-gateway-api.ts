@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import { GatewayApiGateway, GatewayApiListener, GatewayApiProtocol, GatewayApiRoutesFrom, GatewayApiTlsMode } from '../gateway-api-gateway';
+import { GatewayApiGrpcMatch, GatewayApiGrpcRoute } from '../gateway-api-grpc-route';
 import { GatewayApiHttpFilter, GatewayApiHttpMatch, GatewayApiHttpMethod, GatewayApiHttpRoute, GatewayApiHttpRule, GatewayApiValueMatch, escapeRegex, stringMatchType } from '../gateway-api-http-route';
 import { GatewayApiTcpRoute, GatewayApiTlsRoute } from '../gateway-api-l4-routes';
 import { GatewayApiBackend, GatewayApiParent } from '../gateway-api-refs';
 import { RedirectScheme } from '../http-route';
 import type { IngressHttpRoute, IngressTcpRoute, IngressTlsRoute } from '../ingress-route';
+import { Protocol } from '../protocol';
 import { ReferenceGrant } from '../reference-grant';
 import { HttpMirror, RouteDestination } from '../route-destination';
 import { HttpMatch, isJwtClaimKey } from '../route-match';
@@ -69,7 +71,10 @@ export interface IngressGatewayApiSpec {
 /** The Gateway API objects of an IngressRoute. */
 export class IngressGatewayApi {
   public readonly gateway?: GatewayApiGateway;
-  public readonly httpRoute?: GatewayApiHttpRoute;
+  /** The HTTPRoute, created by the first HTTP route whose backend is not a gRPC Service port. */
+  public httpRoute?: GatewayApiHttpRoute;
+  /** The GRPCRoute, created by the first HTTP route whose backend is a gRPC Service port. */
+  public grpcRoute?: GatewayApiGrpcRoute;
   public readonly redirectRoute?: GatewayApiHttpRoute;
   public readonly tlsRoutes: GatewayApiTlsRoute[] = [];
   public tcpRoute?: GatewayApiTcpRoute;
@@ -77,6 +82,7 @@ export class IngressGatewayApi {
   /** The parents of the routes that carry the traffic (not the redirect). */
   private readonly parents: GatewayApiParent[];
   private readonly rules: Array<{ field: string; matches: GatewayApiHttpMatch[] }> = [];
+  private readonly grpcRules: Array<{ field: string; matches: GatewayApiGrpcMatch[] }> = [];
 
   constructor(private readonly scope: Construct, private readonly spec: IngressGatewayApiSpec) {
     const namespace = spec.routeNamespace;
@@ -115,19 +121,24 @@ export class IngressGatewayApi {
         });
       }
     }
-    if (spec.protocol === 'HTTP') {
-      this.httpRoute = new GatewayApiHttpRoute(scope, 'HttpRoute', { metadata: { name: spec.name, namespace }, parents: this.parents, hostnames });
-    }
+  }
+
+  /** The host names the routes serve (none for `*`). */
+  private get hostnames(): string[] {
+    return this.spec.hosts.filter(h => h !== '*');
   }
 
   /** Adds an IngressRoute HTTP route as a rule, or throws what the Gateway API cannot express. */
   public addHttp(field: string, route: IngressHttpRoute): void {
+    if (route.backend && route.release === undefined && backendProtocol(route.backend) === Protocol.GRPC) {
+      this.addGrpc(field, route);
+      return;
+    }
     const problems: Problem[] = [];
+    if (this.grpcRoute) problems.push(mixedKindsProblem(field, 'an HTTP backend', 'gRPC'));
     for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix));
     const matches = (route.match ?? []).map((m, i) => gatewayApiHttpMatch(`${field}.match[${i}]`, m, problems));
-    const filters: GatewayApiHttpFilter[] = [];
-    if (route.headers?.request) filters.push(GatewayApiHttpFilter.requestHeaders(route.headers.request));
-    if (route.headers?.response) filters.push(GatewayApiHttpFilter.responseHeaders(route.headers.response));
+    const filters = headerFilters(route);
     if (route.redirect) {
       const r = route.redirect;
       if (r.derivePort !== undefined) problems.push(unsupported(`${field}.redirect.derivePort`, 'a redirect port taken from the request', `set redirect.port, ${KEEP_ISTIO}`));
@@ -136,9 +147,7 @@ export class IngressGatewayApi {
       }));
     }
     if (route.rewrite) filters.push(...this.rewrite(`${field}.rewrite`, route, problems));
-    for (const [i, m] of [...route.mirror ? [route.mirror] : [], ...route.mirrors ?? []].entries()) {
-      filters.push(...this.mirror(`${field}.${route.mirror && i === 0 ? 'mirror' : `mirrors[${route.mirror ? i - 1 : i}]`}`, m, problems));
-    }
+    filters.push(...this.mirrorFilters(field, route, problems));
     const backends = route.backend
       ? [this.fromServiceBackend(`${field}.backend`, route.backend, problems)]
       : (route.route ?? []).map((d, i) => this.destination(`${field}.route[${i}]`, d, problems));
@@ -150,8 +159,46 @@ export class IngressGatewayApi {
       matches, filters, backends: backends.filter((b): b is GatewayApiBackend => b !== undefined), timeout: route.timeout,
     };
     throwIfProblems(this.scope, precedenceProblems(field, matches, this.rules));
-    this.httpRoute!.addRule(rule);
+    this.httpRoute ??= new GatewayApiHttpRoute(this.scope, 'HttpRoute', {
+      metadata: { name: this.spec.name, namespace: this.spec.routeNamespace }, parents: this.parents, hostnames: this.hostnames,
+    });
+    this.httpRoute.addRule(rule);
     this.rules.push({ field, matches });
+  }
+
+  /**
+   * An HTTP route to a gRPC Service port as a GRPCRoute rule: a URI `/<service>/<method>` (exact) or `/<service>/`
+   * (prefix) becomes a service/method match, headers stay; redirects, rewrites and timeouts do not exist for gRPC.
+   */
+  private addGrpc(field: string, route: IngressHttpRoute): void {
+    const problems: Problem[] = [];
+    if (this.httpRoute) problems.push(mixedKindsProblem(field, 'a gRPC backend', 'HTTP'));
+    for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix));
+    for (const key of ['redirect', 'rewrite', 'timeout'] as const) {
+      if (route[key] !== undefined) {
+        problems.push(unsupported(`${field}.${key}`, `a ${key} on a route to a gRPC Service port (a GRPCRoute has none)`, `remove ${key}, ${KEEP_ISTIO}`));
+      }
+    }
+    const matches = (route.match ?? []).map((m, i) => {
+      const http = gatewayApiHttpMatch(`${field}.match[${i}]`, { ...m, uri: undefined }, problems);
+      if (http.method) problems.push(unsupported(`${field}.match[${i}].method`, 'a method match on gRPC (every call is a POST)', 'remove the method match'));
+      return { ...grpcMethod(`${field}.match[${i}].uri`, m.uri, problems), headers: http.headers };
+    });
+    const filters = [...headerFilters(route), ...this.mirrorFilters(field, route, problems)];
+    const backend = this.fromServiceBackend(`${field}.backend`, route.backend!, problems);
+    throwIfProblems(this.scope, problems);
+    throwIfProblems(this.scope, grpcPrecedenceProblems(field, matches, this.grpcRules));
+    this.grpcRoute ??= new GatewayApiGrpcRoute(this.scope, 'GrpcRoute', {
+      metadata: { name: this.spec.name, namespace: this.spec.routeNamespace }, parents: this.parents, hostnames: this.hostnames,
+    });
+    this.grpcRoute.addRule({ matches, filters, backends: backend ? [backend] : [] });
+    this.grpcRules.push({ field, matches });
+  }
+
+  /** The route's mirrors as filters (HTTPRoute and GRPCRoute alike). */
+  private mirrorFilters(field: string, route: IngressHttpRoute, problems: Problem[]): GatewayApiHttpFilter[] {
+    const all = [...route.mirror ? [route.mirror] : [], ...route.mirrors ?? []];
+    return all.flatMap((m, i) => this.mirror(`${field}.${route.mirror && i === 0 ? 'mirror' : `mirrors[${route.mirror ? i - 1 : i}]`}`, m, problems));
   }
 
   /** Adds an IngressRoute TCP route as the TCPRoute, or throws what the Gateway API cannot express. */
@@ -290,6 +337,64 @@ export class IngressGatewayApi {
   }
 }
 
+/** The route's header changes as filters (HTTPRoute and GRPCRoute alike). */
+function headerFilters(route: IngressHttpRoute): GatewayApiHttpFilter[] {
+  const filters: GatewayApiHttpFilter[] = [];
+  if (route.headers?.request) filters.push(GatewayApiHttpFilter.requestHeaders(route.headers.request));
+  if (route.headers?.response) filters.push(GatewayApiHttpFilter.responseHeaders(route.headers.response));
+  return filters;
+}
+
+/** The protocol of a backend's chosen port, when it can be told now. */
+function backendProtocol(backend: ServiceBackend): Protocol | undefined {
+  try {
+    return backend.resolve().protocol;
+  } catch {
+    return undefined;
+  }
+}
+
+function mixedKindsProblem(field: string, what: string, earlier: string): Problem {
+  return {
+    field,
+    problem: `routes to ${what}, but earlier routes of this IngressRoute go to ${earlier} backends; on the Gateway API gRPC and HTTP routes cannot share a host name`,
+    fix: `make another IngressRoute (another host) for these routes, ${KEEP_ISTIO}`,
+  };
+}
+
+const GRPC_PATH = /^\/([a-zA-Z_][a-zA-Z0-9_.]*)\/([A-Za-z_][A-Za-z_0-9]*)?$/;
+
+/** A URI match as a gRPC service/method match: exact `/<service>/<method>`, prefix `/<service>/`, or any call. */
+function grpcMethod(field: string, uri: StringMatch | undefined, problems: Problem[]): { service?: string; method?: string } {
+  if (uri === undefined) return {};
+  const type = stringMatchType(uri);
+  const value = Object.values(uri._render())[0] as string;
+  if (type === 'prefix' && value === '/') return {};
+  const parts = GRPC_PATH.exec(value ?? '');
+  if (parts && type === 'exact' && parts[2] !== undefined) return { service: parts[1], method: parts[2] };
+  if (parts && type === 'prefix' && parts[2] === undefined) return { service: parts[1] };
+  problems.push(unsupported(field, 'a URI match a GRPCRoute cannot express (it matches a service, and a method of it)',
+    `match StringMatch.exact("/<package.Service>/<Method>") or StringMatch.prefix("/<package.Service>/"), ${KEEP_ISTIO}`));
+  return {};
+}
+
+/**
+ * The GRPCRoute form of the precedence check: the Gateway API gives a gRPC call to the rule with the longest matching
+ * service, then method, then the most header matches (gateway-api GRPCRouteRule, "Precedence"), whatever the order.
+ */
+function grpcPrecedenceProblems(
+  field: string, matches: GatewayApiGrpcMatch[], earlier: Array<{ field: string; matches: GatewayApiGrpcMatch[] }>,
+): Problem[] {
+  const mine = matches.length > 0 ? matches : [{}];
+  const grpcRank = (m: GatewayApiGrpcMatch) => [m.service?.length ?? 0, m.method?.length ?? 0, m.headers?.length ?? 0];
+  const same = (x: string | undefined, y: string | undefined) => x === undefined || y === undefined || x === y;
+  const grpcOverlap = (a: GatewayApiGrpcMatch, b: GatewayApiGrpcMatch) => same(a.service, b.service) && same(a.method, b.method);
+  return earlier.filter(e => {
+    const theirs = e.matches.length > 0 ? e.matches : [{}];
+    return mine.some(b => theirs.some(a => grpcOverlap(a, b) && compareRank(grpcRank(b), grpcRank(a)) > 0));
+  }).map(e => precedenceProblem(field, e.field, 'calls', 'longer services and methods, more headers first'));
+}
+
 /**
  * An Istio HTTP match as a Gateway API HTTPRoute match (path, headers, query parameters, method); what it cannot say is
  * reported in `problems`, ending with `keep` (how to stay on Istio's APIs). Used by IngressRoute and CanaryRelease.
@@ -330,8 +435,10 @@ function unsupported(field: string, feature: string, fix: string): Problem {
  * Istio's VirtualService tries routes in order; the Gateway API picks the most specific match whatever the order: an
  * exact path, then the longest prefix, then a method, then the most headers, then the most query parameters
  * (gateway-api HTTPRouteRule, "Precedence"). A route that would now win over an earlier one it overlaps changes
- * where requests go, so it is an error. Regex paths rank between exact and prefix paths, as Istio orders them
- * (pilot/pkg/config/kube/gateway: sortHTTPRoutes).
+ * where requests go, so it is an error. Istio orders the converted routes by path kind (exact, then prefix, then
+ * regex: `getURIRank`), then path length, method, header and query parameter counts (istio/istio
+ * pilot/pkg/config/kube/gateway conversion.go, `sortHTTPRoutes`); a match without path is the CRD default
+ * `PathPrefix /`.
  */
 export function precedenceProblems(
   field: string, matches: GatewayApiHttpMatch[], earlier: Array<{ field: string; matches: GatewayApiHttpMatch[] }>, keep: string = KEEP_ISTIO,
@@ -341,24 +448,27 @@ export function precedenceProblems(
   for (const e of earlier) {
     const theirs = e.matches.length > 0 ? e.matches : [{}];
     const clash = mine.find(b => theirs.some(a => overlap(a, b) && compareRank(rank(b), rank(a)) > 0));
-    if (clash) {
-      problems.push({
-        field: `${field}.match`,
-        problem: `is more specific than the earlier ${e.field}, whose requests it overlaps; the Gateway API gives the more specific match precedence, where the VirtualService tried ${e.field} first`,
-        fix: `move this route before ${e.field}, or make their matches disjoint, ${keep}`,
-        symptom: `requests both match would go to this route instead of ${e.field}`,
-      });
-    }
+    if (clash) problems.push(precedenceProblem(field, e.field, 'requests', 'exact paths, then prefixes, then regexes; longer paths, a method, more headers and query parameters first', keep));
   }
   return problems;
 }
 
-/** The Gateway API precedence key of a match: path kind (exact 3, regex 2, prefix 1), prefix length, method, headers, query params. */
+function precedenceProblem(field: string, earlier: string, what: string, order: string, keep: string = KEEP_ISTIO): Problem {
+  return {
+    field: `${field}.match`,
+    problem: `would take precedence over the earlier ${earlier}, whose ${what} it overlaps: the Gateway API orders rules by their match (${order}), `
+      + 'not by position as the VirtualService does',
+    fix: `move this route before ${earlier}, or make their matches disjoint, ${keep}`,
+    symptom: `${what} both match would go to this route instead of ${earlier}`,
+  };
+}
+
+/** Istio's precedence key of a match: path kind (exact 3, prefix 2, regex 1), path length, method, headers, query params. */
 function rank(m: GatewayApiHttpMatch): number[] {
   const type = m.path ? stringMatchType(m.path) : 'prefix';
   const value = m.path ? Object.values(m.path._render())[0] as string : '/';
-  const kind = type === 'exact' ? 3 : type === 'regex' ? 2 : 1;
-  return [kind, type === 'prefix' ? value.length : 0, m.method ? 1 : 0, m.headers?.length ?? 0, m.queryParams?.length ?? 0];
+  const kind = type === 'exact' ? 3 : type === 'prefix' ? 2 : 1;
+  return [kind, value.length, m.method ? 1 : 0, m.headers?.length ?? 0, m.queryParams?.length ?? 0];
 }
 
 function compareRank(a: number[], b: number[]): number {
