@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { DEFAULT_ISTIO_VERSION, ISTIO_VERSION_CONTEXT_KEY, NEWEST_MINOR, OLDEST_MINOR, parseIstioVersion } from './private/istio-version';
+import { ROUTING_API_CONTEXT_KEY, resolveRoutingApi } from './private/routing-api';
 import { checkArgs } from './private/shape';
 
 /**
@@ -12,6 +13,16 @@ export enum IstioApiVersion {
   V1 = 'v1',
   /** `networking.istio.io/v1beta1` and `security.istio.io/v1beta1`, for clusters older than Istio 1.22. */
   V1BETA1 = 'v1beta1',
+}
+
+/**
+ * Which API the routing constructs (IngressRoute, CanaryRelease, EgressThroughGateway, MeshNamespace waypoints) emit.
+ */
+export enum RoutingApi {
+  /** Istio's own APIs: Gateway, VirtualService, DestinationRule (`networking.istio.io`). */
+  ISTIO = 'istio',
+  /** The Kubernetes Gateway API (`gateway.networking.k8s.io`): Gateway, HTTPRoute, GRPCRoute, TLSRoute, TCPRoute. */
+  GATEWAY_API = 'gateway-api',
 }
 
 const CONTEXT_KEY = 'cdk8s-istio:apiVersion';
@@ -34,16 +45,9 @@ export class IstioApi {
    */
   public static useVersion(scope: IConstruct, version: IstioApiVersion): void {
     checkArgs('IstioApi.useVersion', [scope, version]);
-    const current = scope.node.tryGetContext(CONTEXT_KEY);
-    if (current !== undefined && current !== version) {
-      throw new Error(`[${scope.node.path || '<app>'}] IstioApi.useVersion: the Istio API version is already ${current}; `
-        + `got ${version}. Fix: set the version once per app or chart.`);
-    }
-    if (scope.node.children.length > 0) {
-      throw new Error(`[${scope.node.path || '<app>'}] IstioApi.useVersion: called after constructs were added to this scope. `
-        + 'Fix: call it right after creating the App or Chart, so every Istio object uses the same version.');
-    }
-    scope.node.setContext(CONTEXT_KEY, version);
+    setOncePerScope(scope, 'IstioApi.useVersion', CONTEXT_KEY, version,
+      current => `the Istio API version is already ${current}; got ${version}. Fix: set the version once per app or chart.`,
+      'so every Istio object uses the same version');
   }
 
   /**
@@ -105,6 +109,37 @@ export class IstioApi {
   }
 
   /**
+   * Makes every routing construct created below `scope` (an App or a Chart) emit `api`: Istio's APIs (the default)
+   * or the Kubernetes Gateway API. A construct's own `routingApi` prop overrides it.
+   *
+   * Call it once, before adding constructs to the scope.
+   *
+   * @example
+   * const app = new App();
+   * IstioApi.useRoutingApi(app, RoutingApi.GATEWAY_API);
+   *
+   * @param scope the App or Chart whose routing constructs use the API
+   * @param api the routing API
+   */
+  public static useRoutingApi(scope: IConstruct, api: RoutingApi): void {
+    checkArgs('IstioApi.useRoutingApi', [scope, api]);
+    setOncePerScope(scope, 'IstioApi.useRoutingApi', ROUTING_API_CONTEXT_KEY, api,
+      current => `the routing API is already ${current}; got ${api}. `
+        + 'Fix: set the routing API once per app or chart, and override it per construct with its routingApi prop.',
+      'so every routing construct uses the same API');
+  }
+
+  /**
+   * The routing API in effect for `scope`: `useRoutingApi()`'s choice, else `RoutingApi.ISTIO`.
+   *
+   * @param scope any construct of the app
+   */
+  public static routingApiOf(scope: IConstruct): RoutingApi {
+    checkArgs('IstioApi.routingApiOf', [scope]);
+    return resolveRoutingApi(scope);
+  }
+
+  /**
    * The Istio API version in effect for `scope`.
    *
    * @param scope any construct of the app
@@ -115,4 +150,18 @@ export class IstioApi {
   }
 
   private constructor() {}
+}
+
+/**
+ * Sets an app- or chart-wide setting once, before any construct is added to the scope (so every construct below sees
+ * the same value); setting it again to the same value is harmless.
+ */
+function setOncePerScope(scope: IConstruct, method: string, key: string, value: string, already: (current: string) => string, why: string): void {
+  const where = scope.node.path || '<app>';
+  const current = scope.node.tryGetContext(key);
+  if (current !== undefined && current !== value) throw new Error(`[${where}] ${method}: ${already(current)}`);
+  if (scope.node.children.length > 0) {
+    throw new Error(`[${where}] ${method}: called after constructs were added to this scope. Fix: call it right after creating the App or Chart, ${why}.`);
+  }
+  scope.node.setContext(key, value);
 }

@@ -1,21 +1,30 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { RoutingApi } from './api-version';
 import { DestinationRule } from './destination-rule';
+import { GatewayApiGrpcRoute } from './gateway-api-grpc-route';
+import { GatewayApiHttpFilter, GatewayApiHttpRoute, GatewayApiHttpRule } from './gateway-api-http-route';
+import { GatewayApiTcpRoute } from './gateway-api-l4-routes';
+import { GatewayApiBackend, GatewayApiParent } from './gateway-api-refs';
 import { HttpFault, httpFaultProblems } from './http-fault';
 import { HttpRetry, httpRetryProblems } from './http-retry';
 import { HttpRouteOptions } from './http-route';
 import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
+import { gammaVirtualServiceClashProblems, gammaWithoutProxyProblems } from './private/analysis/gamma-routes';
 import { canaryBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
 import { MeshAnalysis } from './private/analysis/model';
+import { canaryGammaProblems, gatewayApiRetry, KEEP_ISTIO } from './private/canary-gamma';
 import { durationProblem } from './private/duration';
-import { describeProblem, Problem, throwIfProblems } from './private/errors';
+import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { combineMatches } from './private/http-match';
+import { gatewayApiHttpMatch, precedenceProblems } from './private/ingress-gateway-api';
 import { istioReleaseOf } from './private/istio-version';
 import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
 import { HTTP_ROUTED_PROTOCOLS, protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
+import { resolveRoutingApi } from './private/routing-api';
 import { dnsLabelProblem, percentProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkArgs, checkShape } from './private/shape';
@@ -421,6 +430,20 @@ export interface CanaryReleaseProps {
    * @default - Istio's defaults
    */
   readonly trafficPolicy?: TrafficPolicy;
+
+  /**
+   * The API the release's routing is written in. `RoutingApi.ISTIO`: a VirtualService and a DestinationRule with one
+   * subset per version. `RoutingApi.GATEWAY_API` (GAMMA, as in Istio's traffic-shifting task's "Gateway API" tab and
+   * Bookinfo's `gateway-api` samples): one Service per version (`<service>-<subset>`, selecting `app` and `version`,
+   * since Gateway API routes have no subsets), and an HTTPRoute (HTTP, HTTP2), GRPCRoute (GRPC, GRPC-WEB) or TCPRoute
+   * (the others) whose parent is the release's Service, with the rules and the weighted split as `backendRefs`;
+   * traffic policies become one DestinationRule per version Service. What the Gateway API cannot say (fault
+   * injection, caller matches, TCP matches, Envoy retry conditions) is an error.
+   *
+   * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
+   * @default - `IstioApi.useRoutingApi()`'s choice for the app or chart, else `RoutingApi.ISTIO`
+   */
+  readonly routingApi?: RoutingApi;
 }
 
 /**
@@ -454,11 +477,26 @@ export class CanaryRelease extends Construct {
   /** The protocol the service speaks. */
   public readonly protocol: Protocol;
 
-  /** The VirtualService that routes the service's traffic. */
-  public readonly virtualService: VirtualService;
+  /** The VirtualService that routes the service's traffic; undefined on the Gateway API (see `httpRoute`). */
+  public readonly virtualService?: VirtualService;
 
-  /** The DestinationRule that defines one subset per version. */
-  public readonly destinationRule: DestinationRule;
+  /**
+   * The DestinationRule that defines one subset per version; undefined on the Gateway API, whose routes send to one
+   * Service per version (see `versionServices` and `versionDestinationRules`).
+   */
+  public readonly destinationRule?: DestinationRule;
+
+  /** The API the release's routing is written in. */
+  public readonly routingApi: RoutingApi;
+
+  /** On the Gateway API with protocol HTTP or HTTP2: the HTTPRoute whose parent is the release's Service. */
+  public readonly httpRoute?: GatewayApiHttpRoute;
+
+  /** On the Gateway API with protocol GRPC or GRPC-WEB: the GRPCRoute whose parent is the release's Service. */
+  public readonly grpcRoute?: GatewayApiGrpcRoute;
+
+  /** On the Gateway API with a TCP-routed protocol: the TCPRoute whose parent is the release's Service. */
+  public readonly tcpRoute?: GatewayApiTcpRoute;
 
   /** The Service the release created, or undefined when one was handed in. */
   public readonly service?: MeshService;
@@ -479,6 +517,11 @@ export class CanaryRelease extends Construct {
   private readonly host: string;
   private readonly destinationPort?: number;
   private readonly routeKind: BackendRouteKind;
+  private readonly _versionServices: MeshService[] = [];
+  private readonly _versionDestinationRules: DestinationRule[] = [];
+  private readonly _httpRouteRules: GatewayApiHttpRule[] = [];
+  /** The Service port routes name (GAMMA parent and backends). */
+  private readonly servicePort: number;
 
   /**
    * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
@@ -498,6 +541,9 @@ export class CanaryRelease extends Construct {
     const weights = weightsOf(props, problems);
     problems.push(...this.ruleProblems(props));
     problems.push(...this.optionProblems(props));
+    this.routingApi = resolveRoutingApi(this, props.routingApi);
+    const gammaRouting = this.routingApi === RoutingApi.GATEWAY_API;
+    if (gammaRouting) problems.push(...canaryGammaProblems(props, this.protocol, this.routeKind === BackendRouteKind.TCP));
     throwIfProblems(this, problems);
 
     this.versionList = props.versions.map((v, i) => ({ ...v, weight: weights[i], subset: subsetOf(v) }));
@@ -545,20 +591,29 @@ export class CanaryRelease extends Construct {
       this.backend = ServiceBackend.fromMeshService(this.service);
     }
 
-    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.serviceName },
-      host: this.host,
-      trafficPolicy: props.trafficPolicy,
-      subsets: this.versionList.map(v => ({ name: v.subset, labels: { [VERSION_LABEL]: v.name }, trafficPolicy: v.trafficPolicy })),
-    });
-
     // A handed-in Service may have several ports; the route must then name the one chosen on the backend (IST0112).
     // The release's own Service has the one port it was just made with (no need to render it to know that).
     const resolved = props.service?.resolve();
     const port = resolved !== undefined && resolved.ports.length > 1 ? resolved.port : undefined;
     this.destinationPort = port;
-    this.virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: this.serviceName }, hosts: [this.host] });
-    this.addRoutes(props, port);
+    this.servicePort = resolved?.port ?? props.port ?? 80;
+
+    if (gammaRouting) {
+      this.addVersionServices(props, containerPort);
+      const route = this.addGammaRoute(props);
+      this.httpRoute = route.http;
+      this.grpcRoute = route.grpc;
+      this.tcpRoute = route.tcp;
+    } else {
+      this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+        metadata: { name: this.serviceName },
+        host: this.host,
+        trafficPolicy: props.trafficPolicy,
+        subsets: this.versionList.map(v => ({ name: v.subset, labels: { [VERSION_LABEL]: v.name }, trafficPolicy: v.trafficPolicy })),
+      });
+      this.virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: this.serviceName }, hosts: [this.host] });
+      this.addRoutes(props, port, this.virtualService);
+    }
 
     addSynthValidation(this, () => this.validateRelease());
   }
@@ -579,6 +634,32 @@ export class CanaryRelease extends Construct {
   }
 
   /**
+   * On the Gateway API: the Service of each version (`<service>-<subset>`), in the order of `versions`; empty on
+   * Istio's API, where the versions are DestinationRule subsets.
+   */
+  public get versionServices(): MeshService[] {
+    return [...this._versionServices];
+  }
+
+  /**
+   * On the Gateway API with protocol HTTP or HTTP2: the rules of the release's HTTPRoute (the pins, then the weighted
+   * split over the version Services, with the timeout, retries and mirror), e.g. for an HTTPRoute parented to an
+   * ingress Gateway so that ingress traffic gets the same rules and split (what `bindToGateway()` does on Istio's API).
+   * Empty otherwise.
+   */
+  public get httpRouteRules(): GatewayApiHttpRule[] {
+    return [...this._httpRouteRules];
+  }
+
+  /**
+   * On the Gateway API: the DestinationRule of each version Service that has a traffic policy (the release-wide
+   * `trafficPolicy`, whose fields the version's own replace); empty on Istio's API.
+   */
+  public get versionDestinationRules(): DestinationRule[] {
+    return [...this._versionDestinationRules];
+  }
+
+  /**
    * Applies the release's routes to traffic entering through a gateway as well, so ingress traffic gets the same
    * rules and split as mesh traffic without writing the routes twice. The VirtualService keeps applying to the mesh.
    *
@@ -591,9 +672,10 @@ export class CanaryRelease extends Construct {
    * gateway serves the Service's own host name
    */
   public bindToGateway(gatewayRef: string, hosts: string[] = []): void {
-    if (this.virtualService.gateways.length === 0) this.virtualService.addGateway(MESH);
-    this.virtualService.addGateway(gatewayRef);
-    for (const host of hosts) this.virtualService.addHost(host);
+    const vs = this.istioVirtualService('bindToGateway()');
+    if (vs.gateways.length === 0) vs.addGateway(MESH);
+    vs.addGateway(gatewayRef);
+    for (const host of hosts) vs.addHost(host);
   }
 
   /**
@@ -624,6 +706,10 @@ export class CanaryRelease extends Construct {
       });
       return [];
     }
+    if (this.virtualService === undefined) {
+      problems.push(this.gammaOnlyProblem('the release\'s routes for a gateway\'s VirtualService'));
+      return [];
+    }
     const fqdn = expandHost(this.host, this.virtualService.effectiveNamespace);
     const onFqdn = (d: HttpRouteDestination): HttpRouteDestination => ({ ...d, host: fqdn });
     const routes: HttpRouteOptions[] = [];
@@ -648,7 +734,104 @@ export class CanaryRelease extends Construct {
    * IngressRoute path with `release`).
    */
   public get splitDestinations(): HttpRouteDestination[] {
+    if (this.virtualService === undefined) {
+      // Gateway API: no subsets; each version has a Service of its own.
+      const live = this.versionList.map((v, i) => ({ v, service: this._versionServices[i] })).filter(({ v }) => v.weight > 0);
+      return live.map(({ v, service }) => ({ host: service.fqdn, port: this.destinationPort, weight: live.length > 1 ? v.weight : undefined }));
+    }
     return this.split(expandHost(this.host, this.virtualService.effectiveNamespace));
+  }
+
+  /** The VirtualService, for a method that only exists on Istio's API. */
+  private istioVirtualService(method: string): VirtualService {
+    if (this.virtualService === undefined) throw configError(this, this.gammaOnlyProblem(method));
+    return this.virtualService;
+  }
+
+  private gammaOnlyProblem(what: string): Problem {
+    return {
+      field: 'routingApi',
+      value: this.routingApi,
+      problem: `is the Gateway API, so the release has no VirtualService and no subsets for ${what}`,
+      fix: 'attach an HTTPRoute to the Gateway API Gateway with the release\'s rules (new GatewayApiHttpRoute(scope, id, { parents, '
+        + 'rules: release.httpRouteRules })), or keep the release on Istio\'s API (routingApi: RoutingApi.ISTIO)',
+    };
+  }
+
+  /**
+   * Gateway API routes have no subsets: each version gets a Service selecting `app` and `version`, named as Bookinfo's
+   * `gateway-api/bookinfo-versions.yaml` names them (`reviews-v1`), with the release's port and protocol; its traffic
+   * policy goes into a DestinationRule for that Service's host.
+   */
+  private addVersionServices(props: CanaryReleaseProps, containerPort: number): void {
+    for (const v of this.versionList) {
+      const name = `${this.serviceName}-${v.subset.toLowerCase()}`;
+      const service = new MeshService(this, `Service-${v.name}`, {
+        metadata: { name },
+        app: this.app,
+        extraSelector: { [VERSION_LABEL]: v.name },
+        ports: [{ port: this.servicePort, protocol: this.protocol, targetPort: containerPort === this.servicePort ? undefined : containerPort }],
+      });
+      this._versionServices.push(service);
+      const policy: TrafficPolicy = { ...props.trafficPolicy, ...v.trafficPolicy };
+      if (Object.values(policy).every(value => value === undefined)) continue;
+      this._versionDestinationRules.push(new DestinationRule(this, `DestinationRule-${v.name}`, { metadata: { name }, host: name, trafficPolicy: policy }));
+    }
+  }
+
+  /**
+   * GAMMA: one route whose parent is the release's Service (its port), as Istio's traffic-shifting and request-routing
+   * tasks write it: the rules in order, each to its version's Service (or to the split), then the weighted split over
+   * the version Services, with the release's timeout, retries and mirror on every HTTP rule.
+   */
+  private addGammaRoute(props: CanaryReleaseProps): { http?: GatewayApiHttpRoute; grpc?: GatewayApiGrpcRoute; tcp?: GatewayApiTcpRoute } {
+    const metadata = { name: this.serviceName };
+    const parents = [GatewayApiParent.service(this.serviceName, { port: this.servicePort })];
+    const backendOf = (version: string, weight?: number): GatewayApiBackend => {
+      const i = this.versionList.findIndex(v => v.name === version);
+      return GatewayApiBackend.service(this._versionServices[i].name, this.servicePort, { weight });
+    };
+    const live = this.versionList.filter(v => v.weight > 0);
+    const split = live.map(v => backendOf(v.name, live.length > 1 ? v.weight : undefined));
+    if (this.routeKind === BackendRouteKind.TCP) {
+      return { tcp: new GatewayApiTcpRoute(this, 'TcpRoute', { metadata, parents, backends: split }) };
+    }
+    const problems: Problem[] = [];
+    const pinned = (props.rules ?? []).map((rule, i) => ({
+      matches: rule._http!.match.map((m, j) => gatewayApiHttpMatch(`rules[${i}].match[${j}]`, m, problems, KEEP_ISTIO)),
+      backends: rule._http!.version ? [backendOf(rule._http!.version)] : split,
+    }));
+    // The release tries its rules in order; the Gateway API prefers the most specific match (as for IngressRoute).
+    pinned.forEach((r, j) => problems.push(...precedenceProblems(`rules[${j}]`, r.matches,
+      pinned.slice(0, j).map((e, i) => ({ field: `rules[${i}]`, matches: e.matches })), KEEP_ISTIO)));
+    throwIfProblems(this, problems);
+    const mirror = props.mirror && GatewayApiHttpFilter.mirror(backendOf(props.mirror.version),
+      { percent: props.mirror.percentage === undefined || props.mirror.percentage === 100 ? undefined : props.mirror.percentage });
+    const last = { backends: split, filters: mirror && [mirror] };
+    if (this.protocol === Protocol.GRPC || this.protocol === Protocol.GRPC_WEB) {
+      // A GRPCRoute matches headers and the gRPC service/method; timeouts and retries were refused (canaryGammaProblems).
+      const grpcProblems: Problem[] = [];
+      const grpcRules = pinned.map((r, i) => ({
+        backends: r.backends,
+        matches: r.matches.map((m, j) => {
+          for (const key of ['path', 'queryParams', 'method'] as const) {
+            if (m[key] === undefined) continue;
+            grpcProblems.push({
+              field: `rules[${i}].match[${j}].${key === 'path' ? 'uri' : key}`,
+              value: key === 'path' ? m.path!._render() : m[key],
+              problem: `is an HTTP condition, and protocol ${this.protocol} is routed with a GRPCRoute, which matches headers and the gRPC method only`,
+              fix: `match a header, or set protocol HTTP2 to route with an HTTPRoute, ${KEEP_ISTIO}`,
+            });
+          }
+          return { headers: m.headers };
+        }),
+      }));
+      throwIfProblems(this, grpcProblems);
+      return { grpc: new GatewayApiGrpcRoute(this, 'GrpcRoute', { metadata, parents, rules: [...grpcRules, last] }) };
+    }
+    const common = { timeout: props.timeout, backendTimeout: props.retries?.perTryTimeout, retry: gatewayApiRetry(props.retries) };
+    this._httpRouteRules.push(...pinned.map(r => ({ ...common, ...r })), { ...common, ...last });
+    return { http: new GatewayApiHttpRoute(this, 'HttpRoute', { metadata, parents, rules: this._httpRouteRules }) };
   }
 
   /** Versions with weight 0 keep their subset but are left out of the route; a lone destination needs no weight. */
@@ -812,14 +995,14 @@ export class CanaryRelease extends Construct {
   }
 
   /** The rules in order, then the weighted split; every HTTP route carries the timeout and retries. */
-  private addRoutes(props: CanaryReleaseProps, port: number | undefined): void {
+  private addRoutes(props: CanaryReleaseProps, port: number | undefined, vs: VirtualService): void {
     const to = (version: string): HttpRouteDestination => ({ host: this.host, subset: this.versionList.find(v => v.name === version)!.subset, port });
     const split = this.split(this.host);
     if (this.routeKind === BackendRouteKind.TCP) {
       for (const rule of props.rules ?? []) {
-        this.virtualService.addTcpRoute({ match: rule._tcp!.match, route: [to(rule._tcp!.version)] });
+        vs.addTcpRoute({ match: rule._tcp!.match, route: [to(rule._tcp!.version)] });
       }
-      this.virtualService.addTcpRoute({ route: split });
+      vs.addTcpRoute({ route: split });
       return;
     }
     const common: HttpRouteOptions = { timeout: props.timeout, retries: props.retries };
@@ -829,7 +1012,7 @@ export class CanaryRelease extends Construct {
     }
     const mirror = props.mirror && { ...to(props.mirror.version), percentage: props.mirror.percentage ?? 100 };
     this.httpRoutes.push({ ...common, route: split, mirror });
-    for (const route of this.httpRoutes) this.virtualService.addHttpRoute(route);
+    for (const route of this.httpRoutes) vs.addHttpRoute(route);
   }
 
   /** What only the synthesized app can tell: the Service reaches every version, and nothing bypasses the split. */
@@ -848,9 +1031,13 @@ export class CanaryRelease extends Construct {
       });
     }
     this.versionList.forEach((v, i) => problems.push(...this.workloadProblems(`versions[${i}]`, v, selector, service?.namespace)));
-    const view = a.virtualService(this.virtualService.apiObject);
+    if (this.routingApi === RoutingApi.GATEWAY_API && service !== undefined) {
+      problems.push(...gammaWithoutProxyProblems(a, service.namespace, service.name, service.manifest.metadata?.labels ?? {}));
+      problems.push(...gammaVirtualServiceClashProblems(a, this.backend.host));
+    }
+    const view = this.virtualService && a.virtualService(this.virtualService.apiObject);
     if (view !== undefined) {
-      problems.push(...canaryBypassProblems(a, view, expandHost(this.host, this.virtualService.effectiveNamespace)));
+      problems.push(...canaryBypassProblems(a, view, expandHost(this.host, this.virtualService!.effectiveNamespace)));
       problems.push(...canaryGatewayClashProblems(a, view));
     }
     // The backend's and handed-in workloads' own rules (Istio's rules for Services and pods) come as finished messages.

@@ -1,13 +1,21 @@
 import { Construct } from 'constructs';
+import { RoutingApi } from './api-version';
 import { DestinationRule } from './destination-rule';
 import { Gateway, GatewayServer, GatewayTlsMode } from './gateway';
+import { GatewayApiGateway, GatewayApiProtocol, GatewayApiRoutesFrom, GatewayApiTlsMode } from './gateway-api-gateway';
+import { GatewayApiHttpRoute } from './gateway-api-http-route';
+import { GatewayApiTlsRoute } from './gateway-api-l4-routes';
+import { GatewayApiBackend, GatewayApiParent } from './gateway-api-refs';
+import { GatewayApiRoute } from './gateway-api-route';
 import { HttpRouteOptions } from './http-route';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { MeshAnalysis } from './private/analysis/model';
 import { egressHostEntries, egressSidecars, egressVisible } from './private/analysis/sidecar-egress';
+import { egressGatewayApiProblems, gatewayApiServiceName } from './private/egress-gateway-api';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
+import { resolveRoutingApi } from './private/routing-api';
 import {
   dnsLabelProblem, exportToProblem, fqdnProblem, ipOrCidrProblem, k8sLabelNameProblem, portProblem, reservedProxyPortProblem,
   selectorProblem, wildcardHostProblem,
@@ -239,6 +247,20 @@ export interface EgressThroughGatewayProps {
    * @default - the construct id in kebab case (`Cnn` becomes `cnn`)
    */
   readonly name?: string;
+
+  /**
+   * The API the routing is written in. On `RoutingApi.GATEWAY_API`, the form of the "Gateway API" tabs of Istio's
+   * egress gateway tasks: the ServiceEntry, a Gateway `<name>-egress` of class `istio` with a ClusterIP Service (Istio
+   * deploys the egress gateway for it in this namespace, Service `<name>-egress-istio`), an HTTPRoute (HTTP) or TLSRoute
+   * (HTTPS, TLS) `direct-<name>-to-egress-gateway` parented to the ServiceEntry for the sidecars' hop, one
+   * `forward-<name>-from-egress-gateway` parented to the Gateway for the external hop, and the TLS origination
+   * DestinationRule. TCP, `gatewayMutualTls`, `forwardTo`, `egressGateway`, `gatewayRef` and `subsetName` have no
+   * documented Gateway API form there and are errors.
+   *
+   * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+   * @default - `IstioApi.useRoutingApi()`'s choice for the app or chart, else `RoutingApi.ISTIO`
+   */
+  readonly routingApi?: RoutingApi;
 }
 
 /**
@@ -288,6 +310,15 @@ export class EgressThroughGateway extends Construct {
   public readonly tlsOriginationRule?: DestinationRule;
   /** The Service host of the egress gateway (`<serviceName>.<namespace>.svc.cluster.local`); undefined in direct mode. */
   public readonly gatewayServiceHost?: string;
+  /** The API the routing is written in. */
+  public readonly routingApi: RoutingApi;
+  /** On the Gateway API: the Gateway Istio deploys the egress gateway for; undefined in direct mode and on Istio's API. */
+  public readonly gatewayApiGateway?: GatewayApiGateway;
+  /**
+   * On the Gateway API: the sidecars' hop (parent: the ServiceEntry) and the egress gateway's hop (parent: the
+   * Gateway), HTTPRoutes for HTTP and TLSRoutes for TLS passthrough; empty in direct mode and on Istio's API.
+   */
+  public readonly gatewayApiRoutes: GatewayApiRoute[] = [];
 
   private readonly direct: boolean;
   private readonly gatewayNamespace: string;
@@ -307,7 +338,11 @@ export class EgressThroughGateway extends Construct {
     this.direct = props.direct ?? false;
     this.host = props.host;
     const gw = props.egressGateway ?? {};
-    this.gatewayNamespace = gw.namespace ?? 'istio-system';
+    this.routingApi = resolveRoutingApi(this, props.routingApi);
+    const gatewayApi = this.routingApi === RoutingApi.GATEWAY_API;
+    // On the Gateway API, Istio deploys the egress gateway in the Gateway's namespace, which is this construct's.
+    this.gatewayNamespace = gatewayApi ? namespaceOf(this) ?? DEFAULT_NAMESPACE : gw.namespace ?? 'istio-system';
+    if (gatewayApi) throwIfProblems(this, egressGatewayApiProblems(props, props.protocol ?? Protocol.HTTP, props.direct ?? false, `${base}-egress`));
 
     throwIfProblems(this, [
       ...nameProblems(base, props.name !== undefined),
@@ -330,7 +365,7 @@ export class EgressThroughGateway extends Construct {
     // Through the egress gateway, the gateway routes the second hop, so it must see the objects that hop uses.
     const exportTo = props.exportTo;
     const appNamespace = namespaceOf(this) ?? DEFAULT_NAMESPACE;
-    const seenByGateway = exportTo === undefined || this.direct || exportTo.includes('*') || exportTo.includes(this.gatewayNamespace)
+    const seenByGateway = exportTo === undefined || this.direct || gatewayApi || exportTo.includes('*') || exportTo.includes(this.gatewayNamespace)
       ? exportTo
       : [...exportTo, this.gatewayNamespace];
     const ports = tlsPort ? [appPort, tlsPort] : [appPort];
@@ -369,6 +404,9 @@ export class EgressThroughGateway extends Construct {
           http: [{ match: [{ port }], route: [{ host: props.host, port: tlsPort.number }] }],
         });
       }
+    } else if (gatewayApi) {
+      this.gatewayServiceHost = `${gatewayApiServiceName(`${base}-egress`)}.${this.gatewayNamespace}.svc.cluster.local`;
+      this.gatewayApiGateway = this.addGatewayApiHops(base, protocol, props.gatewayPort ?? defaultPort(protocol)!, exitPort.number);
     } else {
       const mutual = props.gatewayMutualTls ?? false;
       const gatewayPort = props.gatewayPort ?? (mutual ? 443 : defaultPort(protocol)!);
@@ -458,6 +496,41 @@ export class EgressThroughGateway extends Construct {
   }
 
   /**
+   * The two hops of Istio's egress gateway task's "Gateway API" tab: sidecars → the egress gateway's Service (a route
+   * parented to the ServiceEntry), egress gateway → the external host (a route parented to the Gateway, backend kind
+   * `Hostname`), HTTPRoutes for HTTP and TLSRoutes for TLS passthrough.
+   */
+  private addGatewayApiHops(base: string, protocol: Protocol, gatewayPort: number, exitPort: number): GatewayApiGateway {
+    const http = HTTP_PROTOCOLS.includes(protocol);
+    const gateway = new GatewayApiGateway(this, 'GatewayApiGateway', {
+      metadata: { name: `${base}-egress`, annotations: { [SERVICE_TYPE_ANNOTATION]: 'ClusterIP' } },
+      listeners: [{
+        name: http ? 'http' : 'tls',
+        hostname: this.host,
+        port: gatewayPort,
+        protocol: http ? GatewayApiProtocol.HTTP : GatewayApiProtocol.TLS,
+        tls: http ? undefined : { mode: GatewayApiTlsMode.PASSTHROUGH },
+        allowedRoutesFrom: GatewayApiRoutesFrom.SAME,
+      }],
+    });
+    const toGateway = { metadata: { name: `direct-${base}-to-egress-gateway` }, parents: [GatewayApiParent.serviceEntry(this.serviceEntry.name)] };
+    const toGatewayBackends = [GatewayApiBackend.service(gatewayApiServiceName(gateway.name), gatewayPort)];
+    const fromGateway = { metadata: { name: `forward-${base}-from-egress-gateway` }, parents: [GatewayApiParent.gateway(gateway)], hostnames: [this.host] };
+    const external = [GatewayApiBackend.hostname(this.host, exitPort)];
+    if (http) {
+      this.gatewayApiRoutes.push(
+        new GatewayApiHttpRoute(this, 'MeshHop', { ...toGateway, rules: [{ backends: toGatewayBackends }] }),
+        new GatewayApiHttpRoute(this, 'GatewayHop', { ...fromGateway, rules: [{ backends: external }] }));
+    } else {
+      // TLSRoute v1 requires host names (the task's v1alpha2 TLSRoute left them out); the SNI is the host.
+      this.gatewayApiRoutes.push(
+        new GatewayApiTlsRoute(this, 'MeshHop', { ...toGateway, hostnames: [this.host], backends: toGatewayBackends }),
+        new GatewayApiTlsRoute(this, 'GatewayHop', { ...fromGateway, backends: external }));
+    }
+    return gateway;
+  }
+
+  /**
    * The egress gateway reads a `credentialName` Secret from its own namespace only. When the app defines a Secret of
    * that name elsewhere (typically next to the app) and none in the egress gateway's namespace, it is in the wrong place.
    */
@@ -519,6 +592,8 @@ export class EgressThroughGateway extends Construct {
 }
 
 const MESH = 'mesh';
+/** Annotation that makes Istio deploy a Gateway's Service with another type (the task's egress gateway: ClusterIP). */
+const SERVICE_TYPE_ANNOTATION = 'networking.istio.io/service-type';
 const HTTP_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
 const TLS_PROTOCOLS: readonly Protocol[] = [Protocol.HTTPS, Protocol.TLS];
 const MAX_BASE_LENGTH = 63 - '-egress'.length;

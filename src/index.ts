@@ -36,3 +36,16 @@ export * from './canary-release';
 export * from './telemetry';
 export * from './simulator';
 export * from './mesh-app';
+export { GatewayApiBackend, GatewayApiBackendOptions, GatewayApiNamedParentOptions, GatewayApiParent, GatewayApiParentOptions } from './gateway-api-refs';
+export {
+  GatewayApiCertificateRef, GatewayApiGateway, GatewayApiGatewayProps, GatewayApiListener, GatewayApiListenerTls, GatewayApiProtocol,
+  GatewayApiRouteKind, GatewayApiRoutesFrom, GatewayApiTlsMode,
+} from './gateway-api-gateway';
+export { GatewayApiHostnameRouteProps, GatewayApiRoute, GatewayApiRouteProps } from './gateway-api-route';
+export {
+  GatewayApiHttpFilter, GatewayApiHttpMatch, GatewayApiHttpMethod, GatewayApiHttpRetry, GatewayApiHttpRoute, GatewayApiHttpRouteProps,
+  GatewayApiHttpRule, GatewayApiMirrorOptions, GatewayApiRedirect, GatewayApiRewrite, GatewayApiValueMatch,
+} from './gateway-api-http-route';
+export { GatewayApiGrpcMatch, GatewayApiGrpcRoute, GatewayApiGrpcRouteProps, GatewayApiGrpcRule } from './gateway-api-grpc-route';
+export * from './gateway-api-l4-routes';
+export * from './reference-grant';

@@ -1,9 +1,14 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { RoutingApi } from './api-version';
 import { AuthorizationPolicy } from './authorization-policy';
 import { CanaryRelease } from './canary-release';
 import { Certificate } from './certificate';
 import { Gateway, GatewayServer, GatewayTlsMode, TlsProtocolVersion } from './gateway';
+import { GatewayApiGateway } from './gateway-api-gateway';
+import { GatewayApiGrpcRoute } from './gateway-api-grpc-route';
+import { GatewayApiHttpRoute } from './gateway-api-http-route';
+import { GatewayApiTcpRoute, GatewayApiTlsRoute } from './gateway-api-l4-routes';
 import { HttpRouteOptions } from './http-route';
 import { IIngressGateway, IngressGateway } from './ingress-gateway';
 import { IngressJwt } from './ingress-jwt';
@@ -12,13 +17,16 @@ import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
 import { noteGatewayWorkloadNamespace } from './private/analysis/ist0149-jwt-claim-routes';
 import { MeshAnalysis } from './private/analysis/model';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
+import { IngressGatewayApi } from './private/ingress-gateway-api';
 import { addIngressJwtPolicies, ingressJwtProblems } from './private/ingress-jwt';
 import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
+import { usesGatewayApi } from './private/routing-api';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkShape } from './private/shape';
 import { Protocol } from './protocol';
+import { ReferenceGrant } from './reference-grant';
 import { RequestAuthentication } from './request-authentication';
 import { RouteDestination } from './route-destination';
 import { TcpMatch } from './route-match';
@@ -204,6 +212,20 @@ export interface IngressRouteProps {
   readonly jwt?: IngressJwt;
 
   /**
+   * The API the route is written in: Istio's (a Gateway and a VirtualService) or the Kubernetes Gateway API (a
+   * Gateway of class `istio`, whose workload Istio deploys in the Gateway's namespace, with listeners per host, and an
+   * HTTPRoute, TLSRoute or TCPRoute; routes whose `backend` is a gRPC Service port go into a GRPCRoute, their URIs
+   * `/<service>/<method>` becoming service/method matches). On the Gateway API, TLS Secrets (and cert-manager Certificates) live in the
+   * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options the
+   * Gateway API cannot express (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
+   * subsets, `jwt`, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
+   * becomes a `PathPrefix`, which matches whole path segments (`/api` matches `/api/v1`, not `/apiv1`).
+   *
+   * @default - the app's or chart's choice (`IstioApi.useRoutingApi`), else RoutingApi.ISTIO
+   */
+  readonly routingApi?: RoutingApi;
+
+  /**
    * HTTP routes, tried in order. More can be added with `addHttpRoute()`.
    *
    * @default - none
@@ -242,11 +264,24 @@ const DEFAULT_SELECTOR = { istio: 'ingressgateway' };
  * });
  */
 export class IngressRoute extends Construct {
-  /** The VirtualService with the routes. */
-  public readonly virtualService: VirtualService;
+  /** The VirtualService with the routes (Istio's APIs); undefined on the Gateway API. */
+  public readonly virtualService?: VirtualService;
 
-  /** The route's own Gateway; undefined when the route attaches to another one. */
+  /** The route's own Gateway (Istio's APIs); undefined when the route attaches to another one, or on the Gateway API. */
   public readonly gateway?: Gateway;
+
+  /** The API the route is written in. */
+  public readonly routingApi: RoutingApi;
+
+  /** On the Gateway API: the route's own Gateway; undefined when it attaches to an existing one by reference. */
+  public readonly gatewayApiGateway?: GatewayApiGateway;
+
+
+  /** On the Gateway API with TLS and `httpsRedirect`: the HTTPRoute that redirects plain HTTP to HTTPS. */
+  public readonly httpsRedirectRoute?: GatewayApiHttpRoute;
+
+  /** On the Gateway API, when the TLS Secret lives outside the Gateway's namespace: the ReferenceGrant there. */
+  public readonly referenceGrant?: ReferenceGrant;
 
   /**
    * The Gateway the VirtualService is bound to, as `namespace/name`. Like every reference of this library, a Gateway
@@ -279,6 +314,7 @@ export class IngressRoute extends Construct {
   public readonly jwtAuditPolicy?: AuthorizationPolicy;
 
   private readonly _hosts: string[];
+  private readonly gatewayApi?: IngressGatewayApi;
   private readonly routeCount = { http: 0, tcp: 0, tls: 0 };
   private readonly backends: Array<{ field: string; backend: ServiceBackend; kind: BackendRouteKind }> = [];
   /** Destinations given by host name (`route`, `mirror`, `ServiceBackend.fromHost`), checked at synth if they are Services of the app. */
@@ -300,13 +336,49 @@ export class IngressRoute extends Construct {
     const referenced = props.gateway !== undefined && shared === undefined;
     const tls = props.tls;
 
+    this.routingApi = props.routingApi ?? (usesGatewayApi(this) ? RoutingApi.GATEWAY_API : RoutingApi.ISTIO);
+    const gatewayApi = this.routingApi === RoutingApi.GATEWAY_API;
     throwIfProblems(this, [
       ...this.hostProblems(props),
       ...this.portProblems(props, referenced),
       ...this.tlsProblems(props, referenced),
       ...gatewayChoiceProblems(props),
       ...this.jwtProblems(props, referenced),
+      ...gatewayApi ? gatewayApiProblems(props) : [],
     ]);
+    if (gatewayApi) {
+      this.port = props.port ?? (referenced ? undefined : defaultPort(this.protocol, tls));
+      const gatewayName = props.gatewayMetadata?.name ?? `${name}-gateway`;
+      const gatewayNamespace = props.gatewayMetadata?.namespace ?? routeNamespace;
+      this.gatewayRef = referenced ? props.gateway!.gatewayRef : `${gatewayNamespace ?? DEFAULT_NAMESPACE}/${gatewayName}`;
+      // Istio runs a Gateway API Gateway's workload in the Gateway's namespace and reads Secrets there by default.
+      const secretNamespace = props.workloadNamespace ?? gatewayNamespace ?? DEFAULT_NAMESPACE;
+      if (tls) {
+        ({ credentialName: this.credentialName, certificate: this.certificate } = this.bindCredential(tls, name, routeNamespace, secretNamespace));
+      }
+      this.gatewayApi = new IngressGatewayApi(this, {
+        name,
+        routeNamespace,
+        protocol: this.protocol,
+        hosts: this._hosts,
+        port: this.port,
+        tls: tls && this.credentialName ? {
+          secretName: this.credentialName,
+          secretNamespace,
+          redirectPort: this.protocol === IngressProtocol.HTTP && tls.httpsRedirect !== false ? tls.httpPort ?? 80 : undefined,
+        } : undefined,
+        gatewayRef: referenced ? props.gateway!.gatewayRef : undefined,
+        gatewayMetadata: referenced ? undefined : { ...props.gatewayMetadata, name: gatewayName, namespace: gatewayNamespace },
+      });
+      this.gatewayApiGateway = this.gatewayApi.gateway;
+      this.httpsRedirectRoute = this.gatewayApi.redirectRoute;
+      this.referenceGrant = this.gatewayApi.referenceGrant;
+      for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
+      for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);
+      for (const route of props.tlsRoutes ?? []) this.addTlsRoute(route);
+      addSynthValidation(this, () => this.validateRoute());
+      return;
+    }
 
     // Which gateway, and where its workload (and so the TLS Secret) lives.
     const workloadNamespace = shared?.workloadNamespace ?? props.workloadNamespace ?? IngressGateway.DEFAULT_WORKLOAD_NAMESPACE;
@@ -326,22 +398,7 @@ export class IngressRoute extends Construct {
     this.port = props.port ?? (referenced ? undefined : defaultPort(this.protocol, tls));
 
     if (tls) {
-      const mode = tls.mode ?? IngressTlsMode.SIMPLE;
-      const ownNamespace = routeNamespace ?? DEFAULT_NAMESPACE;
-      const binding = tls.credential._bind(this, {
-        workloadNamespace,
-        // The Secret lands in the gateway workload's namespace, which every team's routes share: outside the route's own
-        // namespace its default name carries that namespace, so two teams' routes of the same name never collide.
-        defaultSecretName: workloadNamespace === ownNamespace ? `${name}-tls` : `${ownNamespace}-${name}-tls`,
-        hosts: this._hosts,
-        verifiesClients: mode !== IngressTlsMode.SIMPLE,
-        clientCaCertificate: tls.clientCaCertificate,
-        field: 'tls',
-      });
-      this.credentialName = binding.credentialName;
-      this.certificate = binding.certificate;
-      if (binding.createsSecret) this.createdSecrets.push({ namespace: workloadNamespace, name: binding.credentialName });
-      if (tls.clientCaCertificate !== undefined) this.createdSecrets.push({ namespace: workloadNamespace, name: `${binding.credentialName}-cacert` });
+      ({ credentialName: this.credentialName, certificate: this.certificate } = this.bindCredential(tls, name, routeNamespace, workloadNamespace));
     }
 
     if (!referenced) {
@@ -386,6 +443,29 @@ export class IngressRoute extends Construct {
     return [...this._hosts];
   }
 
+  /** On the Gateway API with protocol HTTP: the HTTPRoute, once a route to a backend that is not gRPC is added. */
+  public get httpRoute(): GatewayApiHttpRoute | undefined {
+    return this.gatewayApi?.httpRoute;
+  }
+
+  /**
+   * On the Gateway API with protocol HTTP: the GRPCRoute, once a route is added whose `backend` is a gRPC Service port
+   * (its URI matches become service/method matches).
+   */
+  public get grpcRoute(): GatewayApiGrpcRoute | undefined {
+    return this.gatewayApi?.grpcRoute;
+  }
+
+  /** On the Gateway API with protocol TLS_PASSTHROUGH: the TLSRoutes, one per `addTlsRoute()`. */
+  public get tlsRoutes(): GatewayApiTlsRoute[] {
+    return [...this.gatewayApi?.tlsRoutes ?? []];
+  }
+
+  /** On the Gateway API with protocol TCP: the TCPRoute, once a TCP route is added. */
+  public get tcpRoute(): GatewayApiTcpRoute | undefined {
+    return this.gatewayApi?.tcpRoute;
+  }
+
   /**
    * Adds an HTTP route after the existing ones (the first match wins). Needs protocol HTTP.
    *
@@ -395,6 +475,13 @@ export class IngressRoute extends Construct {
     checkShape(this, 'IngressHttpRoute', route, `httpRoutes[${this.routeCount.http}]`);
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
+    if (this.gatewayApi) {
+      this.checkBackendOrRoute(field, route.backend, route.route);
+      this.gatewayApi.addHttp(field, route);
+      if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.HTTP);
+      this.routeCount.http++;
+      return;
+    }
     if (route.release) {
       this.addReleaseRoutes(field, route, route.release);
       this.routeCount.http++;
@@ -403,7 +490,7 @@ export class IngressRoute extends Construct {
     const { backend, release: _, ...options } = route;
     this.checkBackendOrRoute(field, backend, route.route);
     const vsRoute: HttpRouteOptions = backend ? { ...options, route: [backendDestination(backend)] } : options;
-    this.virtualService.addHttpRoute(vsRoute);
+    this.virtualService!.addHttpRoute(vsRoute);
     if (backend) this.addBackend(`${field}.backend`, backend, BackendRouteKind.HTTP);
     this.routeCount.http++;
   }
@@ -418,6 +505,12 @@ export class IngressRoute extends Construct {
     const field = `tcpRoutes[${this.routeCount.tcp}]`;
     this.checkKind(field, IngressProtocol.TCP, 'addTcpRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
+    if (this.gatewayApi) {
+      this.gatewayApi.addTcp(field, route);
+      if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.TCP);
+      this.routeCount.tcp++;
+      return;
+    }
     const problems: Problem[] = [];
     (route.match ?? []).forEach((m, i) => {
       if (m.port !== undefined && this.port !== undefined && m.port !== this.port) {
@@ -437,7 +530,7 @@ export class IngressRoute extends Construct {
       ? route.match.map(m => ({ ...m, port: m.port ?? port }))
       : (port !== undefined ? [{ port }] : undefined);
     const vsRoute: TcpRouteOptions = { match, route: route.backend ? [backendDestination(route.backend)] : route.route ?? [] };
-    this.virtualService.addTcpRoute(vsRoute);
+    this.virtualService!.addTcpRoute(vsRoute);
     if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.TCP);
     this.routeCount.tcp++;
   }
@@ -452,11 +545,17 @@ export class IngressRoute extends Construct {
     const field = `tlsRoutes[${this.routeCount.tls}]`;
     this.checkKind(field, IngressProtocol.TLS_PASSTHROUGH, 'addTlsRoute');
     this.checkBackendOrRoute(field, route.backend, route.route);
+    if (this.gatewayApi) {
+      this.gatewayApi.addTls(field, route);
+      if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.TLS);
+      this.routeCount.tls++;
+      return;
+    }
     const vsRoute: TlsRouteOptions = {
       match: [{ sniHosts: [...(route.sniHosts ?? this._hosts)], port: this.port }],
       route: route.backend ? [backendDestination(route.backend)] : route.route ?? [],
     };
-    this.virtualService.addTlsRoute(vsRoute);
+    this.virtualService!.addTlsRoute(vsRoute);
     if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.TLS);
     this.routeCount.tls++;
   }
@@ -475,8 +574,29 @@ export class IngressRoute extends Construct {
     }
     const routes = release._gatewayHttpRoutes(match ?? [], problems);
     throwIfProblems(this, problems.map(p => (p.field.startsWith(field) ? p : { ...p, field: `${field}.release: ${p.field}` })));
-    for (const r of routes) this.virtualService.addHttpRoute({ ...options, ...r });
+    for (const r of routes) this.virtualService!.addHttpRoute({ ...options, ...r });
     this.addBackend(`${field}.release`, release.backend, BackendRouteKind.HTTP);
+  }
+
+  /** Creates what the TLS credential needs (Secret, Certificate) in `secretNamespace`; returns the Secret's name and the Certificate. */
+  private bindCredential(
+    tls: IngressTls, name: string, routeNamespace: string | undefined, secretNamespace: string,
+  ): { credentialName: string; certificate?: Certificate } {
+    const mode = tls.mode ?? IngressTlsMode.SIMPLE;
+    const ownNamespace = routeNamespace ?? DEFAULT_NAMESPACE;
+    const binding = tls.credential._bind(this, {
+      workloadNamespace: secretNamespace,
+      // The Secret lands in the gateway workload's namespace, which every team's routes share: outside the route's own
+      // namespace its default name carries that namespace, so two teams' routes of the same name never collide.
+      defaultSecretName: secretNamespace === ownNamespace ? `${name}-tls` : `${ownNamespace}-${name}-tls`,
+      hosts: this._hosts,
+      verifiesClients: mode !== IngressTlsMode.SIMPLE,
+      clientCaCertificate: tls.clientCaCertificate,
+      field: 'tls',
+    });
+    if (binding.createsSecret) this.createdSecrets.push({ namespace: secretNamespace, name: binding.credentialName });
+    if (tls.clientCaCertificate !== undefined) this.createdSecrets.push({ namespace: secretNamespace, name: `${binding.credentialName}-cacert` });
+    return binding;
   }
 
   private addBackend(field: string, backend: ServiceBackend, kind: BackendRouteKind): void {
@@ -767,6 +887,47 @@ function gatewayChoiceProblems(props: IngressRouteProps): Problem[] {
     const problem = k8sLabelNameProblem(props.workloadNamespace);
     if (problem) {
       problems.push({ field: 'workloadNamespace', value: props.workloadNamespace, problem, fix: 'use the namespace the gateway pods run in, e.g. "istio-system"' });
+    }
+  }
+  return problems;
+}
+
+/** What an IngressRoute can say that its Gateway API rendering cannot: Istio-only settings of the route's gateway. */
+function gatewayApiProblems(props: IngressRouteProps): Problem[] {
+  const problems: Problem[] = [];
+  const keepIstio = 'or keep this IngressRoute on Istio\'s APIs (routingApi: RoutingApi.ISTIO)';
+  if (props.selector !== undefined) {
+    problems.push({
+      field: 'selector',
+      value: props.selector,
+      problem: 'chooses gateway pods, but on the Gateway API Istio deploys the Gateway\'s own workload (no selector)',
+      fix: `remove selector, ${keepIstio}`,
+    });
+  }
+  if (props.gateway instanceof IngressGateway) {
+    problems.push({
+      field: 'gateway',
+      value: props.gateway.gatewayRef,
+      problem: 'is an IngressGateway, an Istio Gateway the Gateway API routes cannot attach to',
+      fix: `attach by reference to a Gateway API Gateway (IngressGateway.fromGatewayRef("<namespace>/<name>")), let the route create its own, ${keepIstio}`,
+    });
+  }
+  if (props.jwt !== undefined) {
+    problems.push({
+      field: 'jwt',
+      problem: 'is end-user authentication at the gateway, which this IngressRoute writes only with Istio\'s APIs',
+      fix: `attach a RequestAuthentication and AuthorizationPolicy to the Gateway (targetRefs), ${keepIstio}`,
+    });
+  }
+  const tls = props.tls;
+  if (tls) {
+    if ((tls.mode ?? IngressTlsMode.SIMPLE) !== IngressTlsMode.SIMPLE) {
+      problems.push({ field: 'tls.mode', value: tls.mode, problem: 'verifies client certificates, which a Gateway API listener cannot express', fix: `use IngressTlsMode.SIMPLE, ${keepIstio}` });
+    }
+    for (const key of ['minProtocolVersion', 'maxProtocolVersion', 'cipherSuites'] as const) {
+      if (tls[key] !== undefined) {
+        problems.push({ field: `tls.${key}`, value: tls[key], problem: 'is a TLS setting a Gateway API listener cannot express', fix: `remove it (Istio's defaults apply), ${keepIstio}` });
+      }
     }
   }
   return problems;

@@ -9,6 +9,7 @@ import {
   AuthorizationRuleOptions,
   AuthorizationRules,
 } from './authorization-policy';
+import { GatewayApiGateway, GatewayApiProtocol } from './gateway-api-gateway';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { meshReadinessProblems } from './private/analysis/mesh-readiness';
 import { MeshAnalysis } from './private/analysis/model';
@@ -22,6 +23,7 @@ import { isNamespaceScope, isPlacedElsewhere, markNamespaceScope } from './priva
 import { checkArgs, checkShape } from './private/shape';
 import { OutboundTrafficPolicyMode, Sidecar } from './sidecar';
 import { Telemetry, TelemetryOptions } from './telemetry';
+import { PolicyTargetReference } from './workload-target';
 
 /** Namespace label of classic sidecar injection (`enabled` / `disabled`). */
 const INJECTION_LABEL = 'istio-injection';
@@ -417,13 +419,14 @@ export class MeshNamespace extends Construct {
   public readonly telemetry?: Telemetry;
 
 
-  /** The waypoint Gateway (`gateway.networking.k8s.io/v1`), in ambient mode with a waypoint. */
-  public readonly waypoint?: ApiObject;
+  /** The waypoint Gateway (`gateway.networking.k8s.io/v1`, class `istio-waypoint`), in ambient mode with a waypoint. */
+  public readonly waypoint?: GatewayApiGateway;
 
   private readonly portMtlsPolicies = new Map<string, { selectorKey: string; policy: PeerAuthentication }>();
   private readonly allowPolicies = new Map<string, AuthorizationPolicy>();
   private readonly dryRun: boolean;
   private _auditPolicy?: AuthorizationPolicy;
+  private _waypointEntryPolicy?: AuthorizationPolicy;
 
   /**
    * @param scope where to create it: a Chart, or a MeshNamespace whose namespace it lands in
@@ -538,7 +541,9 @@ export class MeshNamespace extends Construct {
 
   /**
    * Allows requests from workloads in these namespaces (identified by their mTLS certificates). Needs `defaultDeny`.
-   * Every call adds a rule to the AuthorizationPolicy `allow-from-namespaces`.
+   * Every call adds a rule to the AuthorizationPolicy `allow-from-namespaces`. In ambient mode with a waypoint the policy is
+   * attached to the waypoint (`targetRefs`), which sees the callers' identities and can check L7 operations, and the
+   * AuthorizationPolicy `allow-from-waypoint` lets the waypoint through ztunnel's default deny.
    *
    * @returns the AuthorizationPolicy
    * @param namespaces the namespaces of the calling workloads
@@ -551,7 +556,7 @@ export class MeshNamespace extends Construct {
   /**
    * Allows requests from workloads running as these service accounts, `<namespace>/<service account>` (identified by
    * their mTLS certificates). Needs `defaultDeny`. Every call adds a rule to the AuthorizationPolicy
-   * `allow-from-service-accounts`.
+   * `allow-from-service-accounts`, attached to the waypoint in ambient mode with a waypoint (see `allowFromNamespaces()`).
    *
    * @returns the AuthorizationPolicy
    * @param serviceAccounts the service accounts as `<namespace>/<service account>`, e.g. `shop/frontend`
@@ -566,7 +571,9 @@ export class MeshNamespace extends Construct {
    * Allows requests that come through the ingress gateway, identified by its service account
    * (`istio-system/istio-ingressgateway-service-account` by default, i.e. the principal
    * `cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account`). Needs `defaultDeny`. Every call adds a
-   * rule to the AuthorizationPolicy `allow-from-ingress-gateway`.
+   * rule to the AuthorizationPolicy `allow-from-ingress-gateway`. In ambient mode it is enforced by ztunnel even with a
+   * waypoint: an ingress gateway sends to the pods directly unless the Service opts in to its waypoint
+   * (`istio.io/ingress-use-waypoint`).
    *
    * @returns the AuthorizationPolicy
    * @param options the gateway's service account and namespace, and the operations and conditions allowed
@@ -608,22 +615,22 @@ export class MeshNamespace extends Construct {
         fix: 'pass defaultDeny: true to the MeshNamespace, or create your own AuthorizationPolicy with a selector for the workloads to protect',
       });
     }
-    if (this.enrollment.waypointName !== undefined) {
-      // Traffic to a service reaches the pods through the waypoint, so the pods' ztunnel sees the waypoint's identity.
-      throw configError(this, {
-        field: method,
-        value: rule.from,
-        problem: `is enforced by ztunnel, which sees the identity of the waypoint "${this.enrollment.waypointName}" for traffic `
-          + 'sent to a service, not the original client\'s',
-        fix: `attach the rule to the waypoint with an AuthorizationPolicy with targetRefs: [PolicyTargetReference.gateway('${
-          this.enrollment.waypointName}')], and allow the waypoint's service account "${this.name}/${this.enrollment.waypointName}" `
-          + 'with an AuthorizationPolicy of your own',
-        symptom: 'service traffic from the allowed clients is still refused',
+    const waypoint = this.enrollment.waypointName;
+    // Requests to a service go through the waypoint, so the pods' ztunnel sees the waypoint's identity, not the client's:
+    // the rule is checked at the waypoint (targetRefs), and ztunnel lets the waypoint in. Ingress gateways bypass the
+    // waypoint unless the Service opts in (istio.io/ingress-use-waypoint, istio/istio#51214), so their rule stays at ztunnel.
+    // https://istio.io/latest/docs/ambient/usage/l7-features/ (attach L7 policy to the waypoint by targetRefs)
+    const atWaypoint = waypoint !== undefined && method !== 'allowFromIngressGateway()';
+    if (atWaypoint && this._waypointEntryPolicy === undefined) {
+      this._waypointEntryPolicy = new AuthorizationPolicy(this, 'AllowFromWaypoint', {
+        rules: [AuthorizationRules.fromServiceAccounts([`${this.name}/${waypoint}`])],
+        dryRun: this.dryRun,
       });
     }
     let policy = this.allowPolicies.get(id);
     if (policy === undefined) {
-      policy = new AuthorizationPolicy(this, id, { rules: [rule], dryRun: this.dryRun });
+      const targetRefs = atWaypoint ? [PolicyTargetReference.gateway(waypoint!)] : undefined;
+      policy = new AuthorizationPolicy(this, id, { rules: [rule], dryRun: this.dryRun, targetRefs });
       this.allowPolicies.set(id, policy);
     } else {
       policy.addRule(rule);
@@ -631,15 +638,12 @@ export class MeshNamespace extends Construct {
     return policy;
   }
 
-  private createWaypoint(name: string): ApiObject {
-    return new ApiObject(this, 'Waypoint', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name, namespace: this.name, labels: { [WAYPOINT_FOR_LABEL]: 'service' } },
-      spec: {
-        gatewayClassName: 'istio-waypoint',
-        listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' }],
-      },
+  /** The waypoint as `istioctl waypoint generate` writes it, through the Gateway API Gateway L2. */
+  private createWaypoint(name: string): GatewayApiGateway {
+    return new GatewayApiGateway(this, 'Waypoint', {
+      metadata: { name, labels: { [WAYPOINT_FOR_LABEL]: 'service' } },
+      gatewayClassName: 'istio-waypoint',
+      listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: GatewayApiProtocol.HBONE }],
     });
   }
 

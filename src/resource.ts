@@ -57,17 +57,20 @@ export abstract class IstioResource extends Construct {
    * @param group the API group, e.g. `networking.istio.io`
    * @param kind the kind, e.g. `VirtualService`
    * @param props the IstioResource's settings
+   * @param version the API version, for kinds outside Istio's APIs (e.g. `v1` for `gateway.networking.k8s.io`);
+   * default: `IstioApi.useVersion`'s choice
+   * @param propsType the name of the props struct where it is not `<kind>Props` (e.g. `GatewayApiGatewayProps`)
    */
-  protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps) {
+  protected constructor(scope: Construct, id: string, group: string, kind: string, props: IstioResourceProps, version?: string, propsType?: string) {
     super(scope, id);
     // Untyped callers (JavaScript, Python, JSON config): the props must have the shape of `<kind>Props` before use.
-    checkShape(this, `${kind}Props`, props);
+    checkShape(this, propsType ?? `${kind}Props`, props);
     this.kind = kind;
     this.name = resolveObjectName(this, props.metadata);
     this.namespace = props.metadata?.namespace ?? namespaceOf(this);
     throwIfProblems(this, metadataProblems({ namespace: this.namespace, labels: props.metadata?.labels, annotations: props.metadata?.annotations }));
     this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: `${group}/${IstioApi.versionOf(this)}`,
+      apiVersion: `${group}/${version ?? IstioApi.versionOf(this)}`,
       kind,
       metadata: { ...props.metadata, name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpecWithOverrides() }),

@@ -6,39 +6,16 @@
  * compared here.
  */
 import { Chart, Duration, Testing } from 'cdk8s';
-import { Construct } from 'constructs';
 import { oneOf, synth } from './util';
+import { releaseBookinfo } from './util/bookinfo';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
-import { CanaryRelease, CanaryReleaseProps, CanaryRule, CanaryWorkload } from '../src/canary-release';
+import { CanaryRelease, CanaryRule, CanaryWorkload } from '../src/canary-release';
 import { FaultAbort } from '../src/http-fault';
 import { StringMatch } from '../src/string-match';
 import { LoadBalancerAlgorithm } from '../src/traffic-policy';
 
 const IMAGES = 'registry.istio.io/release/examples-bookinfo';
 const JASON = { headers: { 'end-user': StringMatch.exact('jason') } };
-
-/** The versions Bookinfo deploys of each service (bookinfo.yaml and its variants), as destination-rule-all.yaml lists them. */
-const VERSIONS: { [service: string]: string[] } = {
-  reviews: ['v1', 'v2', 'v3'],
-  ratings: ['v1', 'v2', 'v2-mysql', 'v2-mysql-vm'],
-};
-
-/**
- * A Bookinfo service released with CanaryRelease, as its samples name it (service, VirtualService and DestinationRule
- * all called `service`, short host names), with a weight per version (missing: 0).
- */
-function release(scope: Construct, service: string, weights: { [version: string]: number }, props: Partial<CanaryReleaseProps> = {}): CanaryRelease {
-  return new CanaryRelease(scope, service, {
-    serviceName: service,
-    port: 9080,
-    versions: VERSIONS[service].map(name => ({
-      name,
-      weight: weights[name] ?? 0,
-      workload: CanaryWorkload.fromImage(`${IMAGES}-${service}-${name}:1.20.3`),
-    })),
-    ...props,
-  });
-}
 
 /** The one object of a sample file with this kind and name. */
 function sampleObject(file: string, kind: string, name: string): any {
@@ -71,7 +48,7 @@ describeWithSamples('Bookinfo reviews samples, re-expressed with CanaryRelease',
     ['virtual-service-reviews-test-v2.yaml', { v1: 100 }, [CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2')]],
     ['virtual-service-reviews-jason-v2-v3.yaml', { v3: 100 }, [CanaryRule.header('end-user', StringMatch.exact('jason'), 'v2')]],
   ] as Array<[string, { [version: string]: number }, CanaryRule[]]>)('%s', (file, weights, rules) => {
-    const { virtualService, destinationRule } = routingObjects(chart => release(chart, 'reviews', weights, { rules }));
+    const { virtualService, destinationRule } = routingObjects(chart => releaseBookinfo(chart, 'reviews', weights, { rules }));
 
     expectSemanticallyEqual(virtualService, sampleObject(file, 'VirtualService', 'reviews'));
     // Whatever the split, every version keeps its subset: the release's DestinationRule is destination-rule-all.yaml's.
@@ -89,7 +66,7 @@ describeWithSamples('Bookinfo reviews samples, re-expressed with CanaryRelease',
   });
 
   test('destination-rule-reviews.yaml: a random load balancer for every version', () => {
-    const { destinationRule } = routingObjects(chart => release(chart, 'reviews', { v1: 100 }, {
+    const { destinationRule } = routingObjects(chart => releaseBookinfo(chart, 'reviews', { v1: 100 }, {
       trafficPolicy: { loadBalancer: { simple: LoadBalancerAlgorithm.RANDOM } },
     }));
 
@@ -102,7 +79,7 @@ describeWithSamples('Bookinfo ratings fault-injection samples, re-expressed with
     ['virtual-service-ratings-test-delay.yaml', { delay: { fixedDelay: Duration.seconds(7) } }],
     ['virtual-service-ratings-test-abort.yaml', { abort: FaultAbort.httpStatus(500) }],
   ] as const)('%s: the fault for user jason, on the split everybody else gets', (file, fault) => {
-    const { virtualService, destinationRule } = routingObjects(chart => release(chart, 'ratings', { v1: 100 }, {
+    const { virtualService, destinationRule } = routingObjects(chart => releaseBookinfo(chart, 'ratings', { v1: 100 }, {
       rules: [CanaryRule.http({ match: [JASON], fault })],
     }));
 

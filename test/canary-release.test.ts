@@ -264,7 +264,7 @@ describe('weights', () => {
     // THEN
     const manifests = synth(chart);
     expect(release.versions).toEqual(['v1', 'v2', 'v3']);
-    expect(release.destinationRule.subsetNames).toEqual(['v1', 'v2', 'v3']);
+    expect(release.destinationRule!.subsetNames).toEqual(['v1', 'v2', 'v3']);
     expect(oneOf(manifests, 'VirtualService').spec.http[0].route.map((r: any) => r.destination.subset)).toEqual(['v1', 'v2']);
   });
 
@@ -532,7 +532,7 @@ describe('exposure through a gateway', () => {
     expect(vs.gateways).toEqual(['mesh', 'istio-system/public-gateway']);
     expect(vs.hosts).toEqual(['reviews', 'reviews.example.com']);
     expect(vs.http).toHaveLength(2);
-    expect(release.virtualService.gateways).toEqual(['mesh', 'istio-system/public-gateway']);
+    expect(release.virtualService!.gateways).toEqual(['mesh', 'istio-system/public-gateway']);
   });
 
   test('splitDestinations: another gateway route splits like the release, through the subsets', () => {

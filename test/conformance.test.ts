@@ -270,6 +270,68 @@ describeWithShared('Gateway API and cert-manager CRDs', () => {
     ]);
   });
 
+  test.each(available ? fs.readdirSync(path.join(BOOKINFO, 'gateway-api')).filter(f => f.endsWith('.yaml')).sort() : [])(
+    'the Bookinfo Gateway API sample %s conforms', (file) => {
+      // GIVEN
+      const objects = readYaml(path.join(BOOKINFO, 'gateway-api', file));
+
+      // THEN
+      expect(objects.length).toBeGreaterThan(0);
+      expect(validateManifests(objects)).toEqual([]);
+    });
+
+  test('a Gateway listener with tls on HTTP breaks a CEL rule', () => {
+    // GIVEN
+    const gw = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', tls: { mode: 'Terminate', certificateRefs: [{ name: 'c' }] } }] },
+    };
+
+    // THEN
+    expect(validateManifest(gw)).toEqual([expect.stringMatching(/^spec\.listeners: tls must not be specified for protocols \['HTTP', 'TCP', 'UDP'\]/)]);
+  });
+
+  test('a TCPRoute Service backendRef without port breaks a CEL rule', () => {
+    // GIVEN
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+      kind: 'TCPRoute',
+      metadata: { name: 'db' },
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'postgres' }] }] },
+    };
+
+    // THEN
+    expect(validateManifest(route)).toEqual([expect.stringMatching(/^spec\.rules\[0\]\.backendRefs\[0\]: Must have port for Service reference/)]);
+  });
+
+  test('a TLSRoute without hostnames is an error', () => {
+    // GIVEN
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'TLSRoute',
+      metadata: { name: 'legacy' },
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'legacy', port: 443 }] }] },
+    };
+
+    // THEN
+    expect(validateManifest(route)).toEqual(['spec.hostnames: required field is missing']);
+  });
+
+  test('a TCPRoute in v1 (a version the CRD does not define) is an error', () => {
+    // GIVEN
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'TCPRoute',
+      metadata: { name: 'db' },
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'postgres', port: 5432 }] }] },
+    };
+
+    // THEN
+    expect(validateManifest(route)).toEqual([expect.stringMatching(/^apiVersion: TCPRoute is not served at this version; served: .*gateway\.networking\.k8s\.io\/v1alpha2\b/)]);
+  });
+
   test('a cert-manager Certificate without secretName is an error', () => {
     // GIVEN
     const certificate = {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import { parseAllDocuments } from 'yaml';
-import { allOf, oneOf, synth } from './util';
+import { allOf, BOOKINFO_PATHS, oneOf, synth } from './util';
 import { sharedAvailable, sharedDir } from './util/conformance';
 import { CorsMethod } from '../src/cors-policy';
 import { Gateway } from '../src/gateway';
@@ -22,15 +22,6 @@ function istioSample(name: string): any[] {
   const text = fs.readFileSync(path.join(sharedDir(), 'istio', 'samples', name), 'utf8');
   return parseAllDocuments(text).map(d => d.toJS()).filter(o => o !== null && o !== undefined);
 }
-
-/** The Bookinfo ingress paths, as bookinfo-gateway.yaml writes them. */
-const BOOKINFO_PATHS = [
-  { uri: StringMatch.exact('/productpage') },
-  { uri: StringMatch.prefix('/static') },
-  { uri: StringMatch.exact('/login') },
-  { uri: StringMatch.exact('/logout') },
-  { uri: StringMatch.prefix('/api/v1/products') },
-];
 
 function shopChart(app: App = Testing.app()): Chart {
   return new Chart(app, 'shop', { namespace: 'shop' });

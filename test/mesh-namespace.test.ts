@@ -400,6 +400,48 @@ describe('MeshNamespace behaviour', () => {
   });
 });
 
+describe('MeshNamespace ambient waypoint policies', () => {
+  // L7 policy in ambient mode is attached to the waypoint by targetRefs (istio.io/latest/docs/ambient/usage/l7-features/);
+  // the pods' ztunnel then sees the waypoint's identity, so it must let the waypoint in.
+  test('allow helpers attach to the waypoint by targetRefs, and ztunnel lets the waypoint in', () => {
+    // GIVEN
+    const c = chart();
+    const ns = meshNamespace({ enrollment: MeshEnrollment.ambient({ waypoint: true }), defaultDeny: true }, c);
+
+    // WHEN
+    ns.allowFromNamespaces(['frontend'], { to: [{ methods: ['GET'] }] });
+    ns.allowFromServiceAccounts(['shop/checkout']);
+
+    // THEN
+    const manifests = synth(c);
+    const waypointRef = [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }];
+    expect(oneOf(manifests, 'AuthorizationPolicy', 'allow-from-namespaces').spec).toEqual({
+      action: 'ALLOW',
+      targetRefs: waypointRef,
+      rules: [{ from: [{ source: { namespaces: ['frontend'] } }], to: [{ operation: { methods: ['GET'] } }] }],
+    });
+    expect(oneOf(manifests, 'AuthorizationPolicy', 'allow-from-service-accounts').spec.targetRefs).toEqual(waypointRef);
+    expect(oneOf(manifests, 'AuthorizationPolicy', 'allow-from-waypoint').spec).toEqual({
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { serviceAccounts: ['shop/waypoint'] } }] }],
+    });
+  });
+
+  test('the ingress gateway rule stays at ztunnel: ingress gateways bypass the waypoint by default (istio/istio#51214)', () => {
+    // GIVEN
+    const c = chart();
+    const ns = meshNamespace({ enrollment: MeshEnrollment.ambient({ waypointName: 'shop-waypoint' }), defaultDeny: true }, c);
+
+    // WHEN
+    ns.allowFromIngressGateway();
+
+    // THEN
+    const manifests = synth(c);
+    expect(oneOf(manifests, 'AuthorizationPolicy', 'allow-from-ingress-gateway').spec.targetRefs).toBeUndefined();
+    expect(allOf(manifests, 'AuthorizationPolicy').map(p => p.metadata.name)).not.toContain('allow-from-waypoint');
+  });
+});
+
 describe('MeshNamespace errors', () => {
   test('a name that is not a DNS-1123 label', () => {
     expect(() => meshNamespace({ name: 'Istio_In_Action' }))
@@ -496,12 +538,6 @@ describe('MeshNamespace errors', () => {
     const ns = meshNamespace();
     expect(() => ns.allowFromNamespaces(['frontend']))
       .toThrow(/allowFromNamespaces\(\): needs defaultDeny.*Fix: pass defaultDeny: true to the MeshNamespace/);
-  });
-
-  test('an allow helper in ambient mode with a waypoint', () => {
-    const ns = meshNamespace({ enrollment: MeshEnrollment.ambient({ waypoint: true }), defaultDeny: true });
-    expect(() => ns.allowFromIngressGateway())
-      .toThrow(/allowFromIngressGateway\(\): is enforced by ztunnel, which sees the identity of the waypoint "waypoint".*Fix: attach the rule to the waypoint .*PolicyTargetReference\.gateway\('waypoint'\).*"shop\/waypoint".*In the cluster: service traffic from the allowed clients is still refused/);
   });
 
   test('a port override whose name is taken', () => {

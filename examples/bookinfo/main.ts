@@ -15,6 +15,7 @@ import {
   MeshNamespace,
   MeshService,
   Protocol,
+  RoutingApi,
   ServiceBackend,
   StringMatch,
 } from 'cdk8s-istio';
@@ -59,8 +60,10 @@ export function build(app: App): Chart {
     })),
   });
 
-  // ratings: v2 serves reviews v3 only; v1 serves reviews v2 (reviews v1 never calls ratings).
+  // ratings: v2 serves reviews v3 only; v1 serves reviews v2 (reviews v1 never calls ratings). Caller rules and
+  // fault injection have no Gateway API form, so ratings stays on Istio's API in the Gateway API variant too.
   new CanaryRelease(ns, 'Ratings', {
+    routingApi: RoutingApi.ISTIO,
     port: PORT,
     versions: [
       { name: 'v1', weight: 100, workload: CanaryWorkload.fromDeployment(bookinfoDeployment(ns, 'ratings', 'v1')) },

@@ -12,9 +12,15 @@ import {
   CanaryWorkload,
   CanaryWorkloadOptions,
   Gateway,
+  GatewayApiGateway,
+  GatewayApiHttpRoute,
+  GatewayApiParent,
+  GatewayApiProtocol,
+  IstioApi,
   MeshNamespace,
   Protocol,
   RetryOn,
+  RoutingApi,
   StringMatch,
 } from 'cdk8s-istio';
 
@@ -25,6 +31,7 @@ const IMAGES = 'docker.io/istio/examples-helloworld';
 export function build(app: App): Chart {
   const chart = new Chart(app, 'canary');
   const ns = new MeshNamespace(chart, 'Sample', { name: 'sample' });
+  const gatewayApi = IstioApi.routingApiOf(chart) === RoutingApi.GATEWAY_API;
 
   const workload: CanaryWorkloadOptions = {
     replicas: 2,
@@ -57,13 +64,11 @@ export function build(app: App): Chart {
     // 20% of live requests are also sent to v2 (responses dropped): v2 sees production load before its share grows.
     mirror: { version: 'v2', percentage: 20 },
     // The first try and up to three retries, 2s each, fit in the 10s deadline. helloworld's GET is idempotent, so
-    // retrying 502/503/504 is safe.
+    // retrying 502/503/504 is safe. An HTTPRoute retries on status codes only.
     timeout: Duration.seconds(10),
-    retries: {
-      attempts: 3,
-      perTryTimeout: Duration.seconds(2),
-      retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
-    },
+    retries: gatewayApi
+      ? { attempts: 3, perTryTimeout: Duration.seconds(2), retryOnStatusCodes: [502, 503, 504] }
+      : { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM] },
     trafficPolicy: {
       // Queue at most 32 requests per client proxy; beyond that callers get 503 at once instead of waiting.
       connectionPool: {
@@ -81,11 +86,19 @@ export function build(app: App): Chart {
   });
 
   // Ingress gets the same rules and split as the mesh, so testers can pin v2 from outside the cluster too.
-  const gateway = new Gateway(ns, 'HelloworldGateway', {
-    selector: { istio: 'ingressgateway' },
-    servers: [{ port: { number: 80, name: 'http', protocol: Protocol.HTTP }, hosts: [HOST] }],
-  });
-  release.bindToGateway(gateway.gatewayRef, [HOST]);
+  if (gatewayApi) {
+    // A Gateway Istio deploys, and an HTTPRoute on it with the release's rules (to the version Services).
+    const gateway = new GatewayApiGateway(ns, 'HelloworldGateway', {
+      listeners: [{ name: 'http', port: 80, protocol: GatewayApiProtocol.HTTP, hostname: HOST }],
+    });
+    new GatewayApiHttpRoute(ns, 'HelloworldIngress', { parents: [GatewayApiParent.gateway(gateway)], hostnames: [HOST], rules: release.httpRouteRules });
+  } else {
+    const gateway = new Gateway(ns, 'HelloworldGateway', {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: Protocol.HTTP }, hosts: [HOST] }],
+    });
+    release.bindToGateway(gateway.gatewayRef, [HOST]);
+  }
 
   return chart;
 }

@@ -8,7 +8,9 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 // In this repository 'cdk8s-istio' resolves to ../../src (tsconfig-paths); in your app it is the npm package.
-import { ClientTlsMode, EgressFilter, EgressThroughGateway, MeshDeployment, MeshNamespace, Protocol } from 'cdk8s-istio';
+import {
+  ClientTlsMode, EgressFilter, EgressThroughGateway, IstioApi, MeshDeployment, MeshNamespace, Protocol, RoutingApi,
+} from 'cdk8s-istio';
 
 /** Builds the egress chart (namespace payments) into `app`. */
 export function build(app: App): Chart {
@@ -37,15 +39,19 @@ export function build(app: App): Chart {
   });
 
   // The application sends http://api.github.com; the egress gateway upgrades it to HTTPS, so the gateway sees (and
-  // logs) every request. Sidecar to gateway is Istio mTLS.
+  // logs) every request. Sidecar to gateway is Istio mTLS on Istio's API; the Gateway API form of Istio's egress task
+  // has no such setting.
+  const gatewayApi = IstioApi.routingApiOf(chart) === RoutingApi.GATEWAY_API;
   new EgressThroughGateway(ns, 'Github', {
     host: 'api.github.com',
-    gatewayMutualTls: true,
+    gatewayMutualTls: gatewayApi ? undefined : true,
     tlsOrigination: { tls: { mode: ClientTlsMode.SIMPLE, trustSystemCaBundle: true } },
   });
 
   // Through the mTLS port 443 of the egress gateway, which Istio's default egress gateway Service exposes (5432 it does not).
+  // TCP through the egress gateway has no documented Gateway API form: Istio's API in both variants.
   new EgressThroughGateway(ns, 'OrdersDb', {
+    routingApi: RoutingApi.ISTIO,
     host: 'orders-db.example.com',
     protocol: Protocol.TCP,
     port: 5432,

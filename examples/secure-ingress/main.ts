@@ -19,10 +19,12 @@ import {
   IngressProtocol,
   IngressRoute,
   IngressTlsMode,
+  IstioApi,
   MeshDeployment,
   MeshNamespace,
   MeshService,
   Protocol,
+  RoutingApi,
   ServiceBackend,
   TelemetryProvider,
   TlsCredential,
@@ -34,7 +36,10 @@ const DOMAIN = 'example.com';
 export function build(app: App): Chart[] {
   // The platform team owns the gateway, next to the ingress gateway pods (where Istio reads TLS Secrets).
   const platform = new Chart(app, 'platform', { namespace: 'istio-system' });
-  const gateway = new IngressGateway(platform, 'PublicGateway');
+  // On the Gateway API (the examples' -gateway-api variant) each route gets a Gateway of class istio of its own: an
+  // IngressGateway is an Istio Gateway, which Gateway API routes cannot attach to.
+  const gatewayApi = IstioApi.routingApiOf(platform) === RoutingApi.GATEWAY_API;
+  const gateway = gatewayApi ? undefined : new IngressGateway(platform, 'PublicGateway');
 
   // Kiali as in Istio's "remotely accessing telemetry addons" task: its certificate exists already.
   new IngressRoute(platform, 'Kiali', {
@@ -85,7 +90,9 @@ export function build(app: App): Chart[] {
 
   // Partners authenticate with client certificates from the private CA that also signs this server certificate
   // (cert-manager writes that CA as ca.crt, which the gateway verifies clients with).
+  // A Gateway API listener cannot verify client certificates: Istio's API in both variants.
   new IngressRoute(ns, 'Partners', {
+    routingApi: RoutingApi.ISTIO,
     gateway,
     hosts: [`partners.${DOMAIN}`],
     tls: {
@@ -100,7 +107,9 @@ export function build(app: App): Chart[] {
 
   // The API: a token of the shop's identity provider on every request, the "shop-admin" group for writes. Its gateway
   // pods (label istio: api-ingressgateway, in istio-system) serve HTTP only, so the JWT policy covers all their traffic.
+  // IngressRoute writes the JWT policy with Istio's APIs only: Istio's API in both variants.
   new IngressRoute(ns, 'Api', {
+    routingApi: RoutingApi.ISTIO,
     hosts: [`api.${DOMAIN}`],
     selector: { istio: 'api-ingressgateway' },
     tls: {

@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { StringMatch } from '../../src/string-match';
 
 /** Synthesizes a chart (running every validation of its app) into plain manifests. */
 export function synth(chart: Chart): any[] {
@@ -19,3 +20,12 @@ export function oneOf(manifests: any[], kind: string, name?: string): any {
   }
   return found[0];
 }
+
+/** The Bookinfo ingress paths, as bookinfo-gateway.yaml writes them. */
+export const BOOKINFO_PATHS = [
+  { uri: StringMatch.exact('/productpage') },
+  { uri: StringMatch.prefix('/static') },
+  { uri: StringMatch.exact('/login') },
+  { uri: StringMatch.exact('/logout') },
+  { uri: StringMatch.prefix('/api/v1/products') },
+];
