@@ -239,6 +239,20 @@ describe('snapshots', () => {
   });
 });
 
+describe('cross-resource checks on the IngressRoute\'s objects', () => {
+  test('error: a backend in another namespace of the app without a ReferenceGrant there', () => {
+    // GIVEN
+    const app = Testing.app();
+    const chart = gatewayApiChart(app);
+    const catalog = new MeshService(new Chart(app, 'catalog', { namespace: 'catalog' }), 'Catalog', { ports: [{ port: 8080, protocol: Protocol.HTTP }] });
+    // WHEN
+    new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ backend: ServiceBackend.fromMeshService(catalog) }] });
+    // THEN
+    expect(() => synth(chart)).toThrow(
+      '[shop/Shop/HttpRoute] rules[0].backendRefs[0]: refers to a Service in namespace "catalog", and no ReferenceGrant there lets HTTPRoutes of namespace "shop" refer to it');
+  });
+});
+
 describe('what the Gateway API cannot express', () => {
   const backend = { route: [{ host: 'frontend', port: 8080 }] };
   test.each<[string, IngressHttpRoute, string]>([
