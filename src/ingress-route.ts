@@ -174,7 +174,9 @@ export interface IngressRouteProps {
 
   /**
    * A gateway to attach to instead of creating one: an `IngressGateway` of this app (the route adds its servers to
-   * it), or `IngressGateway.fromGatewayRef('istio-system/public-gateway')` (the route only binds to it).
+   * it), or `IngressGateway.fromGatewayRef('istio-system/public-gateway')` (the route only binds to it). On the
+   * Gateway API: a `GatewayApiGateway` of this app or `IngressGateway.fromGatewayRef()` of one elsewhere, whose
+   * listeners the routes attach to (its listeners must accept them: checked at synth for a Gateway of the app).
    *
    * @default - the route creates its own Gateway
    */
@@ -344,7 +346,7 @@ export class IngressRoute extends Construct {
       ...this.tlsProblems(props, referenced),
       ...gatewayChoiceProblems(props),
       ...this.jwtProblems(props, referenced),
-      ...gatewayApi ? gatewayApiProblems(props) : [],
+      ...gatewayApi ? gatewayApiProblems(props) : istioApiProblems(props),
     ]);
     if (gatewayApi) {
       this.port = props.port ?? (referenced ? undefined : defaultPort(this.protocol, tls));
@@ -890,6 +892,17 @@ function gatewayChoiceProblems(props: IngressRouteProps): Problem[] {
     }
   }
   return problems;
+}
+
+/** A Gateway API Gateway cannot carry a VirtualService's routes. */
+function istioApiProblems(props: IngressRouteProps): Problem[] {
+  if (!(props.gateway instanceof GatewayApiGateway)) return [];
+  return [{
+    field: 'gateway',
+    value: props.gateway.gatewayRef,
+    problem: 'is a Gateway API Gateway, which the VirtualService of an IngressRoute on Istio\'s APIs cannot bind to',
+    fix: 'set routingApi: RoutingApi.GATEWAY_API on the IngressRoute (or IstioApi.useRoutingApi), or attach to an IngressGateway',
+  }];
 }
 
 /** What an IngressRoute can say that its Gateway API rendering cannot: Istio-only settings of the route's gateway. */

@@ -4,6 +4,7 @@ import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/sa
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CertificateIssuer } from '../src/certificate';
 import { CorsMethod } from '../src/cors-policy';
+import { GatewayApiGateway, GatewayApiProtocol, GatewayApiRoutesFrom } from '../src/gateway-api-gateway';
 import { RetryOn } from '../src/http-retry';
 import { RedirectPortSelection, RedirectScheme } from '../src/http-route';
 import { IngressGateway } from '../src/ingress-gateway';
@@ -250,6 +251,54 @@ describe('cross-resource checks on the IngressRoute\'s objects', () => {
     // THEN
     expect(() => synth(chart)).toThrow(
       '[shop/Shop/HttpRoute] rules[0].backendRefs[0]: refers to a Service in namespace "catalog", and no ReferenceGrant there lets HTTPRoutes of namespace "shop" refer to it');
+  });
+});
+
+describe('a shared GatewayApiGateway of the app', () => {
+  function shared(app: App): GatewayApiGateway {
+    const infra = new Chart(app, 'infra', { namespace: 'infra' });
+    return new GatewayApiGateway(infra, 'Public', {
+      listeners: [{
+        name: 'https',
+        port: 443,
+        protocol: GatewayApiProtocol.HTTPS,
+        hostname: '*.example.com',
+        tls: { certificateRefs: [{ name: 'wildcard-example-com' }] },
+        allowedRoutesFrom: GatewayApiRoutesFrom.ALL,
+      }],
+    });
+  }
+
+  test('routes of several namespaces attach to its listeners', () => {
+    // GIVEN
+    const app = Testing.app();
+    const chart = gatewayApiChart(app);
+    const gateway = shared(app);
+    const blog = new Chart(app, 'blog', { namespace: 'blog' });
+    // WHEN
+    const shop = new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
+    new IngressRoute(blog, 'Blog', { hosts: ['blog.example.com'], gateway, httpRoutes: [{ route: [{ host: 'blog', port: 80 }] }] });
+    // THEN
+    expect(shop.gatewayRef).toBe('infra/public');
+    expect(shop.gatewayApiGateway).toBeUndefined();
+    expect(oneOf(synth(chart), 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'public', namespace: 'infra' }]);
+    expect(allOf(synth(blog), 'Gateway')).toEqual([]);
+  });
+
+  test('error: a host none of its listeners serves', () => {
+    const app = Testing.app();
+    const chart = gatewayApiChart(app);
+    const gateway = shared(app);
+    new IngressRoute(chart, 'Shop', { hosts: ['shop.example.org'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
+    expect(() => synth(chart)).toThrow(
+      '[shop/Shop/HttpRoute] parentRefs[0]: is refused by every listener it names: listener "https" serves "*.example.com", none of the route\'s hostnames ["shop.example.org"]');
+  });
+
+  test('error: given to an IngressRoute on Istio\'s APIs', () => {
+    const app = Testing.app();
+    const gateway = shared(app);
+    expect(() => new IngressRoute(new Chart(app, 'shop', { namespace: 'shop' }), 'Shop', { hosts: ['shop.example.com'], gateway })).toThrow(
+      'gateway: is a Gateway API Gateway, which the VirtualService of an IngressRoute on Istio\'s APIs cannot bind to (got "infra/public")');
   });
 });
 
