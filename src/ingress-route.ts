@@ -218,8 +218,8 @@ export interface IngressRouteProps {
    * Gateway of class `istio`, whose workload Istio deploys in the Gateway's namespace, with listeners per host, and an
    * HTTPRoute, TLSRoute or TCPRoute; routes whose `backend` is a gRPC Service port go into a GRPCRoute, their URIs
    * `/<service>/<method>` becoming service/method matches). On the Gateway API, TLS Secrets (and cert-manager Certificates) live in the
-   * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options the
-   * Gateway API cannot express (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
+   * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options it does
+   * not write on the Gateway API (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
    * subsets, `jwt`, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
    * becomes a `PathPrefix`, which matches whole path segments (`/api` matches `/api/v1`, not `/apiv1`).
    *
