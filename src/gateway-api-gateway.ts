@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { IIngressGateway } from './ingress-gateway';
 import { gatewayApiCertificateGrantProblems } from './private/analysis/gateway-api-references';
 import { MeshAnalysis } from './private/analysis/model';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
@@ -204,7 +205,7 @@ export function listenerRouteKinds(listener: GatewayApiListener): readonly strin
  * const gw = new GatewayApiGateway(chart, 'Public', {});
  * gw.addListener({ name: 'http', port: 80, protocol: GatewayApiProtocol.HTTP, hostname: 'shop.example.com' });
  */
-export class GatewayApiGateway extends IstioResource {
+export class GatewayApiGateway extends IstioResource implements IIngressGateway {
   /** The GatewayClass. */
   public readonly gatewayClassName: string;
   private readonly _listeners: GatewayApiListener[] = [];
@@ -233,6 +234,14 @@ export class GatewayApiGateway extends IstioResource {
       const view = a.viewOf(this.apiObject);
       return view === undefined ? [] : gatewayApiCertificateGrantProblems(a, view).map(describeProblem);
     });
+  }
+
+  /**
+   * The Gateway as `namespace/name` (`default/<name>` without a namespace): an IngressRoute on the Gateway API given
+   * this Gateway as `gateway` attaches its routes to it.
+   */
+  public get gatewayRef(): string {
+    return `${this.effectiveNamespace}/${this.name}`;
   }
 
   /** The listeners, in order. */

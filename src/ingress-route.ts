@@ -174,7 +174,9 @@ export interface IngressRouteProps {
 
   /**
    * A gateway to attach to instead of creating one: an `IngressGateway` of this app (the route adds its servers to
-   * it), or `IngressGateway.fromGatewayRef('istio-system/public-gateway')` (the route only binds to it).
+   * it), or `IngressGateway.fromGatewayRef('istio-system/public-gateway')` (the route only binds to it). On the
+   * Gateway API: a `GatewayApiGateway` of this app or `IngressGateway.fromGatewayRef()` of one elsewhere, whose
+   * listeners the routes attach to (its listeners must accept them: checked at synth for a Gateway of the app).
    *
    * @default - the route creates its own Gateway
    */
@@ -216,8 +218,8 @@ export interface IngressRouteProps {
    * Gateway of class `istio`, whose workload Istio deploys in the Gateway's namespace, with listeners per host, and an
    * HTTPRoute, TLSRoute or TCPRoute; routes whose `backend` is a gRPC Service port go into a GRPCRoute, their URIs
    * `/<service>/<method>` becoming service/method matches). On the Gateway API, TLS Secrets (and cert-manager Certificates) live in the
-   * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options the
-   * Gateway API cannot express (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
+   * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options it does
+   * not write on the Gateway API (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
    * subsets, `jwt`, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
    * becomes a `PathPrefix`, which matches whole path segments (`/api` matches `/api/v1`, not `/apiv1`).
    *
@@ -344,7 +346,7 @@ export class IngressRoute extends Construct {
       ...this.tlsProblems(props, referenced),
       ...gatewayChoiceProblems(props),
       ...this.jwtProblems(props, referenced),
-      ...gatewayApi ? gatewayApiProblems(props) : [],
+      ...gatewayApi ? gatewayApiProblems(props) : istioApiProblems(props),
     ]);
     if (gatewayApi) {
       this.port = props.port ?? (referenced ? undefined : defaultPort(this.protocol, tls));
@@ -890,6 +892,17 @@ function gatewayChoiceProblems(props: IngressRouteProps): Problem[] {
     }
   }
   return problems;
+}
+
+/** A Gateway API Gateway cannot carry a VirtualService's routes. */
+function istioApiProblems(props: IngressRouteProps): Problem[] {
+  if (!(props.gateway instanceof GatewayApiGateway)) return [];
+  return [{
+    field: 'gateway',
+    value: props.gateway.gatewayRef,
+    problem: 'is a Gateway API Gateway, which the VirtualService of an IngressRoute on Istio\'s APIs cannot bind to',
+    fix: 'set routingApi: RoutingApi.GATEWAY_API on the IngressRoute (or IstioApi.useRoutingApi), or attach to an IngressGateway',
+  }];
 }
 
 /** What an IngressRoute can say that its Gateway API rendering cannot: Istio-only settings of the route's gateway. */

@@ -4,6 +4,7 @@ import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/sa
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CertificateIssuer } from '../src/certificate';
 import { CorsMethod } from '../src/cors-policy';
+import { GatewayApiGateway, GatewayApiProtocol, GatewayApiRoutesFrom } from '../src/gateway-api-gateway';
 import { RetryOn } from '../src/http-retry';
 import { RedirectPortSelection, RedirectScheme } from '../src/http-route';
 import { IngressGateway } from '../src/ingress-gateway';
@@ -239,15 +240,77 @@ describe('snapshots', () => {
   });
 });
 
+describe('cross-resource checks on the IngressRoute\'s objects', () => {
+  test('error: a backend in another namespace of the app without a ReferenceGrant there', () => {
+    // GIVEN
+    const app = Testing.app();
+    const chart = gatewayApiChart(app);
+    const catalog = new MeshService(new Chart(app, 'catalog', { namespace: 'catalog' }), 'Catalog', { ports: [{ port: 8080, protocol: Protocol.HTTP }] });
+    // WHEN
+    new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], httpRoutes: [{ backend: ServiceBackend.fromMeshService(catalog) }] });
+    // THEN
+    expect(() => synth(chart)).toThrow(
+      '[shop/Shop/HttpRoute] rules[0].backendRefs[0]: refers to a Service in namespace "catalog", and no ReferenceGrant there lets HTTPRoutes of namespace "shop" refer to it');
+  });
+});
+
+describe('a shared GatewayApiGateway of the app', () => {
+  function shared(app: App): GatewayApiGateway {
+    const infra = new Chart(app, 'infra', { namespace: 'infra' });
+    return new GatewayApiGateway(infra, 'Public', {
+      listeners: [{
+        name: 'https',
+        port: 443,
+        protocol: GatewayApiProtocol.HTTPS,
+        hostname: '*.example.com',
+        tls: { certificateRefs: [{ name: 'wildcard-example-com' }] },
+        allowedRoutesFrom: GatewayApiRoutesFrom.ALL,
+      }],
+    });
+  }
+
+  test('routes of several namespaces attach to its listeners', () => {
+    // GIVEN
+    const app = Testing.app();
+    const chart = gatewayApiChart(app);
+    const gateway = shared(app);
+    const blog = new Chart(app, 'blog', { namespace: 'blog' });
+    // WHEN
+    const shop = new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
+    new IngressRoute(blog, 'Blog', { hosts: ['blog.example.com'], gateway, httpRoutes: [{ route: [{ host: 'blog', port: 80 }] }] });
+    // THEN
+    expect(shop.gatewayRef).toBe('infra/public');
+    expect(shop.gatewayApiGateway).toBeUndefined();
+    expect(oneOf(synth(chart), 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'public', namespace: 'infra' }]);
+    expect(allOf(synth(blog), 'Gateway')).toEqual([]);
+  });
+
+  test('error: a host none of its listeners serves', () => {
+    const app = Testing.app();
+    const chart = gatewayApiChart(app);
+    const gateway = shared(app);
+    new IngressRoute(chart, 'Shop', { hosts: ['shop.example.org'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
+    expect(() => synth(chart)).toThrow(
+      '[shop/Shop/HttpRoute] parentRefs[0]: is refused by every listener it names: listener "https" serves "*.example.com", none of the route\'s hostnames ["shop.example.org"]');
+  });
+
+  test('error: given to an IngressRoute on Istio\'s APIs', () => {
+    const app = Testing.app();
+    const gateway = shared(app);
+    expect(() => new IngressRoute(new Chart(app, 'shop', { namespace: 'shop' }), 'Shop', { hosts: ['shop.example.com'], gateway })).toThrow(
+      'gateway: is a Gateway API Gateway, which the VirtualService of an IngressRoute on Istio\'s APIs cannot bind to (got "infra/public")');
+  });
+});
+
 describe('what the Gateway API cannot express', () => {
   const backend = { route: [{ host: 'frontend', port: 8080 }] };
   test.each<[string, IngressHttpRoute, string]>([
     ['fault injection', { ...backend, fault: { abort: { httpStatus: 503, percentage: 10 } } as any }, 'httpRoutes[0].fault: is fault injection, which the Gateway API cannot express'],
     ['delegation', { delegate: { name: 'shop-routes' } }, 'httpRoutes[0].delegate: is delegation to another VirtualService, which the Gateway API cannot express'],
     ['a direct response', { directResponse: { status: 503 } }, 'httpRoutes[0].directResponse: is a direct response, which the Gateway API cannot express'],
-    ['retries', { ...backend, retries: { attempts: 3, retryOn: [RetryOn.GATEWAY_ERROR] } }, 'httpRoutes[0].retries: is retries (HTTPRoute retry is experimental in the Gateway API), which the Gateway API cannot express'],
-    ['CORS', { ...backend, corsPolicy: { allowOrigins: [StringMatch.exact('https://a.example.com')], allowMethods: [CorsMethod.GET] } }, 'httpRoutes[0].corsPolicy: is a CORS policy, which the Gateway API cannot express'],
-    ['a route name', { ...backend, name: 'main' }, 'httpRoutes[0].name: is a route name (Envoy stats), which the Gateway API cannot express'],
+    ['retries', { ...backend, retries: { attempts: 3, retryOn: [RetryOn.GATEWAY_ERROR] } }, 'httpRoutes[0].retries: is retries, which this IngressRoute writes only with Istio\'s APIs'],
+    ['CORS', { ...backend, corsPolicy: { allowOrigins: [StringMatch.exact('https://a.example.com')], allowMethods: [CorsMethod.GET] } }, 'httpRoutes[0].corsPolicy: is a CORS policy, which this IngressRoute writes only with Istio\'s APIs'],
+    ['a route name', { ...backend, name: 'main' }, 'httpRoutes[0].name: is a route name (Envoy stats), which this IngressRoute writes only with Istio\'s APIs'],
     ['a JWT-claim match', { ...backend, match: [{ headers: { '@request.auth.claims.group': StringMatch.exact('beta') } }] }, 'httpRoutes[0].match[0].headers: is a JWT claim match ("@request.auth.claims.group"), which the Gateway API cannot express'],
     ['a negated header match', { ...backend, match: [{ withoutHeaders: { 'x-beta': StringMatch.present() } }] }, 'httpRoutes[0].match[0].withoutHeaders: is a negated header match (withoutHeaders), which the Gateway API cannot express'],
     ['an authority match', { ...backend, match: [{ authority: StringMatch.exact('a.example.com') }] }, 'httpRoutes[0].match[0].authority: is an authority match, which the Gateway API cannot express'],

@@ -27,13 +27,15 @@ import { DEFAULT_NAMESPACE } from './scope';
 const KEEP_ISTIO = 'or keep this IngressRoute on Istio\'s APIs (routingApi: RoutingApi.ISTIO)';
 
 /** Route options the Gateway API (HTTPRoute, as Istio implements it) cannot express, with what to do instead. */
-const UNSUPPORTED_HTTP_OPTIONS: ReadonlyArray<{ key: keyof IngressHttpRoute; feature: string; fix: string }> = [
+const UNSUPPORTED_HTTP_OPTIONS: ReadonlyArray<{ key: keyof IngressHttpRoute; feature: string; fix: string; istioOnly?: boolean }> = [
   { key: 'fault', feature: 'fault injection', fix: `remove fault (test faults on the mesh with a VirtualService), ${KEEP_ISTIO}` },
   { key: 'delegate', feature: 'delegation to another VirtualService', fix: `route to backends here, ${KEEP_ISTIO}` },
   { key: 'directResponse', feature: 'a direct response', fix: `route to a backend that answers, ${KEEP_ISTIO}` },
-  { key: 'retries', feature: 'retries (HTTPRoute retry is experimental in the Gateway API)', fix: `remove retries, ${KEEP_ISTIO}` },
-  { key: 'corsPolicy', feature: 'a CORS policy', fix: `answer CORS in the backend, ${KEEP_ISTIO}` },
-  { key: 'name', feature: 'a route name (Envoy stats)', fix: `remove name, ${KEEP_ISTIO}` },
+  // The Gateway API has experimental or newer counterparts (HTTPRoute retry, the CORS filter, rule names) that this
+  // library does not write: they are errors too, worded as the library's limit, not the Gateway API's.
+  { key: 'retries', feature: 'retries', fix: `remove retries, ${KEEP_ISTIO}`, istioOnly: true },
+  { key: 'corsPolicy', feature: 'a CORS policy', fix: `answer CORS in the backend, ${KEEP_ISTIO}`, istioOnly: true },
+  { key: 'name', feature: 'a route name (Envoy stats)', fix: `remove name, ${KEEP_ISTIO}`, istioOnly: true },
   { key: 'release', feature: 'routing to a CanaryRelease\'s versions (Gateway API routes have no subsets)', fix: `route to the release's Service with backend, ${KEEP_ISTIO}` },
 ];
 
@@ -136,7 +138,7 @@ export class IngressGatewayApi {
     }
     const problems: Problem[] = [];
     if (this.grpcRoute) problems.push(mixedKindsProblem(field, 'an HTTP backend', 'gRPC'));
-    for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix));
+    for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix, u.istioOnly));
     const matches = (route.match ?? []).map((m, i) => gatewayApiHttpMatch(`${field}.match[${i}]`, m, problems));
     const filters = headerFilters(route);
     if (route.redirect) {
@@ -173,7 +175,7 @@ export class IngressGatewayApi {
   private addGrpc(field: string, route: IngressHttpRoute): void {
     const problems: Problem[] = [];
     if (this.httpRoute) problems.push(mixedKindsProblem(field, 'a gRPC backend', 'HTTP'));
-    for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix));
+    for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix, u.istioOnly));
     for (const key of ['redirect', 'rewrite', 'timeout'] as const) {
       if (route[key] !== undefined) {
         problems.push(unsupported(`${field}.${key}`, `a ${key} on a route to a gRPC Service port (a GRPCRoute has none)`, `remove ${key}, ${KEEP_ISTIO}`));
@@ -427,8 +429,8 @@ function exactOrRegex(value: StringMatch): StringMatch {
   return value;
 }
 
-function unsupported(field: string, feature: string, fix: string): Problem {
-  return { field, problem: `is ${feature}, which the Gateway API cannot express`, fix };
+function unsupported(field: string, feature: string, fix: string, istioOnly?: boolean): Problem {
+  return { field, problem: `is ${feature}, which ${istioOnly ? 'this IngressRoute writes only with Istio\'s APIs' : 'the Gateway API cannot express'}`, fix };
 }
 
 /**
