@@ -477,18 +477,20 @@ export class EgressThroughGateway extends Construct {
 
     if (origination) {
       const tls = this.direct ? origination.tls : { ...origination.tls, sni: origination.tls.sni ?? props.host };
-      // Through the egress gateway only the gateway's proxies originate the TLS: the rule sits in their namespace,
-      // where istiod looks first for them, and is not exported (clients send plain HTTP to the gateway).
+      // Through Istio's egress gateway only the gateway's proxies originate the TLS: the rule sits in their namespace,
+      // where istiod looks first for them, and is not exported (clients send plain HTTP to the gateway). On the Gateway
+      // API the gateway Istio deploys runs in this construct's namespace, so the rule stays beside it.
+      const inGatewayNamespace = !this.direct && !gatewayApi;
       this.tlsOriginationRule = new DestinationRule(this, 'TlsOrigination', {
-        metadata: this.direct
-          ? { name: `originate-tls-for-${base}` }
-          : { name: `originate-tls-for-${appNamespace}-${base}`, namespace: this.gatewayNamespace },
+        metadata: inGatewayNamespace
+          ? { name: `originate-tls-for-${appNamespace}-${base}`, namespace: this.gatewayNamespace }
+          : { name: `originate-tls-for-${base}` },
         host: props.host,
-        exportTo: this.direct ? exportTo : ['.'],
+        exportTo: inGatewayNamespace ? ['.'] : exportTo,
         trafficPolicy: origination.loadBalancer ? { loadBalancer: origination.loadBalancer } : undefined,
         portPolicies: [{ port: exitPort.number, policy: { tls } }],
       });
-      if (!this.direct) markPlacedElsewhere(this.tlsOriginationRule);
+      if (inGatewayNamespace) markPlacedElsewhere(this.tlsOriginationRule);
     }
 
     const credentialName = this.direct ? undefined : origination?.tls.credentialName;

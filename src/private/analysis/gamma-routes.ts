@@ -26,6 +26,7 @@ export function gammaWithoutProxyProblems(
       + 'ztunnel handles L4 only, and no waypoint applies the route',
     fix: `deploy a waypoint for the namespace (MeshEnrollment.ambient({ waypoint: true })) or label the Service ${USE_WAYPOINT_LABEL}`,
     symptom: 'the rules and the split are ignored: requests are balanced over every pod of the Service',
+    prop: 'CanaryReleaseProps.routingApi',
   }];
 }
 

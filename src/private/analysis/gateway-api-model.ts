@@ -11,6 +11,30 @@ import { MeshAnalysis, pushTo } from './model';
 /** The route kinds Istio implements. */
 export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute'] as const;
 
+/** Per route kind, the prop of the library's API that holds its backends, which an error about them names. */
+export const BACKENDS_PROP = {
+  HTTPRoute: 'GatewayApiHttpRule.backends',
+  GRPCRoute: 'GatewayApiGrpcRule.backends',
+  TLSRoute: 'GatewayApiTlsRouteProps.backends',
+  TCPRoute: 'GatewayApiTcpRouteProps.backends',
+} as const;
+
+/** Per route kind, the prop of the library's API that decides which requests a rule takes. */
+export const MATCHES_PROP = {
+  HTTPRoute: 'GatewayApiHttpRule.matches',
+  GRPCRoute: 'GatewayApiGrpcRule.matches',
+  TLSRoute: 'GatewayApiHostnameRouteProps.hostnames',
+  TCPRoute: 'GatewayApiTcpRouteProps.backends',
+} as const;
+
+/** The prop of every route's parents. */
+export const PARENTS_PROP = 'GatewayApiRouteProps.parents';
+
+/** The prop `kind`'s `table` names (kinds are the route kinds the views index). */
+export function routeProp<T extends { [kind in typeof ROUTE_KINDS[number]]: string }>(table: T, kind: string): T[keyof T] {
+  return table[kind as keyof T];
+}
+
 /** A listener of a Gateway. */
 export interface ListenerView {
   readonly gateway: MeshObject;

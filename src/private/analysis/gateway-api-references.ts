@@ -1,7 +1,7 @@
 import { Problem } from '../errors';
 import { GATEWAY_API_GROUP } from '../gateway-api';
 import { hostsOverlap, labelsSubset, MeshObject } from '../mesh-model';
-import { gatewayApiViews, ListenerView, ParentRefView, RouteView } from './gateway-api-model';
+import { BACKENDS_PROP, gatewayApiViews, ListenerView, PARENTS_PROP, ParentRefView, routeProp, RouteView } from './gateway-api-model';
 import { MeshAnalysis } from './model';
 
 /**
@@ -30,10 +30,11 @@ export function gatewayApiRouteReferenceProblems(a: MeshAnalysis, route: RouteVi
             problem: `is not a port of Service ${b.namespace}/${b.name} (its ports: ${JSON.stringify(ports)})`,
             fix: 'use one of the Service\'s ports (the Service port, not the container port)',
             symptom: 'the route reports ResolvedRefs=False (BackendNotFound) and its requests get 500',
+            prop: routeProp(BACKENDS_PROP, route.object.kind),
           });
         }
       }
-      if (b.namespace !== route.object.namespace) problems.push(...grantProblems(a, b.field, route.object, '', 'Service', b.namespace, b.name));
+      if (b.namespace !== route.object.namespace) problems.push(...grantProblems(a, b.field, routeProp(BACKENDS_PROP, route.object.kind), route.object, '', 'Service', b.namespace, b.name));
     }
     const weights = rule.backends.filter(b => !b.field.includes('requestMirror')).map(b => b.weight);
     if (weights.length > 0 && weights.every(w => w === 0)) {
@@ -43,6 +44,7 @@ export function gatewayApiRouteReferenceProblems(a: MeshAnalysis, route: RouteVi
         problem: 'gives every backend weight 0, so the rule sends traffic nowhere',
         fix: 'give at least one backend a positive weight, or remove the rule',
         symptom: 'every request the rule matches gets 500',
+        prop: routeProp(BACKENDS_PROP, route.object.kind),
       });
     }
   }
@@ -54,13 +56,18 @@ export function gatewayApiCertificateGrantProblems(a: MeshAnalysis, gateway: Mes
   const problems: Problem[] = [];
   ((gateway.manifest.spec?.listeners ?? []) as any[]).forEach((l, i) => ((l.tls?.certificateRefs ?? []) as any[]).forEach((c, j) => {
     if (c.namespace === undefined || c.namespace === gateway.namespace) return;
-    problems.push(...grantProblems(a, `listeners[${i}].tls.certificateRefs[${j}]`, gateway, '', 'Secret', c.namespace, String(c.name)));
+    problems.push(...grantProblems(a, `listeners[${i}].tls.certificateRefs[${j}]`, 'GatewayApiListenerTls.certificateRefs', gateway, '', 'Secret', c.namespace, String(c.name)));
   }));
   return problems;
 }
 
+/** The props whose references may need a ReferenceGrant. */
+type GrantProp = typeof BACKENDS_PROP[keyof typeof BACKENDS_PROP] | 'GatewayApiListenerTls.certificateRefs';
+
 /** A reference from `from` to a `kind` in another namespace needs a ReferenceGrant there, when the app manages that side. */
-function grantProblems(a: MeshAnalysis, field: string, from: MeshObject, group: string, kind: string, namespace: string, name: string): Problem[] {
+function grantProblems(
+  a: MeshAnalysis, field: string, prop: GrantProp, from: MeshObject, group: string, kind: string, namespace: string, name: string,
+): Problem[] {
   const views = gatewayApiViews(a);
   if (views.granted(namespace, from.kind, from.namespace, group, kind, name)) return [];
   if (!views.managesNamespace(namespace, kind, group, name) && !(kind === 'Secret' && secretProduced(a, namespace, name))) return [];
@@ -70,6 +77,7 @@ function grantProblems(a: MeshAnalysis, field: string, from: MeshObject, group: 
     problem: `refers to a ${kind} in namespace "${namespace}", and no ReferenceGrant there lets ${from.kind}s of namespace "${from.namespace}" refer to it`,
     fix: `add a ReferenceGrant in "${namespace}": from { kind: '${from.kind}', namespace: '${from.namespace}' }, to { kind: '${kind}', name: '${name}' }`,
     symptom: `the reference is refused (ResolvedRefs=False, RefNotPermitted)${kind === 'Secret' ? ' and the listener serves no certificate' : ' and requests get 500'}`,
+    prop,
   }];
 }
 
@@ -91,6 +99,7 @@ function parentProblems(a: MeshAnalysis, route: RouteView, parent: ParentRefView
       problem: `is not a port of Service ${parent.namespace}/${parent.name} (its ports: ${JSON.stringify(ports)})`,
       fix: 'use a port of the Service, or leave port out to apply to all of them',
       symptom: 'the route attaches to nothing and mesh traffic to the Service ignores it',
+      prop: PARENTS_PROP,
     }];
   }
   if (parent.group !== GATEWAY_API_GROUP || parent.kind !== 'Gateway') return [];
@@ -107,6 +116,7 @@ function parentProblems(a: MeshAnalysis, route: RouteView, parent: ParentRefView
       problem: `names no listener of ${where} (its listeners: ${JSON.stringify(listeners.map(l => `${l.name}:${l.port}`))})`,
       fix: 'name a listener (sectionName) or port the Gateway has',
       symptom: 'the route is not attached (NoMatchingParent) and its requests get 404',
+      prop: PARENTS_PROP,
     }];
   }
   const refusals = named.map(l => refusal(views, route, l)).filter((r): r is string => r !== undefined);
@@ -117,6 +127,7 @@ function parentProblems(a: MeshAnalysis, route: RouteView, parent: ParentRefView
     problem: `is refused by every listener it names: ${refusals.join('; ')}`,
     fix: 'attach to a listener that accepts the route (its kind, namespace and host names), or change the listener\'s allowedRoutes or hostname',
     symptom: 'the route is not attached (NotAllowedByListeners or NoMatchingListenerHostname) and its requests get 404',
+    prop: PARENTS_PROP,
   }];
 }
 

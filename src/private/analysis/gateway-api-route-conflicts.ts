@@ -1,5 +1,5 @@
 import { Problem } from '../errors';
-import { gatewayApiViews, RouteView } from './gateway-api-model';
+import { gatewayApiViews, MATCHES_PROP, PARENTS_PROP, routeProp, RouteView } from './gateway-api-model';
 import { MeshAnalysis } from './model';
 
 /**
@@ -30,6 +30,7 @@ export function gatewayApiRouteConflictProblems(a: MeshAnalysis, route: RouteVie
         problem: 'matches only requests an earlier rule of this route matches the same way',
         fix: 'merge the rules, or make the match of this one differ',
         symptom: 'the rule never applies',
+        prop: routeProp(MATCHES_PROP, route.object.kind),
       });
     }
     keys.forEach(k => seen.add(k));
@@ -50,6 +51,7 @@ export function gatewayApiRouteConflictProblems(a: MeshAnalysis, route: RouteVie
           problem: `attaches ${route.object.kind} rules for "${host}" with a match (${shared}) that ${route.object.kind} ${id(other)} at ${other.object.path} also has on this parent`,
           fix: 'route these requests in one of the two routes only, or give the routes different hostnames or matches',
           symptom: `the older route takes the requests and, when both are created at once, ${id(other)} (first alphabetically); the other route's rule is dead`,
+          prop: PARENTS_PROP,
         });
       }
     }
