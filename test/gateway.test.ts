@@ -420,6 +420,23 @@ describe('synth-time errors', () => {
     expect(() => synth(chart)).not.toThrow();
   });
 
+  test('IST0145 among many Gateways on one port: only the two that share a host name are compared and reported', () => {
+    // GIVEN: one Gateway per host on port 80 (as one egress Gateway per external host), the last repeating one host
+    const chart = Testing.chart();
+    for (let i = 0; i < 40; i++) new Gateway(chart, `Host${i}`, { servers: [{ ...HTTP_80, hosts: [`h${i}.example.com`] }] });
+    // WHEN
+    new Gateway(chart, 'Again', { servers: [{ ...HTTP_80, hosts: ['ns-x/h7.example.com'] }] });
+    // THEN
+    let message = '';
+    try {
+      synth(chart);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.match(/IST0145/g)).toHaveLength(1);
+    expect(message).toMatch(/\[test\/Again\] servers\[0\]\.hosts: conflicts with Gateway default\/host7 \(test\/Host7\)/);
+  });
+
   test('IST0145 is also found against an imported Gateway object', () => {
     // GIVEN
     const chart = Testing.chart();

@@ -28,15 +28,30 @@ export function sameCertificate(a: ServerCertificate | undefined, b: ServerCerti
 
 /**
  * IST0145 (`pkg/config/analysis/analyzers/gateway/conflictinggateway.go`) and IST0138
- * (`.../gateway/certificate.go`) across Gateways of the app: looked up by port, so a Gateway is only compared with
- * the Gateways that listen on one of its ports. Each conflict is reported once: on the later of two Gateways of this
- * library (`isOurs`), always against Gateways from elsewhere.
+ * (`.../gateway/certificate.go`) across Gateways of the app. A Gateway is only compared with the Gateways that can
+ * conflict with it, found through indexes built once per pass: those with a server on one of its ports for one of its
+ * host names (IST0145), with the same certificate on one of its ports (IST0138), or with a plain-text server on one
+ * of its plain-text ports and the same selector (merged listeners) — so many Gateways on one port with distinct hosts
+ * (e.g. one egress Gateway per external host) cost linear time. Each conflict is reported once: on the later of two
+ * Gateways of this library (`isOurs`), always against Gateways from elsewhere.
  */
 export function gatewayConflictProblems(a: MeshAnalysis, self: GatewayView, isOurs: (g: GatewayView) => boolean): Problem[] {
   const problems: Problem[] = [];
   const order = (g: GatewayView) => a.gatewayOf(g.object.apiObject)!.order;
   const selfIndex = order(self);
-  const candidates = new Set(self.servers.flatMap(s => a.gatewaysOnPort(s.port)));
+  const index = conflictIndex(a);
+  const selector = selectorKey(self.selector);
+  const candidates = new Set<GatewayView>();
+  const add = (gateways: GatewayView[] | undefined) => gateways?.forEach(g => candidates.add(g));
+  for (const s of self.servers) {
+    for (const h of s.hosts) add(index.byPortHost.get(`${s.port}|${h.host}`));
+    const certificate = certificateKey(s.tls);
+    if (certificate !== undefined) add(index.byPortCertificate.get(`${s.port}|${certificate}`));
+    if (!TLS_PROTOCOLS.includes(s.protocol)) {
+      const key = `${selector}|${s.port}|${s.bind}`;
+      add((HTTP_PROTOCOLS.includes(s.protocol) ? index.notHttpPlaintext : index.plaintext).get(key));
+    }
+  }
   const others = [...candidates].filter(g => g !== self && !(isOurs(g) && order(g) > selfIndex)).sort((x, y) => order(x) - order(y));
   problems.push(...plaintextPortProblems(self, self.servers, 'servers'));
   for (const other of others) {
@@ -46,6 +61,52 @@ export function gatewayConflictProblems(a: MeshAnalysis, self: GatewayView, isOu
     }
   }
   return problems;
+}
+
+/** The Gateways of the app by what makes two of them conflict (see gatewayConflictProblems). */
+interface ConflictIndex {
+  /** `port|host name` */
+  readonly byPortHost: Map<string, GatewayView[]>;
+  /** `port|certificate` (certificateKey) */
+  readonly byPortCertificate: Map<string, GatewayView[]>;
+  /** `selector|port|bind` of plain-text servers */
+  readonly plaintext: Map<string, GatewayView[]>;
+  /** `selector|port|bind` of plain-text servers that are not HTTP */
+  readonly notHttpPlaintext: Map<string, GatewayView[]>;
+}
+
+function conflictIndex(a: MeshAnalysis): ConflictIndex {
+  return a.memo('ist0145-ist0138', () => {
+    const index: ConflictIndex = { byPortHost: new Map(), byPortCertificate: new Map(), plaintext: new Map(), notHttpPlaintext: new Map() };
+    for (const g of a.gateways()) {
+      const selector = selectorKey(g.selector);
+      const keys: { [name in keyof ConflictIndex]: Set<string> } = {
+        byPortHost: new Set(), byPortCertificate: new Set(), plaintext: new Set(), notHttpPlaintext: new Set(),
+      };
+      for (const s of g.servers) {
+        for (const h of s.hosts) keys.byPortHost.add(`${s.port}|${h.host}`);
+        const certificate = certificateKey(s.tls);
+        if (certificate !== undefined) keys.byPortCertificate.add(`${s.port}|${certificate}`);
+        if (TLS_PROTOCOLS.includes(s.protocol)) continue;
+        keys.plaintext.add(`${selector}|${s.port}|${s.bind}`);
+        if (!HTTP_PROTOCOLS.includes(s.protocol)) keys.notHttpPlaintext.add(`${selector}|${s.port}|${s.bind}`);
+      }
+      for (const name of Object.keys(keys) as Array<keyof ConflictIndex>) for (const key of keys[name]) pushTo(index[name], key, g);
+    }
+    return index;
+  });
+}
+
+/** Equal for two selectors exactly when `sameLabels` holds. */
+function selectorKey(selector: { [key: string]: string }): string {
+  return JSON.stringify(Object.entries(selector).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}
+
+/** Equal for two servers' TLS settings exactly when `sameCertificate` holds; undefined when it holds for none. */
+function certificateKey(tls: ServerCertificate | undefined): string | undefined {
+  if (!tls) return undefined;
+  if (tls.credentialName) return `credential:${tls.credentialName}`;
+  return tls.serverCertificate !== undefined ? `files:${JSON.stringify([tls.serverCertificate, tls.privateKey])}` : undefined;
 }
 
 const TLS_PROTOCOLS = ['HTTPS', 'TLS'];

@@ -194,16 +194,6 @@ export class MeshAnalysis {
     return [...found].sort((x, y) => order(x) - order(y));
   }
 
-  /** The Gateways whose servers listen on a port. */
-  public gatewaysOnPort(port: number): readonly GatewayView[] {
-    const index = this.once('gw:port', () => {
-      const map = new Map<number, GatewayView[]>();
-      for (const g of this.gateways()) for (const p of new Set(g.servers.map(s => s.port))) pushTo(map, p, g);
-      return map;
-    });
-    return index.get(port) ?? [];
-  }
-
   /** Every DestinationRule of the app whose host is `fqdn` or a wildcard covering it, wherever it is. */
   public destinationRulesAnywhere(fqdn: string): MeshObject[] {
     const index = this.once('dr:host', () => hostIndex(this.ofKind('DestinationRule', NETWORKING), o => [String(o.manifest.spec?.host ?? '')]));
