@@ -799,6 +799,7 @@ export class MeshNamespace extends Construct {
       if (namespace === this.name) continue;
       problems.push({
         field: `${child.kind} "${child.name}" (${child.node.path}) metadata.namespace`,
+        prop: 'MeshNamespaceProps.name',
         value: namespace ?? '<none>',
         problem: `is not "${this.name}", although the object is created inside MeshNamespace "${this.name}"`,
         fix: `pass metadata: { namespace: "${this.name}" } (cdk8s and cdk8s-plus constructs take the chart's namespace, not the `
@@ -838,6 +839,7 @@ export class MeshNamespace extends Construct {
         if (mode === MeshEnrollmentMode.DISABLED && choice === 'true') {
           problems.push({
             field,
+            prop: 'MeshNamespaceProps.enrollment',
             value: choice,
             problem: `is ignored: namespace "${this.name}" is labelled istio-injection: disabled, which turns off every injector webhook`,
             fix: 'enroll the namespace (MeshEnrollment.sidecarInjection()), or remove the opt-in (sidecarInjection: SidecarInjection.NAMESPACE_DEFAULT)',
@@ -846,6 +848,7 @@ export class MeshNamespace extends Construct {
         } else if (mode === MeshEnrollmentMode.AMBIENT && choice === 'false' && found.template.metadata?.labels?.[DATAPLANE_MODE_LABEL] !== 'none') {
           problems.push({
             field,
+            prop: 'MeshNamespaceProps.enrollment',
             value: choice,
             problem: `does not keep the pod out of the mesh: namespace "${this.name}" is ambient, and ztunnel captures pods without a sidecar`,
             fix: `label the pod template ${DATAPLANE_MODE_LABEL}: none (podMetadata) to keep it out of ambient`,
