@@ -769,6 +769,7 @@ export class AuthorizationPolicy extends IstioResource {
     if (disabling === undefined) return [];
     return fields.map(field => ({
       field,
+      prop: 'AuthorizationPolicyProps.rules',
       problem: 'matches on the peer identity, which needs mutual TLS, but '
         + `PeerAuthentication "${disabling.name}" (${disabling.path}) sets mtls mode DISABLE for these workloads`,
       fix: 'set the PeerAuthentication to STRICT (or PERMISSIVE) for these workloads, or match on ipBlocks instead of identities',

@@ -1049,7 +1049,7 @@ export class CanaryRelease extends Construct {
       if (!v.workload._needsMeshCheck) return [];
       const pods = this.pods.get(v.name)!;
       const use = { namesUsed: namedTargetPort || pods.kind !== 'Deployment' };
-      return pods._problemsWithPortUse(use).map(m => `versions[${i}].workload: ${m}`);
+      return pods._problemsWithPortUse(use, 'CanaryReleaseProps.versions').map(m => `versions[${i}].workload: ${m}`);
     });
     // The release's VirtualService checks the port of a Service of the app (IST0118, route kind), like any destination.
     const serviceInApp = service !== undefined;

@@ -768,6 +768,7 @@ export class MeshNamespace extends Construct {
       .filter(key => labels[key] !== expected[key])
       .map(key => ({
         field: `Namespace "${this.name}" metadata.labels["${key}"]`,
+        prop: 'MeshNamespaceProps.enrollment',
         value: labels[key] ?? '<none>',
         problem: this.enrollmentLabelChange(key, expected[key]),
         fix: `do not change enrollment labels on the Namespace object; ${ENROLLMENT_LABELS[key]}`,
@@ -818,6 +819,7 @@ export class MeshNamespace extends Construct {
       .filter(o => o.apiObject !== own)
       .map(o => ({
         field: 'name',
+        prop: 'MeshNamespaceProps.name',
         value: this.name,
         problem: `is also the name of the Namespace at ${o.path}`,
         fix: 'create each namespace once, and put everything that belongs to it inside its MeshNamespace',
@@ -867,6 +869,7 @@ export class MeshNamespace extends Construct {
       .filter(o => o.manifest.spec?.workloadSelector === undefined)
       .map(o => ({
         field: `Sidecar "${o.name}" (${o.path})`,
+        prop: 'MeshNamespaceProps.enrollment',
         problem: `is the default Sidecar of namespace "${this.name}", which is ambient: a Sidecar has no effect on ambient workloads (IST0167)`,
         fix: 'remove the Sidecar, or use sidecar enrollment for the namespace',
         symptom: 'the Sidecar\'s egress and ingress settings are silently ignored',

@@ -19,9 +19,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as ts from 'typescript';
+import { synth } from './util';
 import { MeshApp } from '../src/mesh-app';
+import { MeshService } from '../src/mesh-service';
 import { describeProblem } from '../src/private/errors';
 import { STRUCTS } from '../src/private/prop-shapes.generated';
+import { Protocol } from '../src/protocol';
+import { RequestAuthentication } from '../src/request-authentication';
+import { Sidecar } from '../src/sidecar';
 import { VirtualService } from '../src/virtual-service';
 
 const ROOT = path.join(__dirname, '..');
@@ -150,11 +155,13 @@ function srcSites(): { problems: Site[]; props: Site[]; synthCalls: ts.CallExpre
         const named = new Map<string, ts.ObjectLiteralElementLike>();
         for (const p of node.properties) if (p.name && ts.isIdentifier(p.name)) named.set(p.name.text, p);
         const where = `${path.relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
-        // A Problem: an object with problem and fix that is typed as a Problem (or untyped); a Finding
-        // (`private/mesh-rules.ts`) that a rule turns into a Problem with its prop is not one.
+        // A Problem: an object with problem and fix that is typed as a Problem, or untyped (its contextual type, if
+        // any, is its own anonymous type, e.g. in `.map(o => ({ ... }))`); a Finding (`private/mesh-rules.ts`) that a
+        // rule turns into a Problem with its prop, or another named type (`Re2Issue`), is not one.
         const context = checker.getContextualType(node);
-        const contextNames = (context?.isUnion() ? context.types : context ? [context] : []).map(t => t.getSymbol()?.getName());
-        const isProblem = named.has('problem') && named.has('fix') && (context === undefined || contextNames.includes('Problem'));
+        const contextNames = (context?.isUnion() ? context.types : context ? [context] : [])
+          .map(t => t.getSymbol()?.getName()).filter(name => name !== undefined && name !== '__object' && name !== '__type');
+        const isProblem = named.has('problem') && named.has('fix') && (contextNames.length === 0 || contextNames.includes('Problem'));
         const prop = named.get('prop');
         let site: Site = { where, hasProp: prop !== undefined, props: [], nonLiteral: false, analysis, synth: isSynth(node) };
         if (prop !== undefined) {
@@ -261,5 +268,36 @@ describe('synth-time errors name the struct and prop they concern', () => {
     new VirtualService(chart, 'One', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
     new VirtualService(chart, 'Two', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
     expect(() => app.synth()).toThrow(/See VirtualServiceProps\.hosts in the API reference\./);
+  });
+
+  describe('the synth-time errors of the construct files name their prop', () => {
+    const chart = () => new Chart(new App(), 'shop', { namespace: 'shop' });
+
+    test('in the validation callback\'s method: Sidecar IST0110 names SidecarProps.workloadSelector', () => {
+      const c = chart();
+      new Sidecar(c, 'Reviews', { workloadSelector: { app: 'reviews' }, egress: [{ hosts: ['./*'] }] });
+      new Sidecar(c, 'ReviewsToo', { workloadSelector: { app: 'reviews' }, egress: [{ hosts: ['./*'] }] });
+      expect(() => synth(c)).toThrow(/\[shop\/Reviews\] workloadSelector: selects the same workloads .*IST0110\)\. See SidecarProps\.workloadSelector in the API reference\./);
+    });
+
+    test('in the validation callback: RequestAuthentication without rules names RequestAuthenticationProps.jwtRules', () => {
+      const c = chart();
+      new RequestAuthentication(c, 'Api', { selector: { app: 'api' } });
+      expect(() => synth(c)).toThrow(/\[shop\/Api\] jwtRules: is empty.*addJwtRule\(\{ issuer, jwksUri \}\)\. See RequestAuthenticationProps\.jwtRules in the API reference\./);
+    });
+
+    test('a prop passed to a shared check: a ServiceBackend\'s port protocol names the route\'s VirtualServiceProps.http', () => {
+      const c = chart();
+      new MeshService(c, 'Redis', { ports: [{ port: 6379, protocol: Protocol.REDIS }] });
+      new VirtualService(c, 'Route', { hosts: ['redis'], http: [{ route: [{ host: 'redis' }] }] });
+      expect(() => synth(c)).toThrow(/\[shop\/Route\] http\[0\]\.route\[0\]\.destination: Service shop\/redis spec\.ports\[0\] protocol: is not one a http route applies to .* See VirtualServiceProps\.http in the API reference\./);
+    });
+
+    test('a prop passed to a shared check: an annotation added after construction names IstioResourceProps.metadata', () => {
+      const c = chart();
+      const vs = new VirtualService(c, 'Route', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
+      vs.metadata.addAnnotation('not a key!', 'x');
+      expect(() => synth(c)).toThrow(/\[shop\/Route\] metadata\.annotations\["not a key!"\]: .* See IstioResourceProps\.metadata in the API reference\./);
+    });
   });
 });
