@@ -87,18 +87,20 @@ function srcSites(): { problems: Site[]; props: Site[]; synthCalls: ts.CallExpre
   const checker = program.getTypeChecker();
   const inSrc = (node: ts.Node) => node.getSourceFile().fileName.startsWith(SRC + path.sep);
   const declarationsOf = (node: ts.Node): ts.Declaration[] => {
-    let symbol = checker.getSymbolAtLocation(node);
-    if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    return symbol?.declarations ?? [];
+    const symbol = checker.getSymbolAtLocation(node);
+    const imported = symbol?.declarations?.some(d => ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d));
+    return (imported ? checker.getAliasedSymbol(symbol!) : symbol)?.declarations ?? [];
   };
 
   // What synth-time code reaches: the callbacks of addSynthValidation, then what they refer to that yields messages.
   const mentionsMessages = (type: ts.Type, seen = new Set<ts.Type>()): boolean => {
     if (seen.has(type)) return false;
     seen.add(type);
-    if (type.flags & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral) || type.getSymbol()?.getName() === 'Problem') return true;
+    if (type.isStringLiteral() || checker.typeToString(type) === 'string' || type.getSymbol()?.getName() === 'Problem') return true;
     if (type.isUnionOrIntersection()) return type.types.some(t => mentionsMessages(t, seen));
-    if (checker.isArrayType(type) || checker.isTupleType(type)) return checker.getTypeArguments(type as ts.TypeReference).some(t => mentionsMessages(t, seen));
+    if (checker.isArrayType(type) || checker.isTupleType(type)) {
+      return checker.getTypeArguments(type as ts.TypeReference).some(t => mentionsMessages(t, seen));
+    }
     return false;
   };
   const yieldsMessages = (d: ts.Declaration): boolean => {
@@ -169,7 +171,7 @@ function srcSites(): { problems: Site[]; props: Site[]; synthCalls: ts.CallExpre
           const value = ts.isShorthandPropertyAssignment(prop) ? checker.getShorthandAssignmentValueSymbol(prop) : undefined;
           const parameter = (value ? value.declarations ?? [] : declarationsOf(expression)).find(ts.isParameter);
           const type = checker.getTypeAtLocation(expression);
-          const parts = (type.isUnion() ? type.types : [type]).filter(t => parameter === undefined || !(t.flags & ts.TypeFlags.Undefined));
+          const parts = (type.isUnion() ? type.types : [type]).filter(t => parameter === undefined || checker.typeToString(t) !== 'undefined');
           const values = parts.filter(t => t.isStringLiteral()).map(t => (t as ts.StringLiteralType).value);
           site = {
             ...site,
