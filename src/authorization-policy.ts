@@ -693,6 +693,7 @@ export class AuthorizationPolicy extends IstioResource {
     if (this._rules.length === 0 && (this.action === AuthorizationAction.DENY || this.action === AuthorizationAction.CUSTOM)) {
       errors.push(describeProblem({
         field: 'rules',
+        prop: 'AuthorizationPolicyProps.rules',
         value: [],
         problem: `is empty, so this ${this.action} policy never matches anything`,
         fix: 'add rules with addRule(); to apply it to every request, add an empty rule: addRule({})',
@@ -729,6 +730,7 @@ export class AuthorizationPolicy extends IstioResource {
     if (typeof value !== 'string' || !GO_BOOLS.includes(value)) {
       problems.push({
         field: `metadata.annotations["${DRY_RUN_ANNOTATION}"]`,
+        prop: 'AuthorizationPolicyProps.dryRun',
         value,
         problem: 'is not a boolean',
         fix: 'set it to "true" (log what the policy would do without enforcing it) or "false", or remove it',
@@ -738,6 +740,7 @@ export class AuthorizationPolicy extends IstioResource {
     if (this.action !== AuthorizationAction.ALLOW && this.action !== AuthorizationAction.DENY) {
       problems.push({
         field: `metadata.annotations["${DRY_RUN_ANNOTATION}"]`,
+        prop: 'AuthorizationPolicyProps.dryRun',
         value,
         problem: `is only supported on ALLOW and DENY policies (the action is ${this.action})`,
         fix: 'remove the annotation, or use action ALLOW or DENY',
@@ -766,6 +769,7 @@ export class AuthorizationPolicy extends IstioResource {
     if (disabling === undefined) return [];
     return fields.map(field => ({
       field,
+      prop: 'AuthorizationPolicyProps.rules',
       problem: 'matches on the peer identity, which needs mutual TLS, but '
         + `PeerAuthentication "${disabling.name}" (${disabling.path}) sets mtls mode DISABLE for these workloads`,
       fix: 'set the PeerAuthentication to STRICT (or PERMISSIVE) for these workloads, or match on ipBlocks instead of identities',

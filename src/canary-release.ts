@@ -1024,6 +1024,7 @@ export class CanaryRelease extends Construct {
     if (VERSION_LABEL in selector) {
       problems.push({
         field: `service (Service ${service!.namespace}/${service!.name}) spec.selector.${VERSION_LABEL}`,
+        prop: 'CanaryReleaseProps.service',
         value: selector[VERSION_LABEL],
         problem: 'pins one version, so the Service cannot reach the others',
         fix: `select on ${Object.keys(selector).filter(k => k !== VERSION_LABEL).map(k => `"${k}"`).join(', ') || '"app"'} only`,
@@ -1048,11 +1049,11 @@ export class CanaryRelease extends Construct {
       if (!v.workload._needsMeshCheck) return [];
       const pods = this.pods.get(v.name)!;
       const use = { namesUsed: namedTargetPort || pods.kind !== 'Deployment' };
-      return pods._problemsWithPortUse(use).map(m => `versions[${i}].workload: ${m}`);
+      return pods._problemsWithPortUse(use, 'CanaryReleaseProps.versions').map(m => `versions[${i}].workload: ${m}`);
     });
     // The release's VirtualService checks the port of a Service of the app (IST0118, route kind), like any destination.
     const serviceInApp = service !== undefined;
-    const backendMessages = serviceInApp ? [] : this.backend.problemsFor(this.routeKind).map(m => `service: ${m}`);
+    const backendMessages = serviceInApp ? [] : this.backend._problemsFor(this.routeKind, 'CanaryReleaseProps.service').map(m => `service: ${m}`);
     return [...backendMessages, ...podRuleMessages, ...problems.map(describeProblem)];
   }
 
@@ -1072,6 +1073,7 @@ export class CanaryRelease extends Construct {
     if (version !== v.name) {
       problems.push({
         field: `${where} spec.template.metadata.labels.${VERSION_LABEL}`,
+        prop: 'CanaryReleaseProps.versions',
         value: version,
         problem: version === undefined
           ? `is missing, and subset "${v.subset}" selects pods labelled ${VERSION_LABEL}: ${v.name}`
@@ -1085,6 +1087,7 @@ export class CanaryRelease extends Construct {
       const wanted = Object.fromEntries(missing);
       problems.push({
         field: `${where} spec.template.metadata.labels`,
+        prop: 'CanaryReleaseProps.versions',
         value: Object.fromEntries(missing.map(([key]) => [key, pods.podLabels[key]])),
         problem: `lacks the labels ${JSON.stringify(wanted)} that the release's Service selects on`,
         fix: `label the pods ${missing.map(([key, value]) => `${key}: "${value}"`).join(', ')}`
@@ -1095,6 +1098,7 @@ export class CanaryRelease extends Construct {
     if (serviceNamespace !== undefined && pods.namespace !== serviceNamespace) {
       problems.push({
         field: `${where} metadata.namespace`,
+        prop: 'CanaryReleaseProps.versions',
         value: pods.namespace,
         problem: `is not the namespace of the release's Service ("${serviceNamespace}"), which only selects pods of its own namespace`,
         fix: `deploy the version in namespace "${serviceNamespace}"`,

@@ -207,6 +207,7 @@ export class Certificate extends Construct {
     if (issuers.length === 0 || issuers.some(i => i.namespace === this.effectiveNamespace)) return [];
     return [{
       field: 'spec.issuerRef',
+      prop: 'CertificateProps.issuer',
       value: this.issuer.name,
       problem: `names an Issuer, which must be in the Certificate's namespace "${this.effectiveNamespace}", but this app defines `
         + `Issuer "${this.issuer.name}" only in ${issuers.map(i => `"${i.namespace}"`).join(', ')}`,

@@ -542,6 +542,7 @@ export class EgressThroughGateway extends Construct {
     if (secrets.length === 0 || secrets.some(s => s.namespace === this.gatewayNamespace)) return [];
     return [{
       field: 'tlsOrigination.tls.credentialName',
+      prop: 'EgressThroughGatewayProps.tlsOrigination',
       value: credentialName,
       problem: `names a Secret that this app defines in namespace ${secrets.map(s => `"${s.namespace}"`).join(', ')}, but the egress gateway `
         + `reads it from its own namespace "${this.gatewayNamespace}"`,
@@ -557,9 +558,10 @@ export class EgressThroughGateway extends Construct {
    */
   private sidecarVisibilityProblems(): Problem[] {
     const ns = this.serviceEntry.effectiveNamespace;
-    const targets: Array<{ field: string; namespace: string; host: string; symptom: string }> = [
+    const targets: Array<{ field: string; prop: 'EgressThroughGatewayProps.host' | 'EgressThroughGatewayProps.egressGateway'; namespace: string; host: string; symptom: string }> = [
       {
         field: 'host',
+        prop: 'EgressThroughGatewayProps.host',
         namespace: ns,
         host: this.host,
         symptom: this.direct
@@ -570,6 +572,7 @@ export class EgressThroughGateway extends Construct {
     if (this.gatewayServiceHost !== undefined) {
       targets.push({
         field: 'egressGateway',
+        prop: 'EgressThroughGatewayProps.egressGateway',
         namespace: this.gatewayNamespace,
         host: this.gatewayServiceHost,
         symptom: 'the first hop has no cluster to go to, so requests fail with 503 (NC cluster_not_found)',
@@ -582,6 +585,7 @@ export class EgressThroughGateway extends Construct {
         if (egressVisible(entries, ns, t.namespace, t.host)) continue;
         problems.push({
           field: t.field,
+          prop: t.prop,
           value: `${t.namespace}/${t.host}`,
           problem: `is not visible to the workloads of namespace "${ns}": Sidecar ${sidecar.path} limits their egress to ${JSON.stringify(entries)}`,
           fix: `add "${t.namespace === ns ? '.' : t.namespace}/${t.host}" (or "${t.namespace === ns ? '.' : t.namespace}/*") to that Sidecar's egress hosts`,

@@ -225,6 +225,7 @@ export class GatewayApiGateway extends IstioResource implements IIngressGateway 
     for (const listener of props.listeners ?? []) this.addListener(listener);
     addSynthValidation(this, () => this._listeners.length > 0 ? [] : [describeProblem({
       field: 'listeners',
+      prop: 'GatewayApiGatewayProps.listeners',
       problem: 'is empty',
       fix: 'add a listener with addListener()',
       symptom: 'the API server rejects the Gateway (at least one listener is required)',

@@ -46,6 +46,7 @@ export abstract class GatewayApiBackendsRoute extends GatewayApiRoute {
     super(scope, id, kind, props, propsType);
     addSynthValidation(this, () => this._backends.length > 0 ? [] : [describeProblem({
       field: 'rules[0].backendRefs',
+      prop: kind === 'TLSRoute' ? 'GatewayApiTlsRouteProps.backends' : 'GatewayApiTcpRouteProps.backends',
       problem: 'is empty',
       fix: 'add a backend with addBackend()',
       symptom: `the API server rejects the ${kind} (a rule needs at least one backend)`,
@@ -95,6 +96,7 @@ export class GatewayApiTlsRoute extends GatewayApiBackendsRoute {
     for (const backend of props.backends ?? []) this.addBackend(backend);
     addSynthValidation(this, () => this.hostnames.length > 0 ? [] : [describeProblem({
       field: 'hostnames',
+      prop: 'GatewayApiTlsRouteProps.hostnames',
       problem: 'is empty; a TLSRoute routes by SNI and needs at least one host name',
       fix: 'add the SNI names with addHostname()',
       symptom: 'the API server rejects the TLSRoute',

@@ -334,6 +334,7 @@ export class Gateway extends IstioResource {
     if (this._servers.length === 0) {
       return [describeProblem({
         field: 'servers',
+        prop: 'GatewayProps.servers',
         problem: 'must have at least one server',
         fix: 'call addServer() or pass servers',
         symptom: 'the webhook rejects the object',

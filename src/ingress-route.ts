@@ -836,7 +836,7 @@ export class IngressRoute extends Construct {
     const a = MeshAnalysis.of(this);
     for (const { field, backend, kind } of this.backends) {
       if (a.service(backend.host)) continue;
-      errors.push(...backend.problemsFor(kind).map(message => `${field}: ${message}`));
+      errors.push(...backend._problemsFor(kind, `IngressRouteProps.${kind}Routes` as const).map(message => `${field}: ${message}`));
     }
     errors.push(...this.secretConflictProblems().map(describeProblem));
     return errors;
@@ -858,6 +858,7 @@ export class IngressRoute extends Construct {
       if (producers.length > 0) {
         problems.push({
           field: 'tls.credential',
+          prop: 'IngressRouteProps.tls',
           value: `${namespace}/${name}`,
           problem: `is a Secret this route creates, and ${producers.join(', ')} also produces it`,
           fix: `give each route its own secretName, or create the Secret once and use TlsCredential.fromSecret("${name}") elsewhere`,

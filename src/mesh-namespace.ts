@@ -768,6 +768,7 @@ export class MeshNamespace extends Construct {
       .filter(key => labels[key] !== expected[key])
       .map(key => ({
         field: `Namespace "${this.name}" metadata.labels["${key}"]`,
+        prop: 'MeshNamespaceProps.enrollment',
         value: labels[key] ?? '<none>',
         problem: this.enrollmentLabelChange(key, expected[key]),
         fix: `do not change enrollment labels on the Namespace object; ${ENROLLMENT_LABELS[key]}`,
@@ -799,6 +800,7 @@ export class MeshNamespace extends Construct {
       if (namespace === this.name) continue;
       problems.push({
         field: `${child.kind} "${child.name}" (${child.node.path}) metadata.namespace`,
+        prop: 'MeshNamespaceProps.name',
         value: namespace ?? '<none>',
         problem: `is not "${this.name}", although the object is created inside MeshNamespace "${this.name}"`,
         fix: `pass metadata: { namespace: "${this.name}" } (cdk8s and cdk8s-plus constructs take the chart's namespace, not the `
@@ -817,6 +819,7 @@ export class MeshNamespace extends Construct {
       .filter(o => o.apiObject !== own)
       .map(o => ({
         field: 'name',
+        prop: 'MeshNamespaceProps.name',
         value: this.name,
         problem: `is also the name of the Namespace at ${o.path}`,
         fix: 'create each namespace once, and put everything that belongs to it inside its MeshNamespace',
@@ -838,6 +841,7 @@ export class MeshNamespace extends Construct {
         if (mode === MeshEnrollmentMode.DISABLED && choice === 'true') {
           problems.push({
             field,
+            prop: 'MeshNamespaceProps.enrollment',
             value: choice,
             problem: `is ignored: namespace "${this.name}" is labelled istio-injection: disabled, which turns off every injector webhook`,
             fix: 'enroll the namespace (MeshEnrollment.sidecarInjection()), or remove the opt-in (sidecarInjection: SidecarInjection.NAMESPACE_DEFAULT)',
@@ -846,6 +850,7 @@ export class MeshNamespace extends Construct {
         } else if (mode === MeshEnrollmentMode.AMBIENT && choice === 'false' && found.template.metadata?.labels?.[DATAPLANE_MODE_LABEL] !== 'none') {
           problems.push({
             field,
+            prop: 'MeshNamespaceProps.enrollment',
             value: choice,
             problem: `does not keep the pod out of the mesh: namespace "${this.name}" is ambient, and ztunnel captures pods without a sidecar`,
             fix: `label the pod template ${DATAPLANE_MODE_LABEL}: none (podMetadata) to keep it out of ambient`,
@@ -864,6 +869,7 @@ export class MeshNamespace extends Construct {
       .filter(o => o.manifest.spec?.workloadSelector === undefined)
       .map(o => ({
         field: `Sidecar "${o.name}" (${o.path})`,
+        prop: 'MeshNamespaceProps.enrollment',
         problem: `is the default Sidecar of namespace "${this.name}", which is ambient: a Sidecar has no effect on ambient workloads (IST0167)`,
         fix: 'remove the Sidecar, or use sidecar enrollment for the namespace',
         symptom: 'the Sidecar\'s egress and ingress settings are silently ignored',

@@ -291,7 +291,7 @@ export class MeshService extends Construct {
   private validateService(): string[] {
     const problems: Problem[] = [];
     if (this._ports.length === 0) {
-      problems.push({ field: 'ports', problem: 'is empty', fix: 'add a port with addPort({ port, protocol })' });
+      problems.push({ field: 'ports', problem: 'is empty', fix: 'add a port with addPort({ port, protocol })', prop: 'MeshServiceProps.ports' });
     }
     const names = this.portNames();
     names.forEach((name, i) => {
@@ -299,6 +299,7 @@ export class MeshService extends Construct {
       if (first < i) {
         problems.push({
           field: `ports[${i}].name`,
+          prop: 'MeshServiceProps.ports',
           value: name,
           problem: `is also the name of ports[${first}] (derived names add the port number when a protocol repeats)`,
           fix: 'name one of the two ports explicitly',

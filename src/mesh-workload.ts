@@ -291,11 +291,12 @@ export class MeshWorkload {
 
   /**
    * `problems()` for a workload whose container port names nothing copies or references (a Deployment behind a
-   * Service whose target ports are numbers): unnamed ports are fine there.
+   * Service whose target ports are numbers): unnamed ports are fine there. `prop` is the prop of the construct that
+   * took the workload, which the messages name.
    * @internal
    */
-  public _problemsWithPortUse(use: ContainerPortUse): string[] {
-    return renderedProblems(this.apiObject, undefined, use);
+  public _problemsWithPortUse(use: ContainerPortUse, prop?: 'CanaryReleaseProps.versions'): string[] {
+    return renderedProblems(this.apiObject, undefined, use, prop);
   }
 }
 
@@ -436,7 +437,9 @@ function checkContainer(workload: plus.Workload, cont: plus.Container): void {
 }
 
 /** The problems of a workload as it will be synthesized; objects that fail to render report that themselves. */
-function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | undefined, use?: ContainerPortUse): string[] {
+function renderedProblems(
+  scope: IConstruct, expect: PodTemplateExpectations | undefined, use?: ContainerPortUse, prop?: 'CanaryReleaseProps.versions',
+): string[] {
   const apiObject = scope instanceof ApiObject ? scope : ApiObject.of(scope);
   let manifest: any;
   try {
@@ -447,7 +450,7 @@ function renderedProblems(scope: IConstruct, expect: PodTemplateExpectations | u
   const found = podTemplateOf(manifest);
   if (!found) return [];
   const prefix = expect ? found.field : `${apiObject.kind} ${apiObject.metadata.namespace ?? DEFAULT_NAMESPACE}/${apiObject.name} ${found.field}`;
-  return podTemplateProblems(found.template, prefix, expect, use).map(describeProblem);
+  return podTemplateProblems(found.template, prefix, expect, use).map(p => describeProblem({ ...p, prop }));
 }
 
 function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {

@@ -168,6 +168,7 @@ export class PeerAuthentication extends IstioResource {
       && sameLabels(o.manifest.spec?.selector?.matchLabels ?? {}, mine));
     return rivals.map(rival => describeProblem({
       field: 'selector',
+      prop: 'PeerAuthenticationProps.selector',
       value: this._selector ?? '<none: namespace-wide>',
       problem: `selects the same workloads as PeerAuthentication "${rival.name}" (${rival.path}) in namespace "${rival.namespace}"`,
       fix: 'merge the two policies into one, or make their selectors differ',

@@ -86,8 +86,8 @@ export class ReferenceGrant extends IstioResource {
     for (const f of props.from ?? []) this.addFrom(f);
     for (const t of props.to ?? []) this.addTo(t);
     addSynthValidation(this, () => [
-      ...this._from.length > 0 ? [] : [describeProblem({ field: 'from', problem: 'is empty', fix: 'add who may refer with addFrom()', symptom: 'the API server rejects the ReferenceGrant' })],
-      ...this._to.length > 0 ? [] : [describeProblem({ field: 'to', problem: 'is empty', fix: 'add what may be referred to with addTo()', symptom: 'the API server rejects the ReferenceGrant' })],
+      ...this._from.length > 0 ? [] : [describeProblem({ field: 'from', problem: 'is empty', fix: 'add who may refer with addFrom()', symptom: 'the API server rejects the ReferenceGrant', prop: 'ReferenceGrantProps.from' })],
+      ...this._to.length > 0 ? [] : [describeProblem({ field: 'to', problem: 'is empty', fix: 'add what may be referred to with addTo()', symptom: 'the API server rejects the ReferenceGrant', prop: 'ReferenceGrantProps.to' })],
     ]);
   }
 

@@ -217,6 +217,7 @@ export class RequestAuthentication extends IstioResource {
     if (this._jwtRules.length > 0) return [];
     return [describeProblem({
       field: 'jwtRules',
+      prop: 'RequestAuthenticationProps.jwtRules',
       value: [],
       problem: 'is empty, so the policy accepts no issuer and has no effect',
       fix: 'add the issuers to accept with addJwtRule({ issuer, jwksUri })',

@@ -129,10 +129,11 @@ export abstract class IstioResource extends Construct {
   private annotationProblems(): Problem[] {
     const metadata = this.apiObject.metadata.toJson();
     const annotations: { [key: string]: string } = metadata.annotations ?? {};
-    const problems: Problem[] = metadataProblems({ labels: metadata.labels, annotations });
+    const problems: Problem[] = metadataProblems({ labels: metadata.labels, annotations }, 'metadata.', 'IstioResourceProps.metadata');
     if (DRY_RUN_ANNOTATION in annotations && this.kind !== 'AuthorizationPolicy') {
       problems.push({
         field: `metadata.annotations["${DRY_RUN_ANNOTATION}"]`,
+        prop: 'IstioResourceProps.metadata',
         value: annotations[DRY_RUN_ANNOTATION],
         problem: `is only for AuthorizationPolicy, not ${this.kind}`,
         fix: 'remove the annotation',
@@ -142,6 +143,7 @@ export abstract class IstioResource extends Construct {
     for (const key of RESERVED_ANNOTATIONS.filter(k => k in annotations)) {
       problems.push({
         field: `metadata.annotations["${key}"]`,
+        prop: 'IstioResourceProps.metadata',
         value: annotations[key],
         problem: 'is reserved for istiod\'s own use',
         fix: 'remove the annotation',

@@ -202,6 +202,18 @@ export class ServiceBackend {
    * @param kind the kind of route that sends traffic to the backend
    */
   public problemsFor(kind: BackendRouteKind): string[] {
+    return this._problemsFor(kind);
+  }
+
+  /**
+   * `problemsFor`, each message naming `prop`: the prop of a construct of this library that took the backend.
+   * @internal
+   */
+  public _problemsFor(
+    kind: BackendRouteKind,
+    prop?: 'CanaryReleaseProps.service' | 'IngressRouteProps.httpRoutes' | 'IngressRouteProps.tcpRoutes' | 'IngressRouteProps.tlsRoutes'
+    | 'VirtualServiceProps.http' | 'VirtualServiceProps.tcp' | 'VirtualServiceProps.tls',
+  ): string[] {
     const problems: Problem[] = [];
     let resolved: ResolvedServiceBackend;
     try {
@@ -212,10 +224,11 @@ export class ServiceBackend {
     const where = this.service ? `Service ${this.namespace}/${this.service.name}` : `host ${this.host}`;
     const portList = resolved.ports.map(p => (p.name ? `${p.port} (${p.name})` : `${p.port}`)).join(', ');
     if (resolved.ports.length === 0) {
-      problems.push({ field: `${where} spec.ports`, problem: 'is empty', fix: 'give the Service the port to route to' });
+      problems.push({ field: `${where} spec.ports`, problem: 'is empty', fix: 'give the Service the port to route to', prop });
     } else if (this.chosenPort !== undefined && !resolved.ports.some(p => p.port === this.chosenPort)) {
       problems.push({
         field: `backend ${this.host} port`,
+        prop,
         value: this.chosenPort,
         problem: `is not a port of ${where} (its ports: ${portList})`,
         fix: `choose one of its ports, or add port ${this.chosenPort} to the Service`,
@@ -224,6 +237,7 @@ export class ServiceBackend {
     } else if (resolved.port === undefined) {
       problems.push({
         field: `backend ${this.host} port`,
+        prop,
         problem: `must be chosen: ${where} has ${resolved.ports.length} ports (${portList}), and Istio rejects a route to `
           + 'a multi-port Service without destination.port (IST0112)',
         fix: `pass { port: ${resolved.ports[0].port} } (or another of its ports) when making the ServiceBackend`,
@@ -233,14 +247,15 @@ export class ServiceBackend {
     if (index >= 0) {
       const selected = this.servicePorts()[index] ?? { port: resolved.port };
       const at = this.service ? `${where} spec.ports[${index}]` : `${where} port`;
-      addFinding(problems, `${at}.port`, reservedPortFinding(selected.port));
-      addFinding(problems, `${at}.targetPort`, reservedPortFinding(selected.targetPort));
+      addFinding(problems, `${at}.port`, reservedPortFinding(selected.port), prop);
+      addFinding(problems, `${at}.targetPort`, reservedPortFinding(selected.targetPort), prop);
       const protocol = resolved.ports[index].protocol;
       if (protocol === undefined) {
-        addFinding(problems, `${at}.${selected.appProtocol === undefined ? 'name' : 'appProtocol'}`, undeterminedProtocolFinding(selected));
+        addFinding(problems, `${at}.${selected.appProtocol === undefined ? 'name' : 'appProtocol'}`, undeterminedProtocolFinding(selected), prop);
       } else if (!ROUTABLE[kind].includes(protocol)) {
         problems.push({
           field: `${at} protocol`,
+          prop,
           value: protocol,
           problem: protocol === Protocol.UDP
             ? 'is UDP, which Istio does not route'
@@ -284,6 +299,6 @@ function ownerOf(apiObject: ApiObject): IConstruct {
   return apiObject.node.id === 'Resource' && apiObject.node.scope ? apiObject.node.scope : apiObject;
 }
 
-function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {
-  if (finding) problems.push({ field, ...finding });
+function addFinding(problems: Problem[], field: string, finding: Finding | undefined, prop: string | undefined): void {
+  if (finding) problems.push({ field, ...finding, prop });
 }

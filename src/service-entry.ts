@@ -599,6 +599,7 @@ export class ServiceEntry extends IstioResource {
         if (!portNames.includes(name)) {
           problems.push({
             field: `endpoints[${i}].ports.${name}`,
+            prop: 'ServiceEntryProps.endpoints',
             value: name,
             problem: `names no port of this ServiceEntry (ports: ${portNames.join(', ') || 'none'})`,
             fix: 'key endpoint ports by the name of a port given to addPort(), or add that port',
@@ -609,6 +610,7 @@ export class ServiceEntry extends IstioResource {
       if (endpoint.address.startsWith('unix://') && this._ports.length !== 1) {
         problems.push({
           field: `endpoints[${i}].address`,
+          prop: 'ServiceEntryProps.endpoints',
           value: endpoint.address,
           problem: `is a unix:// socket, which needs exactly one ServiceEntry port; this ServiceEntry has ${this._ports.length}`,
           fix: 'declare exactly one port on this ServiceEntry, or use an IP endpoint',
@@ -621,6 +623,7 @@ export class ServiceEntry extends IstioResource {
         if (host.startsWith('*')) {
           problems.push({
             field: `hosts[${i}]`,
+            prop: 'ServiceEntryProps.hosts',
             value: host,
             problem: `is a wildcard, and resolution ${this.resolution} without endpoints resolves each host in DNS`,
             fix: 'add endpoints with addEndpoint(), use resolution DYNAMIC_DNS (HTTP/TLS ports) or NONE, or list concrete host names',
@@ -633,6 +636,7 @@ export class ServiceEntry extends IstioResource {
       && waypoint !== undefined && waypoint !== 'none') {
       problems.push({
         field: 'location',
+        prop: 'ServiceEntryProps.location',
         value: this.location,
         problem: `is MESH_INTERNAL with resolution DYNAMIC_DNS while label ${USE_WAYPOINT_LABEL} is "${waypoint}"`,
         fix: `use location MESH_EXTERNAL, or set label ${USE_WAYPOINT_LABEL} to "none"`,
@@ -668,6 +672,7 @@ function addressesRequiredProblem(entry: ServiceEntry, index: number, port: Serv
   if (port.protocol !== Protocol.TCP || entry.addresses.length > 0) return undefined;
   return {
     field: `ports[${index}].protocol`,
+    prop: 'ServiceEntryProps.ports',
     value: port.protocol,
     problem: `is TCP on a ServiceEntry without addresses while ${why}, so its traffic cannot be told apart by destination IP `
       + '(IST0134: addresses required)',

@@ -351,6 +351,7 @@ export class Sidecar extends IstioResource {
     if (spec !== undefined && !['ingress', 'egress', 'outboundTrafficPolicy', 'inboundConnectionPool'].some(k => spec[k] !== undefined)) {
       problems.push({
         field: 'spec',
+        prop: 'SidecarProps.egress',
         problem: 'is empty: no ingress, no egress and no outboundTrafficPolicy',
         fix: 'add listeners with addIngress()/addEgress() or set outboundTrafficPolicy, or remove the Sidecar',
         symptom: 'istiod rejects the Sidecar ("sidecar: empty configuration provided")',
@@ -363,6 +364,7 @@ export class Sidecar extends IstioResource {
       if (unselective.length > 0) {
         problems.push({
           field: 'workloadSelector',
+          prop: 'SidecarProps.workloadSelector',
           problem: `is not set, and neither is it on ${unselective.map(o => o.path).join(', ')} in namespace "${namespace}"`,
           fix: 'keep one Sidecar without workloadSelector per namespace and give the others a workloadSelector',
           symptom: 'which one applies to the namespace is undefined (istioctl analyze IST0111)',
@@ -375,6 +377,7 @@ export class Sidecar extends IstioResource {
       if (twins.length > 0) {
         problems.push({
           field: 'workloadSelector',
+          prop: 'SidecarProps.workloadSelector',
           value: this._workloadSelector,
           problem: `selects the same workloads as ${twins.map(o => o.path).join(', ')} in namespace "${namespace}"`,
           fix: 'merge the Sidecars into one, or make their selectors select different workloads',

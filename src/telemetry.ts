@@ -586,6 +586,7 @@ export class Telemetry extends IstioResource {
     if (this._tracing.length + this._accessLogging.length + this._metrics.length === 0) {
       problems.push({
         field: 'tracing, accessLogging, metrics',
+        prop: 'TelemetryProps.tracing',
         problem: 'are all empty, so the Telemetry changes nothing',
         fix: 'add settings with addTracing(), addAccessLogging() or addMetrics(), or remove the Telemetry',
       });

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { HttpRouteOptions, httpRouteProblems, renderHttpRoute } from './http-route';
 import { renderTcpRoute, renderTlsRoute, TcpRouteOptions, tcpRouteProblems, TlsRouteOptions, tlsRouteProblems } from './l4-route';
 import { destinationsOf } from './private/analysis/ist0101-references';
-import { unreachableRouteProblems } from './private/analysis/ist0130-ist0131-unreachable-routes';
+import { ROUTE_PROPS, RouteKind, unreachableRouteProblems } from './private/analysis/ist0130-ist0131-unreachable-routes';
 import { addJwtClaimRouteValidation } from './private/analysis/ist0149-jwt-claim-routes';
 import { MeshAnalysis } from './private/analysis/model';
 import { virtualServiceProblems } from './private/analysis/virtual-service';
@@ -299,6 +299,7 @@ export class VirtualService extends IstioResource {
     if (this.http.length + this.tcp.length + this.tls.length === 0) {
       problems.push({
         field: 'http',
+        prop: 'VirtualServiceProps.http',
         problem: 'is empty, and so are tcp and tls: the VirtualService routes nothing',
         fix: 'add a route with addHttpRoute(), addTcpRoute() or addTlsRoute()',
         symptom: 'the webhook rejects the VirtualService ("http, tcp or tls must be provided")',
@@ -330,7 +331,7 @@ export class VirtualService extends IstioResource {
       const ports = ((service.manifest.spec?.ports ?? []) as any[]).map(p => Number(p.port));
       const port = d.port ?? (ports.length === 1 ? ports[0] : undefined);
       if (port === undefined || !ports.includes(port)) continue;
-      messages.push(...ServiceBackend.fromApiObject(service.apiObject, { port }).problemsFor(d.kind as BackendRouteKind).map(m => `${d.field}: ${m}`));
+      messages.push(...ServiceBackend.fromApiObject(service.apiObject, { port })._problemsFor(d.kind as BackendRouteKind, ROUTE_PROPS[d.kind as RouteKind]).map(m => `${d.field}: ${m}`));
     }
     return messages;
   }

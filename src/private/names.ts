@@ -48,29 +48,31 @@ const MAX_ANNOTATIONS_BYTES = 256 * 1024;
  * Kubernetes' metadata rules (apimachinery ValidateObjectMeta), which the API server applies to every object, Istio
  * kinds included: the namespace is a DNS-1123 label; label keys are qualified names (an optional DNS subdomain prefix
  * and one "/") and values at most 63 characters of letters, digits, "-", "_" and "."; annotation keys are qualified
- * names and all annotations together at most 256 KiB. `at` prefixes the fields (e.g. `podMetadata.`).
+ * names and all annotations together at most 256 KiB. `at` prefixes the fields (e.g. `podMetadata.`); a synth-time
+ * check passes the `prop` its problems name (construction-time ones get theirs from the field, see errors.ts).
  */
 export function metadataProblems(
   metadata: { namespace?: string; labels?: { [key: string]: string }; annotations?: { [key: string]: string } },
   at: string = 'metadata.',
+  prop?: 'IstioResourceProps.metadata',
 ): Problem[] {
   const problems: Problem[] = [];
   if (metadata.namespace !== undefined) {
     const problem = k8sLabelNameProblem(metadata.namespace);
-    if (problem) problems.push({ field: `${at}namespace`, value: metadata.namespace, problem, fix: 'use a namespace name such as "bookinfo" (in the chart, the MeshNamespace or metadata.namespace)' });
+    if (problem) problems.push({ field: `${at}namespace`, prop, value: metadata.namespace, problem, fix: 'use a namespace name such as "bookinfo" (in the chart, the MeshNamespace or metadata.namespace)' });
   }
   for (const [key, value] of Object.entries(metadata.labels ?? {})) {
     const problem = labelsProblem({ [key]: value });
-    if (problem) problems.push({ field: `${at}labels["${key}"]`, value, problem, fix: 'use a key like "app" or "example.com/team" and a value of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit' });
+    if (problem) problems.push({ field: `${at}labels["${key}"]`, prop, value, problem, fix: 'use a key like "app" or "example.com/team" and a value of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit' });
   }
   let bytes = 0;
   for (const [key, value] of Object.entries(metadata.annotations ?? {})) {
     bytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
     const problem = labelsProblem({ [key]: '' });
-    if (problem) problems.push({ field: `${at}annotations["${key}"]`, value: key, problem: problem.replace(/label/g, 'annotation'), fix: 'use a valid annotation key, e.g. "example.com/owner"' });
+    if (problem) problems.push({ field: `${at}annotations["${key}"]`, prop, value: key, problem: problem.replace(/label/g, 'annotation'), fix: 'use a valid annotation key, e.g. "example.com/owner"' });
   }
   if (bytes > MAX_ANNOTATIONS_BYTES) {
-    problems.push({ field: `${at}annotations`, problem: `total ${bytes} bytes, more than Kubernetes' limit of ${MAX_ANNOTATIONS_BYTES}`, fix: 'keep large data in a ConfigMap and reference it' });
+    problems.push({ field: `${at}annotations`, prop, problem: `total ${bytes} bytes, more than Kubernetes' limit of ${MAX_ANNOTATIONS_BYTES}`, fix: 'keep large data in a ConfigMap and reference it' });
   }
   return problems;
 }

@@ -40,6 +40,7 @@ export function gammaWithoutProxyProblems(
 export function gammaVirtualServiceClashProblems(a: MeshAnalysis, fqdn: string): Problem[] {
   return a.meshVirtualServicesWithHost(fqdn).map(vs => ({
     field: 'routingApi',
+    prop: 'CanaryReleaseProps.routingApi',
     value: 'GATEWAY_API',
     problem: `routes ${fqdn} with an HTTPRoute, and VirtualService ${vs.object.namespace}/${vs.object.name} (${vs.object.path}) routes it for the mesh too`,
     fix: 'route the Service with one API: remove the VirtualService, or keep this release on Istio\'s API (routingApi: RoutingApi.ISTIO)',
