@@ -104,7 +104,7 @@ export class MeshDeployment extends plus.Deployment {
    */
   constructor(scope: Construct, id: string, props: MeshDeploymentProps) {
     super(scope, id, meshWorkloadProps(scope, id, 'MeshDeploymentProps', props));
-    ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
+    ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props, 'MeshDeploymentProps'));
   }
 
   /**
@@ -156,7 +156,7 @@ export class MeshStatefulSet extends plus.StatefulSet {
    */
   constructor(scope: Construct, id: string, props: MeshStatefulSetProps) {
     super(scope, id, withHeadlessService(scope, id, meshWorkloadProps(scope, id, 'MeshStatefulSetProps', props)));
-    ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props));
+    ({ app: this.app, version: this.version, sidecarInjection: this.sidecarInjection } = initMeshWorkload(this, props, 'MeshStatefulSetProps'));
   }
 
   /**
@@ -305,7 +305,9 @@ export class MeshWorkload {
  * so they share this function instead of a base class): check the props, register the synth-time check of the pods,
  * and return the mesh options they expose.
  */
-function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & plus.WorkloadProps): Required<MeshWorkloadOptions> {
+function initMeshWorkload(
+  workload: plus.Workload, props: MeshWorkloadOptions & plus.WorkloadProps, struct: WorkloadStruct,
+): Required<MeshWorkloadOptions> {
   const options = { app: props.app, version: props.version, sidecarInjection: props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT };
   checkMeshWorkload(workload, options, props);
   const expect: PodTemplateExpectations = {
@@ -313,7 +315,7 @@ function initMeshWorkload(workload: plus.Workload, props: MeshWorkloadOptions & 
     version: options.version,
     injectLabel: options.sidecarInjection === SidecarInjection.NAMESPACE_DEFAULT ? null : options.sidecarInjection,
   };
-  addSynthValidation(workload, () => renderedProblems(workload, expect));
+  addSynthValidation(workload, () => renderedProblems(workload, expect, undefined, field => workloadPropOf(struct, field)));
   markMeshChecked(ApiObject.of(workload));
   return options;
 }
@@ -438,7 +440,8 @@ function checkContainer(workload: plus.Workload, cont: plus.Container): void {
 
 /** The problems of a workload as it will be synthesized; objects that fail to render report that themselves. */
 function renderedProblems(
-  scope: IConstruct, expect: PodTemplateExpectations | undefined, use?: ContainerPortUse, prop?: 'CanaryReleaseProps.versions',
+  scope: IConstruct, expect: PodTemplateExpectations | undefined, use?: ContainerPortUse,
+  prop?: 'CanaryReleaseProps.versions' | ((field: string) => string | undefined),
 ): string[] {
   const apiObject = scope instanceof ApiObject ? scope : ApiObject.of(scope);
   let manifest: any;
@@ -450,7 +453,26 @@ function renderedProblems(
   const found = podTemplateOf(manifest);
   if (!found) return [];
   const prefix = expect ? found.field : `${apiObject.kind} ${apiObject.metadata.namespace ?? DEFAULT_NAMESPACE}/${apiObject.name} ${found.field}`;
-  return podTemplateProblems(found.template, prefix, expect, use).map(p => describeProblem({ ...p, prop }));
+  return podTemplateProblems(found.template, prefix, expect, use)
+    .map(p => describeProblem({ ...p, prop: typeof prop === 'function' ? prop(p.field) : prop }));
+}
+
+/** The props structs of the library's own workloads (their cdk8s-plus props are documented on them in API.md). */
+type WorkloadStruct = 'MeshDeploymentProps' | 'MeshStatefulSetProps';
+
+/**
+ * The prop of a MeshDeployment or MeshStatefulSet that a problem of its rendered pod template (`field`, e.g.
+ * `spec.template.metadata.labels.app`) comes from, as API.md documents it.
+ */
+function workloadPropOf(struct: WorkloadStruct, field: string): string | undefined {
+  if (field.includes(INJECT_KEY)) return `${struct}.sidecarInjection`;
+  if (field.endsWith(`metadata.labels.${APP_LABEL}`)) return `${struct}.app`;
+  if (field.endsWith(`metadata.labels.${VERSION_LABEL}`)) return `${struct}.version`;
+  if (field.includes('.initContainers[')) return `${struct}.initContainers`;
+  if (field.includes('.containers[')) return `${struct}.containers`;
+  if (field.includes('.securityContext')) return `${struct}.securityContext`;
+  if (field.includes('metadata.')) return `${struct}.podMetadata`;
+  return undefined;
 }
 
 function addFinding(problems: Problem[], field: string, finding: Finding | undefined): void {

@@ -22,6 +22,7 @@ import * as ts from 'typescript';
 import { synth } from './util';
 import { MeshApp } from '../src/mesh-app';
 import { MeshService } from '../src/mesh-service';
+import { MeshDeployment, MeshStatefulSet } from '../src/mesh-workload';
 import { describeProblem } from '../src/private/errors';
 import { STRUCTS } from '../src/private/prop-shapes.generated';
 import { Protocol } from '../src/protocol';
@@ -300,6 +301,18 @@ describe('synth-time errors name the struct and prop they concern', () => {
       const vs = new VirtualService(c, 'Route', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
       vs.metadata.addAnnotation('not a key!', 'x');
       expect(() => synth(c)).toThrow(/\[shop\/Route\] metadata\.annotations\["not a key!"\]: .* See IstioResourceProps\.metadata in the API reference\./);
+    });
+
+    test('a workload\'s pod template, checked as rendered: MeshDeployment and MeshStatefulSet name their own props', () => {
+      const c = chart();
+      const deployment = new MeshDeployment(c, 'Reviews', { app: 'reviews', version: 'v1', containers: [{ image: 'reviews:1', ports: [{ number: 9080, name: 'http' }] }] });
+      deployment.podMetadata.addLabel('app', 'ratings');
+      deployment.podMetadata.addLabel('sidecar.istio.io/inject', 'false');
+      const statefulSet = new MeshStatefulSet(c, 'Db', { app: 'db', version: 'v1', containers: [{ image: 'db:1', ports: [{ number: 5432, name: 'tcp-postgres' }] }] });
+      statefulSet.podMetadata.addLabel('version', 'v2');
+      expect(() => synth(c)).toThrow(/\[shop\/Reviews\] spec\.template\.metadata\.labels\.app: differs from .* See MeshDeploymentProps\.app in the API reference\./);
+      expect(() => synth(c)).toThrow(/\[shop\/Reviews\] spec\.template\.metadata\.labels\["sidecar\.istio\.io\/inject"\]: .* See MeshDeploymentProps\.sidecarInjection in the API reference\./);
+      expect(() => synth(c)).toThrow(/\[shop\/Db\] spec\.template\.metadata\.labels\.version: differs from .* See MeshStatefulSetProps\.version in the API reference\./);
     });
   });
 });
