@@ -477,15 +477,15 @@ export class IngressRoute extends Construct {
     checkShape(this, 'IngressHttpRoute', route, `httpRoutes[${this.routeCount.http}]`);
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
+    if (route.release) {
+      this.addReleaseRoutes(field, route, route.release);
+      this.routeCount.http++;
+      return;
+    }
     if (this.gatewayApi) {
       this.checkBackendOrRoute(field, route.backend, route.route);
       this.gatewayApi.addHttp(field, route);
       if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.HTTP);
-      this.routeCount.http++;
-      return;
-    }
-    if (route.release) {
-      this.addReleaseRoutes(field, route, route.release);
       this.routeCount.http++;
       return;
     }
@@ -562,7 +562,10 @@ export class IngressRoute extends Construct {
     this.routeCount.tls++;
   }
 
-  /** An HTTP route to a CanaryRelease: the release's own routes for gateway traffic, within this route's match. */
+  /**
+   * An HTTP route to a CanaryRelease: the release's own routes for gateway traffic, within this route's match (on the
+   * Gateway API: the release's HTTPRoute rules, see `IngressGatewayApi.addRelease`).
+   */
   private addReleaseRoutes(field: string, route: IngressHttpRoute, release: CanaryRelease): void {
     const { release: _, match, ...options } = route;
     const problems: Problem[] = [];
@@ -574,7 +577,8 @@ export class IngressRoute extends Construct {
         fix: `remove ${key}, or set it on the CanaryRelease (props timeout, retries, mirror, rules) so mesh and gateway traffic get it`,
       });
     }
-    const routes = release._gatewayHttpRoutes(match ?? [], problems);
+    const routes = this.gatewayApi ? [] : release._gatewayHttpRoutes(match ?? [], problems);
+    if (this.gatewayApi && problems.length === 0) this.gatewayApi.addRelease(field, route, release, problems);
     throwIfProblems(this, problems.map(p => (p.field.startsWith(field) ? p : { ...p, field: `${field}.release: ${p.field}` })));
     for (const r of routes) this.virtualService!.addHttpRoute({ ...options, ...r });
     this.addBackend(`${field}.release`, release.backend, BackendRouteKind.HTTP);

@@ -328,10 +328,6 @@ describe('what the Gateway API cannot express', () => {
     expect(httpRouteError(httpRoute)).toThrow(message);
   });
 
-  test('error: a CanaryRelease as the route\'s target', () => {
-    expect(httpRouteError({ release: {} as any })).toThrow("httpRoutes[0].release: is routing to a CanaryRelease's versions (Gateway API routes have no subsets), which the Gateway API cannot express");
-  });
-
   test('error: a destination without port', () => {
     expect(httpRouteError({ route: [{ host: 'frontend' }] })).toThrow('httpRoutes[0].route[0]: has no port; a Gateway API backendRef to a Service needs one (got "frontend")');
   });
