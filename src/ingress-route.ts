@@ -375,6 +375,16 @@ export class IngressRoute extends Construct {
       this.gatewayApiGateway = this.gatewayApi.gateway;
       this.httpsRedirectRoute = this.gatewayApi.redirectRoute;
       this.referenceGrant = this.gatewayApi.referenceGrant;
+      if (props.jwt) {
+        const [gatewayApiNamespace, gatewayApiName] = this.gatewayRef.split('/');
+        ({ requestAuthentication: this.requestAuthentication, authorizationPolicy: this.jwtPolicy, auditPolicy: this.jwtAuditPolicy } = addIngressJwtPolicies(this, props.jwt, {
+          routeName: name,
+          routeNamespace: routeNamespace ?? DEFAULT_NAMESPACE,
+          hosts: this._hosts,
+          gatewayApiGateway: gatewayApiName,
+          workloadNamespace: gatewayApiNamespace,
+        }));
+      }
       for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
       for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);
       for (const route of props.tlsRoutes ?? []) this.addTlsRoute(route);
@@ -654,7 +664,8 @@ export class IngressRoute extends Construct {
         fix: 'remove jwt, or terminate TLS at the gateway and route HTTP (protocol HTTP with tls)',
       });
     }
-    if (referenced) {
+    if (referenced && this.routingApi !== RoutingApi.GATEWAY_API) {
+      // On the Gateway API the policies attach to the Gateway by name (targetRefs), which the reference tells.
       problems.push({
         field: 'jwt',
         value: props.gateway!.gatewayRef,
@@ -927,13 +938,6 @@ function gatewayApiProblems(props: IngressRouteProps): Problem[] {
       value: props.gateway.gatewayRef,
       problem: 'is an IngressGateway, an Istio Gateway the Gateway API routes cannot attach to',
       fix: `attach by reference to a Gateway API Gateway (IngressGateway.fromGatewayRef("<namespace>/<name>")), let the route create its own, ${keepIstio}`,
-    });
-  }
-  if (props.jwt !== undefined) {
-    problems.push({
-      field: 'jwt',
-      problem: 'is end-user authentication at the gateway, which this IngressRoute writes only with Istio\'s APIs',
-      fix: `attach a RequestAuthentication and AuthorizationPolicy to the Gateway (targetRefs), ${keepIstio}`,
     });
   }
   const tls = props.tls;

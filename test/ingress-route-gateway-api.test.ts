@@ -367,11 +367,6 @@ describe('what the Gateway API cannot express', () => {
     }).toThrow('gateway: is an IngressGateway, an Istio Gateway the Gateway API routes cannot attach to');
   });
 
-  test('error: jwt', () => {
-    expect(route({ jwt: { issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' } as any })).toThrow(
-      "jwt: is end-user authentication at the gateway, which this IngressRoute writes only with Istio's APIs");
-  });
-
   test('error: a client-certificate TLS mode', () => {
     expect(route({ tls: { credential: LETSENCRYPT, mode: IngressTlsMode.MUTUAL, clientCaCertificate: undefined } })).toThrow(
       'tls.mode: verifies client certificates, which a Gateway API listener cannot express (got "MUTUAL")');
