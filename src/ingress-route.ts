@@ -66,7 +66,9 @@ export interface IngressHttpRoute extends HttpRouteOptions {
    * Send matching requests to a CanaryRelease as the mesh sees it: the release's rules, then its weighted split, with
    * its timeout, retries, faults and mirror (see `CanaryRelease.gatewayHttpRoutes()`). This route's `match` (e.g. the
    * path) is combined with each rule's conditions; its other options (rewrite, headers, CORS) apply to every route.
-   * The release keeps serving the mesh; the gateway needs none of the release's hosts.
+   * The release keeps serving the mesh; the gateway needs none of the release's hosts. On the Gateway API the route's
+   * HTTPRoute gets the release's `httpRouteRules` (its own route, parented to its Service, applies in the mesh only):
+   * the release must be on the Gateway API too, in the IngressRoute's namespace.
    *
    * @default - use `backend`, `route`, `redirect`, `directResponse` or `delegate`
    */
@@ -207,7 +209,9 @@ export interface IngressRouteProps {
   /**
    * Require (or, with `requireToken: false`, only validate) a JWT of one issuer on the route's hosts, enforced by the
    * gateway pods: a RequestAuthentication and a DENY AuthorizationPolicy in the gateway workload's namespace, named
-   * `<route namespace>-<route name>-jwt`. HTTP routes with a gateway of this app only (not `fromGatewayRef`).
+   * `<route namespace>-<route name>-jwt`. HTTP routes with a gateway of this app only (not `fromGatewayRef`). On the
+   * Gateway API the policies attach to the Gateway by `targetRefs` (kind Gateway) in the Gateway's namespace instead, which
+   * a Gateway given by reference also allows.
    *
    * @default - no end-user authentication
    */
@@ -220,7 +224,7 @@ export interface IngressRouteProps {
    * `/<service>/<method>` becoming service/method matches). On the Gateway API, TLS Secrets (and cert-manager Certificates) live in the
    * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options it does
    * not write on the Gateway API (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
-   * subsets, `jwt`, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
+   * subsets, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
    * becomes a `PathPrefix`, which matches whole path segments (`/api` matches `/api/v1`, not `/apiv1`).
    *
    * @default - the app's or chart's choice (`IstioApi.useRoutingApi`), else RoutingApi.ISTIO
@@ -377,13 +381,14 @@ export class IngressRoute extends Construct {
       this.referenceGrant = this.gatewayApi.referenceGrant;
       if (props.jwt) {
         const [gatewayApiNamespace, gatewayApiName] = this.gatewayRef.split('/');
-        ({ requestAuthentication: this.requestAuthentication, authorizationPolicy: this.jwtPolicy, auditPolicy: this.jwtAuditPolicy } = addIngressJwtPolicies(this, props.jwt, {
+        const policies = addIngressJwtPolicies(this, props.jwt, {
           routeName: name,
           routeNamespace: routeNamespace ?? DEFAULT_NAMESPACE,
           hosts: this._hosts,
           gatewayApiGateway: gatewayApiName,
           workloadNamespace: gatewayApiNamespace,
-        }));
+        });
+        ({ requestAuthentication: this.requestAuthentication, authorizationPolicy: this.jwtPolicy, auditPolicy: this.jwtAuditPolicy } = policies);
       }
       for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
       for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);

@@ -90,9 +90,9 @@ export function addIngressJwtPolicies(scope: Construct, jwt: IngressJwt, placeme
   const metadata = { name, namespace: placement.workloadNamespace };
   const gatewayName = placement.gatewayApiGateway;
   const selector = gatewayName === undefined ? { ...placement.selector } : undefined;
-  const target = gatewayName === undefined ? { selector } : { targetRefs: [PolicyTargetReference.gateway(gatewayName)] };
+  const attachment = gatewayName === undefined ? { selector } : { targetRefs: [PolicyTargetReference.gateway(gatewayName)] };
 
-  const requestAuthentication = new RequestAuthentication(scope, 'RequestAuthentication', { metadata, ...target, jwtRules: [rule] });
+  const requestAuthentication = new RequestAuthentication(scope, 'RequestAuthentication', { metadata, ...attachment, jwtRules: [rule] });
   markPlacedElsewhere(requestAuthentication);
 
   const hosts = hostsOf(placement.hosts);
@@ -116,7 +116,7 @@ export function addIngressJwtPolicies(scope: Construct, jwt: IngressJwt, placeme
   if (rules.length > 0) {
     authorizationPolicy = new AuthorizationPolicy(scope, 'AuthorizationPolicy', {
       metadata,
-      ...target,
+      ...attachment,
       action: AuthorizationAction.DENY,
       // Every port of the gateway pods speaks HTTP: checked at synth below.
       httpOnlyWorkloads: true,
@@ -129,7 +129,7 @@ export function addIngressJwtPolicies(scope: Construct, jwt: IngressJwt, placeme
   if (audit === true) {
     auditPolicy = new AuthorizationPolicy(scope, 'AuditPolicy', {
       metadata: { ...metadata, name: `${name}-audit` },
-      ...target,
+      ...attachment,
       action: AuthorizationAction.AUDIT,
       rules: [hosts === undefined ? {} : { to }],
     });
