@@ -7,9 +7,9 @@
  * claim routes has nothing to check there.
  */
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { allOf, oneOf, synth } from './util';
+import { allOf, oneOf, sharedGatewayApiGateway, synth } from './util';
 import { IstioApi, RoutingApi } from '../src/api-version';
-import { GatewayApiGateway, GatewayApiProtocol, GatewayApiRoutesFrom } from '../src/gateway-api-gateway';
+import { GatewayApiProtocol, GatewayApiRoutesFrom } from '../src/gateway-api-gateway';
 import { IngressGateway } from '../src/ingress-gateway';
 import { IngressJwt } from '../src/ingress-jwt';
 import { IngressRoute, IngressRouteProps } from '../src/ingress-route';
@@ -26,21 +26,6 @@ function gatewayApiChart(app: App = Testing.app()): Chart {
 
 function api(chart: Chart, props: Partial<IngressRouteProps> = {}): IngressRoute {
   return new IngressRoute(chart, 'Api', { hosts: ['api.example.com'], httpRoutes: [{ route: [{ host: 'api', port: 8080 }] }], ...props });
-}
-
-/** A Gateway API Gateway of the app in namespace infra, with an HTTPS listener (and a TCP one). */
-function infraGateway(app: App, withTcp: boolean = false): GatewayApiGateway {
-  const infra = new Chart(app, 'infra', { namespace: 'infra' });
-  return new GatewayApiGateway(infra, 'Public', {
-    listeners: [{
-      name: 'https',
-      port: 443,
-      protocol: GatewayApiProtocol.HTTPS,
-      hostname: '*.example.com',
-      tls: { certificateRefs: [{ name: 'wildcard-example-com' }] },
-      allowedRoutesFrom: GatewayApiRoutesFrom.ALL,
-    }, ...withTcp ? [{ name: 'postgres', port: 5432, protocol: GatewayApiProtocol.TCP, allowedRoutesFrom: GatewayApiRoutesFrom.ALL }] : []],
-  });
 }
 
 describe('jwt on the Gateway API: manifests', () => {
@@ -90,7 +75,7 @@ describe('jwt on the Gateway API: manifests', () => {
     // GIVEN
     const app = Testing.app();
     const chart = gatewayApiChart(app);
-    const gateway = infraGateway(app);
+    const gateway = sharedGatewayApiGateway(app);
 
     // WHEN
     api(chart, { gateway, jwt: { ...JWT, requireToken: false, claimRules: [{ paths: ['/admin/*'], claims: [{ claim: 'groups', values: ['admin'] }] }] } });
@@ -124,7 +109,7 @@ describe('jwt on the Gateway API: errors', () => {
     // GIVEN
     const app = Testing.app();
     const chart = gatewayApiChart(app);
-    const gateway = infraGateway(app, true);
+    const gateway = sharedGatewayApiGateway(app, [{ name: 'postgres', port: 5432, protocol: GatewayApiProtocol.TCP, allowedRoutesFrom: GatewayApiRoutesFrom.ALL }]);
 
     // WHEN
     api(chart, { gateway, jwt: JWT });

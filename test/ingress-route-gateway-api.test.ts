@@ -1,10 +1,9 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
-import { allOf, BOOKINFO_PATHS, oneOf, synth } from './util';
+import { allOf, BOOKINFO_PATHS, oneOf, sharedGatewayApiGateway, synth } from './util';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CertificateIssuer } from '../src/certificate';
 import { CorsMethod } from '../src/cors-policy';
-import { GatewayApiGateway, GatewayApiProtocol, GatewayApiRoutesFrom } from '../src/gateway-api-gateway';
 import { RetryOn } from '../src/http-retry';
 import { RedirectPortSelection, RedirectScheme } from '../src/http-route';
 import { IngressGateway } from '../src/ingress-gateway';
@@ -255,25 +254,11 @@ describe('cross-resource checks on the IngressRoute\'s objects', () => {
 });
 
 describe('a shared GatewayApiGateway of the app', () => {
-  function shared(app: App): GatewayApiGateway {
-    const infra = new Chart(app, 'infra', { namespace: 'infra' });
-    return new GatewayApiGateway(infra, 'Public', {
-      listeners: [{
-        name: 'https',
-        port: 443,
-        protocol: GatewayApiProtocol.HTTPS,
-        hostname: '*.example.com',
-        tls: { certificateRefs: [{ name: 'wildcard-example-com' }] },
-        allowedRoutesFrom: GatewayApiRoutesFrom.ALL,
-      }],
-    });
-  }
-
   test('routes of several namespaces attach to its listeners', () => {
     // GIVEN
     const app = Testing.app();
     const chart = gatewayApiChart(app);
-    const gateway = shared(app);
+    const gateway = sharedGatewayApiGateway(app);
     const blog = new Chart(app, 'blog', { namespace: 'blog' });
     // WHEN
     const shop = new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
@@ -288,7 +273,7 @@ describe('a shared GatewayApiGateway of the app', () => {
   test('error: a host none of its listeners serves', () => {
     const app = Testing.app();
     const chart = gatewayApiChart(app);
-    const gateway = shared(app);
+    const gateway = sharedGatewayApiGateway(app);
     new IngressRoute(chart, 'Shop', { hosts: ['shop.example.org'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
     expect(() => synth(chart)).toThrow(
       '[shop/Shop/HttpRoute] parentRefs[0]: is refused by every listener it names: listener "https" serves "*.example.com", none of the route\'s hostnames ["shop.example.org"]');
@@ -296,7 +281,7 @@ describe('a shared GatewayApiGateway of the app', () => {
 
   test('error: given to an IngressRoute on Istio\'s APIs', () => {
     const app = Testing.app();
-    const gateway = shared(app);
+    const gateway = sharedGatewayApiGateway(app);
     expect(() => new IngressRoute(new Chart(app, 'shop', { namespace: 'shop' }), 'Shop', { hosts: ['shop.example.com'], gateway })).toThrow(
       'gateway: is a Gateway API Gateway, which the VirtualService of an IngressRoute on Istio\'s APIs cannot bind to (got "infra/public")');
   });
