@@ -13,6 +13,7 @@ import { GatewayApiProtocol, GatewayApiRoutesFrom } from '../src/gateway-api-gat
 import { IngressGateway } from '../src/ingress-gateway';
 import { IngressJwt } from '../src/ingress-jwt';
 import { IngressRoute, IngressRouteProps } from '../src/ingress-route';
+import { TlsCredential } from '../src/ingress-tls';
 
 const ISSUER = 'https://accounts.example.com';
 const JWKS_URI = 'https://accounts.example.com/.well-known/jwks.json';
@@ -87,6 +88,19 @@ describe('jwt on the Gateway API: manifests', () => {
     expect(requestAuthentication.spec.targetRefs).toEqual(TARGET('public'));
     expect(oneOf(manifests, 'AuthorizationPolicy').metadata).toEqual({ name: 'shop-api-jwt', namespace: 'infra' });
     expect(oneOf(manifests, 'AuthorizationPolicy').spec.targetRefs).toEqual(TARGET('public'));
+  });
+
+  test('with TLS: the route\'s HTTPS listener and its HTTP redirect listener are both HTTP, so the policies are accepted', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+
+    // WHEN
+    api(chart, { tls: { credential: TlsCredential.fromSecret('api-tls') }, jwt: JWT });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(oneOf(manifests, 'Gateway').spec.listeners.map((l: any) => l.protocol)).toEqual(['HTTPS', 'HTTP']);
+    expect(oneOf(manifests, 'AuthorizationPolicy').spec.targetRefs).toEqual(TARGET('api-gateway'));
   });
 
   test('a Gateway API Gateway given by reference: its name and namespace are all the policies need', () => {
