@@ -66,7 +66,9 @@ export interface IngressHttpRoute extends HttpRouteOptions {
    * Send matching requests to a CanaryRelease as the mesh sees it: the release's rules, then its weighted split, with
    * its timeout, retries, faults and mirror (see `CanaryRelease.gatewayHttpRoutes()`). This route's `match` (e.g. the
    * path) is combined with each rule's conditions; its other options (rewrite, headers, CORS) apply to every route.
-   * The release keeps serving the mesh; the gateway needs none of the release's hosts.
+   * The release keeps serving the mesh; the gateway needs none of the release's hosts. On the Gateway API the route's
+   * HTTPRoute gets the release's `httpRouteRules` (its own route, parented to its Service, applies in the mesh only):
+   * the release must be on the Gateway API too, in the IngressRoute's namespace.
    *
    * @default - use `backend`, `route`, `redirect`, `directResponse` or `delegate`
    */
@@ -207,7 +209,9 @@ export interface IngressRouteProps {
   /**
    * Require (or, with `requireToken: false`, only validate) a JWT of one issuer on the route's hosts, enforced by the
    * gateway pods: a RequestAuthentication and a DENY AuthorizationPolicy in the gateway workload's namespace, named
-   * `<route namespace>-<route name>-jwt`. HTTP routes with a gateway of this app only (not `fromGatewayRef`).
+   * `<route namespace>-<route name>-jwt`. HTTP routes with a gateway of this app only (not `fromGatewayRef`). On the
+   * Gateway API the policies attach to the Gateway by `targetRefs` (kind Gateway) in the Gateway's namespace instead, which
+   * a Gateway given by reference also allows.
    *
    * @default - no end-user authentication
    */
@@ -220,7 +224,7 @@ export interface IngressRouteProps {
    * `/<service>/<method>` becoming service/method matches). On the Gateway API, TLS Secrets (and cert-manager Certificates) live in the
    * Gateway's namespace unless `workloadNamespace` names another, which then gets a ReferenceGrant; route options it does
    * not write on the Gateway API (fault injection, delegation, direct responses, retries, CORS, JWT-claim matches,
-   * subsets, `jwt`, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
+   * subsets, `selector`, client-certificate TLS modes, TLS versions and cipher suites) are errors. A URI prefix
    * becomes a `PathPrefix`, which matches whole path segments (`/api` matches `/api/v1`, not `/apiv1`).
    *
    * @default - the app's or chart's choice (`IstioApi.useRoutingApi`), else RoutingApi.ISTIO
@@ -375,6 +379,17 @@ export class IngressRoute extends Construct {
       this.gatewayApiGateway = this.gatewayApi.gateway;
       this.httpsRedirectRoute = this.gatewayApi.redirectRoute;
       this.referenceGrant = this.gatewayApi.referenceGrant;
+      if (props.jwt) {
+        const [gatewayApiNamespace, gatewayApiName] = this.gatewayRef.split('/');
+        const policies = addIngressJwtPolicies(this, props.jwt, {
+          routeName: name,
+          routeNamespace: routeNamespace ?? DEFAULT_NAMESPACE,
+          hosts: this._hosts,
+          gatewayApiGateway: gatewayApiName,
+          workloadNamespace: gatewayApiNamespace,
+        });
+        ({ requestAuthentication: this.requestAuthentication, authorizationPolicy: this.jwtPolicy, auditPolicy: this.jwtAuditPolicy } = policies);
+      }
       for (const route of props.httpRoutes ?? []) this.addHttpRoute(route);
       for (const route of props.tcpRoutes ?? []) this.addTcpRoute(route);
       for (const route of props.tlsRoutes ?? []) this.addTlsRoute(route);
@@ -477,15 +492,15 @@ export class IngressRoute extends Construct {
     checkShape(this, 'IngressHttpRoute', route, `httpRoutes[${this.routeCount.http}]`);
     const field = `httpRoutes[${this.routeCount.http}]`;
     this.checkKind(field, IngressProtocol.HTTP, 'addHttpRoute');
+    if (route.release) {
+      this.addReleaseRoutes(field, route, route.release);
+      this.routeCount.http++;
+      return;
+    }
     if (this.gatewayApi) {
       this.checkBackendOrRoute(field, route.backend, route.route);
       this.gatewayApi.addHttp(field, route);
       if (route.backend) this.addBackend(`${field}.backend`, route.backend, BackendRouteKind.HTTP);
-      this.routeCount.http++;
-      return;
-    }
-    if (route.release) {
-      this.addReleaseRoutes(field, route, route.release);
       this.routeCount.http++;
       return;
     }
@@ -562,7 +577,10 @@ export class IngressRoute extends Construct {
     this.routeCount.tls++;
   }
 
-  /** An HTTP route to a CanaryRelease: the release's own routes for gateway traffic, within this route's match. */
+  /**
+   * An HTTP route to a CanaryRelease: the release's own routes for gateway traffic, within this route's match (on the
+   * Gateway API: the release's HTTPRoute rules, see `IngressGatewayApi.addRelease`).
+   */
   private addReleaseRoutes(field: string, route: IngressHttpRoute, release: CanaryRelease): void {
     const { release: _, match, ...options } = route;
     const problems: Problem[] = [];
@@ -574,7 +592,8 @@ export class IngressRoute extends Construct {
         fix: `remove ${key}, or set it on the CanaryRelease (props timeout, retries, mirror, rules) so mesh and gateway traffic get it`,
       });
     }
-    const routes = release._gatewayHttpRoutes(match ?? [], problems);
+    const routes = this.gatewayApi ? [] : release._gatewayHttpRoutes(match ?? [], problems);
+    if (this.gatewayApi && problems.length === 0) this.gatewayApi.addRelease(field, route, release, problems);
     throwIfProblems(this, problems.map(p => (p.field.startsWith(field) ? p : { ...p, field: `${field}.release: ${p.field}` })));
     for (const r of routes) this.virtualService!.addHttpRoute({ ...options, ...r });
     this.addBackend(`${field}.release`, release.backend, BackendRouteKind.HTTP);
@@ -650,7 +669,8 @@ export class IngressRoute extends Construct {
         fix: 'remove jwt, or terminate TLS at the gateway and route HTTP (protocol HTTP with tls)',
       });
     }
-    if (referenced) {
+    if (referenced && this.routingApi !== RoutingApi.GATEWAY_API) {
+      // On the Gateway API the policies attach to the Gateway by name (targetRefs), which the reference tells.
       problems.push({
         field: 'jwt',
         value: props.gateway!.gatewayRef,
@@ -924,13 +944,6 @@ function gatewayApiProblems(props: IngressRouteProps): Problem[] {
       value: props.gateway.gatewayRef,
       problem: 'is an IngressGateway, an Istio Gateway the Gateway API routes cannot attach to',
       fix: `attach by reference to a Gateway API Gateway (IngressGateway.fromGatewayRef("<namespace>/<name>")), let the route create its own, ${keepIstio}`,
-    });
-  }
-  if (props.jwt !== undefined) {
-    problems.push({
-      field: 'jwt',
-      problem: 'is end-user authentication at the gateway, which this IngressRoute writes only with Istio\'s APIs',
-      fix: `attach a RequestAuthentication and AuthorizationPolicy to the Gateway (targetRefs), ${keepIstio}`,
     });
   }
   const tls = props.tls;

@@ -1,4 +1,5 @@
 import { configError, Problem } from './private/errors';
+import { GATEWAY_NAME_LABEL } from './private/gateway-api';
 import { istioReleaseOf, VERSION_GATES, versionGateProblem } from './private/istio-version';
 import { k8sLabelNameProblem, labelsProblem, objectNameProblem } from './private/rules';
 import { checkArgs } from './private/shape';
@@ -6,8 +7,6 @@ import { IstioResource, IstioResourceProps } from './resource';
 
 /** Istio accepts at most this many `targetRefs` (CRD `maxItems`). */
 const MAX_TARGET_REFS = 16;
-/** The label Istio puts on the pods it deploys for a Gateway API Gateway. */
-const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /**
  * Options for a policy target reference.

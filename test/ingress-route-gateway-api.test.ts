@@ -1,10 +1,9 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
-import { allOf, BOOKINFO_PATHS, oneOf, synth } from './util';
+import { allOf, BOOKINFO_PATHS, oneOf, sharedGatewayApiGateway, synth } from './util';
 import { expectSemanticallyEqual, loadSample, samplesAvailable } from './util/samples';
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CertificateIssuer } from '../src/certificate';
 import { CorsMethod } from '../src/cors-policy';
-import { GatewayApiGateway, GatewayApiProtocol, GatewayApiRoutesFrom } from '../src/gateway-api-gateway';
 import { RetryOn } from '../src/http-retry';
 import { RedirectPortSelection, RedirectScheme } from '../src/http-route';
 import { IngressGateway } from '../src/ingress-gateway';
@@ -255,25 +254,11 @@ describe('cross-resource checks on the IngressRoute\'s objects', () => {
 });
 
 describe('a shared GatewayApiGateway of the app', () => {
-  function shared(app: App): GatewayApiGateway {
-    const infra = new Chart(app, 'infra', { namespace: 'infra' });
-    return new GatewayApiGateway(infra, 'Public', {
-      listeners: [{
-        name: 'https',
-        port: 443,
-        protocol: GatewayApiProtocol.HTTPS,
-        hostname: '*.example.com',
-        tls: { certificateRefs: [{ name: 'wildcard-example-com' }] },
-        allowedRoutesFrom: GatewayApiRoutesFrom.ALL,
-      }],
-    });
-  }
-
   test('routes of several namespaces attach to its listeners', () => {
     // GIVEN
     const app = Testing.app();
     const chart = gatewayApiChart(app);
-    const gateway = shared(app);
+    const gateway = sharedGatewayApiGateway(app);
     const blog = new Chart(app, 'blog', { namespace: 'blog' });
     // WHEN
     const shop = new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
@@ -288,7 +273,7 @@ describe('a shared GatewayApiGateway of the app', () => {
   test('error: a host none of its listeners serves', () => {
     const app = Testing.app();
     const chart = gatewayApiChart(app);
-    const gateway = shared(app);
+    const gateway = sharedGatewayApiGateway(app);
     new IngressRoute(chart, 'Shop', { hosts: ['shop.example.org'], gateway, httpRoutes: [{ route: [{ host: 'web', port: 80 }] }] });
     expect(() => synth(chart)).toThrow(
       '[shop/Shop/HttpRoute] parentRefs[0]: is refused by every listener it names: listener "https" serves "*.example.com", none of the route\'s hostnames ["shop.example.org"]');
@@ -296,7 +281,7 @@ describe('a shared GatewayApiGateway of the app', () => {
 
   test('error: given to an IngressRoute on Istio\'s APIs', () => {
     const app = Testing.app();
-    const gateway = shared(app);
+    const gateway = sharedGatewayApiGateway(app);
     expect(() => new IngressRoute(new Chart(app, 'shop', { namespace: 'shop' }), 'Shop', { hosts: ['shop.example.com'], gateway })).toThrow(
       'gateway: is a Gateway API Gateway, which the VirtualService of an IngressRoute on Istio\'s APIs cannot bind to (got "infra/public")');
   });
@@ -326,10 +311,6 @@ describe('what the Gateway API cannot express', () => {
     ['a wildcard destination', { route: [{ host: '*.example.com', port: 80 }] }, 'httpRoutes[0].route[0].host: is a wildcard destination host, which the Gateway API cannot express'],
   ])('error: %s', (_name, httpRoute, message) => {
     expect(httpRouteError(httpRoute)).toThrow(message);
-  });
-
-  test('error: a CanaryRelease as the route\'s target', () => {
-    expect(httpRouteError({ release: {} as any })).toThrow("httpRoutes[0].release: is routing to a CanaryRelease's versions (Gateway API routes have no subsets), which the Gateway API cannot express");
   });
 
   test('error: a destination without port', () => {
@@ -369,11 +350,6 @@ describe('what the Gateway API cannot express', () => {
       const chart = gatewayApiChart();
       new IngressRoute(chart, 'Shop', { hosts: ['shop.example.com'], gateway: new IngressGateway(chart, 'Public', {}) });
     }).toThrow('gateway: is an IngressGateway, an Istio Gateway the Gateway API routes cannot attach to');
-  });
-
-  test('error: jwt', () => {
-    expect(route({ jwt: { issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' } as any })).toThrow(
-      "jwt: is end-user authentication at the gateway, which this IngressRoute writes only with Istio's APIs");
   });
 
   test('error: a client-certificate TLS mode', () => {

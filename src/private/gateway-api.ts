@@ -10,6 +10,8 @@ import { headerValueProblem, isIp } from './rules';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export const ISTIO_NETWORKING_GROUP = 'networking.istio.io';
+/** The label Istio puts on the pods it deploys for a Gateway API Gateway (its name). */
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /**
  * The API version each kind is written in: the one the v1.5.1 CRDs serve without a deprecation warning. TLSRoute

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { RoutingApi } from '../api-version';
+import type { CanaryRelease } from '../canary-release';
 import { GatewayApiGateway, GatewayApiListener, GatewayApiProtocol, GatewayApiRoutesFrom, GatewayApiTlsMode } from '../gateway-api-gateway';
 import { GatewayApiGrpcMatch, GatewayApiGrpcRoute } from '../gateway-api-grpc-route';
 import { GatewayApiHttpFilter, GatewayApiHttpMatch, GatewayApiHttpMethod, GatewayApiHttpRoute, GatewayApiHttpRule, GatewayApiValueMatch, escapeRegex, stringMatchType } from '../gateway-api-http-route';
@@ -14,6 +16,7 @@ import { ServiceBackend } from '../service-backend';
 import { StringMatch } from '../string-match';
 import { Problem, throwIfProblems } from './errors';
 import { GATEWAY_API_GROUP } from './gateway-api';
+import { combineMatches } from './http-match';
 import { DEFAULT_NAMESPACE } from './scope';
 
 /**
@@ -36,7 +39,6 @@ const UNSUPPORTED_HTTP_OPTIONS: ReadonlyArray<{ key: keyof IngressHttpRoute; fea
   { key: 'retries', feature: 'retries', fix: `remove retries, ${KEEP_ISTIO}`, istioOnly: true },
   { key: 'corsPolicy', feature: 'a CORS policy', fix: `answer CORS in the backend, ${KEEP_ISTIO}`, istioOnly: true },
   { key: 'name', feature: 'a route name (Envoy stats)', fix: `remove name, ${KEEP_ISTIO}`, istioOnly: true },
-  { key: 'release', feature: 'routing to a CanaryRelease\'s versions (Gateway API routes have no subsets)', fix: `route to the release's Service with backend, ${KEEP_ISTIO}` },
 ];
 
 /** Match fields without a Gateway API equivalent. */
@@ -161,10 +163,85 @@ export class IngressGatewayApi {
       matches, filters, backends: backends.filter((b): b is GatewayApiBackend => b !== undefined), timeout: route.timeout,
     };
     throwIfProblems(this.scope, precedenceProblems(field, matches, this.rules));
+    this.addHttpRules(field, [rule]);
+  }
+
+  /**
+   * Adds an IngressRoute HTTP route to a CanaryRelease on the Gateway API: the release's HTTPRoute rules
+   * (`release.httpRouteRules`: the pins, then the weighted split over the version Services, with the release's timeout,
+   * retries and mirror), each within this route's match (combined as on Istio's API, `combineMatches`), as rules of this
+   * IngressRoute's HTTPRoute, whose parent is the ingress Gateway. The release's own HTTPRoute does not serve: istiod
+   * binds a route whose parent is a Service to the mesh only (istio/istio pilot/pkg/config/kube/gateway,
+   * `RouteParents.fetch`: `meshParentKey` becomes the internal parent "mesh", i.e. sidecars and waypoints), so an
+   * ingress gateway routing to the release's Service would skip the split. What is wrong goes into `problems`.
+   */
+  public addRelease(field: string, route: IngressHttpRoute, release: CanaryRelease, problems: Problem[]): void {
+    const releaseProblem = this.releaseProblem(field, release);
+    if (releaseProblem) {
+      problems.push(releaseProblem);
+      return;
+    }
+    if (this.grpcRoute) problems.push(mixedKindsProblem(field, 'an HTTP backend', 'gRPC'));
+    for (const u of UNSUPPORTED_HTTP_OPTIONS.filter(o => route[o.key] !== undefined)) problems.push(unsupported(`${field}.${u.key}`, u.feature, u.fix, u.istioOnly));
+    const outer = route.match ?? [];
+    outer.forEach((m, i) => gatewayApiHttpMatch(`${field}.match[${i}]`, m, problems));
+    const filters = [
+      ...headerFilters(route), ...route.rewrite ? this.rewrite(`${field}.rewrite`, route, problems) : [], ...this.mirrorFilters(field, route, problems),
+    ];
+    const rules: GatewayApiHttpRule[] = release.httpRouteRules.map(r => ({
+      ...r,
+      // The route's own match was checked above; the release's matches are Gateway API matches already.
+      matches: combineMatches(outer, (r.matches ?? []).map(istioMatch), problems).map((m, i) => gatewayApiHttpMatch(`${field}.match[${i}]`, m, [])),
+      filters: [...filters, ...r.filters ?? []],
+    }));
+    if (problems.length > 0) return;
+    const all = rules.flatMap(r => (r.matches!.length > 0 ? r.matches! : [{}]));
+    problems.push(...precedenceProblems(field, all, this.rules));
+    if (problems.length > 0) return;
+    this.addHttpRules(field, rules, all);
+  }
+
+  /** Why `release` cannot be routed to from this route's HTTPRoute, if it cannot. */
+  private releaseProblem(field: string, release: CanaryRelease): Problem | undefined {
+    if (release.routingApi !== RoutingApi.GATEWAY_API) {
+      return {
+        field: `${field}.release`,
+        value: release.node.path,
+        problem: 'is a CanaryRelease on Istio\'s API, whose versions are DestinationRule subsets: Gateway API backendRefs name Services, '
+          + 'and the release has no Service per version',
+        fix: 'put the release on the Gateway API too (routingApi: RoutingApi.GATEWAY_API on the CanaryRelease, or IstioApi.useRoutingApi for '
+          + `the app): it then has a Service per version to split over, ${KEEP_ISTIO}`,
+      };
+    }
+    if (release.httpRouteRules.length === 0) {
+      return {
+        field: `${field}.release`,
+        value: release.protocol,
+        problem: `is a release of protocol ${release.protocol}, routed with a ${release.grpcRoute ? 'GRPCRoute' : 'TCPRoute'}, whose rules an HTTPRoute cannot take`,
+        fix: release.grpcRoute
+          ? 'give the release protocol HTTP2 (an HTTPRoute then carries its gRPC calls)'
+          : 'route the gateway\'s TCP traffic with an IngressRoute tcpRoutes entry and backend: release.backend',
+      };
+    }
+    const releaseNamespace = release.versionServices[0].effectiveNamespace;
+    const routeNamespace = this.spec.routeNamespace ?? DEFAULT_NAMESPACE;
+    if (releaseNamespace !== routeNamespace) {
+      return {
+        field: `${field}.release`,
+        value: `${releaseNamespace}/${release.serviceName}`,
+        problem: `is in namespace "${releaseNamespace}", and this IngressRoute's HTTPRoute in "${routeNamespace}": the release's rules name its version Services without a namespace`,
+        fix: `create the IngressRoute in namespace "${releaseNamespace}" (its Gateway may stay elsewhere: gatewayMetadata.namespace), ${KEEP_ISTIO}`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Adds rules to the HTTPRoute (created by the first of them); `matches` are what later routes must not outrank. */
+  private addHttpRules(field: string, rules: GatewayApiHttpRule[], matches: GatewayApiHttpMatch[] = rules[0].matches ?? []): void {
     this.httpRoute ??= new GatewayApiHttpRoute(this.scope, 'HttpRoute', {
       metadata: { name: this.spec.name, namespace: this.spec.routeNamespace }, parents: this.parents, hostnames: this.hostnames,
     });
-    this.httpRoute.addRule(rule);
+    for (const rule of rules) this.httpRoute.addRule(rule);
     this.rules.push({ field, matches });
   }
 
@@ -345,6 +422,12 @@ function headerFilters(route: IngressHttpRoute): GatewayApiHttpFilter[] {
   if (route.headers?.request) filters.push(GatewayApiHttpFilter.requestHeaders(route.headers.request));
   if (route.headers?.response) filters.push(GatewayApiHttpFilter.responseHeaders(route.headers.response));
   return filters;
+}
+
+/** A Gateway API match as the Istio match it came from (an exact method, exact or regex values), to combine it with `combineMatches`. */
+function istioMatch(m: GatewayApiHttpMatch): HttpMatch {
+  const values = (list: GatewayApiValueMatch[] | undefined) => list && Object.fromEntries(list.map(v => [v.name, v.value]));
+  return { uri: m.path, headers: values(m.headers), queryParams: values(m.queryParams), method: m.method && StringMatch.exact(m.method) };
 }
 
 /** The protocol of a backend's chosen port, when it can be told now. */

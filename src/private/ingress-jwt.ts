@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { jwtNonHttpServerProblems } from './analysis/ingress-jwt-servers';
+import { jwtNonHttpListenerProblems, jwtNonHttpServerProblems } from './analysis/ingress-jwt-servers';
 import { MeshAnalysis } from './analysis/model';
 import { describeProblem, Problem } from './errors';
 import { addSynthValidation } from './mesh-model';
@@ -7,6 +7,7 @@ import { markPlacedElsewhere } from './scope';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule } from '../authorization-policy';
 import { IngressJwt } from '../ingress-jwt';
 import { RequestAuthentication } from '../request-authentication';
+import { PolicyTargetReference } from '../workload-target';
 
 /** Where an IngressRoute's JWT policies go and what they cover. */
 export interface IngressJwtPlacement {
@@ -15,8 +16,16 @@ export interface IngressJwtPlacement {
   readonly routeNamespace: string;
   /** The route's hosts. */
   readonly hosts: string[];
-  /** The gateway pods: their labels and namespace (where the policies take effect). */
-  readonly selector: { [key: string]: string };
+  /**
+   * The gateway pods (Istio's APIs): their labels; the policies select them. Not with `gatewayApiGateway`.
+   */
+  readonly selector?: { [key: string]: string };
+  /**
+   * The Gateway API Gateway (its name, in `workloadNamespace`) the policies attach to by `targetRefs` (Istio ignores
+   * selectors for the pods it deploys for such a Gateway). Not with `selector`.
+   */
+  readonly gatewayApiGateway?: string;
+  /** The namespace the policies take effect in: the gateway pods' (Istio's APIs), the Gateway API Gateway's. */
   readonly workloadNamespace: string;
 }
 
@@ -69,15 +78,21 @@ export function ingressJwtProblems(jwt: IngressJwt): Problem[] {
 
 /**
  * Creates the RequestAuthentication and AuthorizationPolicies of an IngressRoute's `jwt` under `scope`, selecting the
- * gateway pods in their namespace (like the route's TLS Secrets, they are placed there, not in the route's namespace).
+ * gateway pods in their namespace (like the route's TLS Secrets, they are placed there, not in the route's namespace),
+ * or on the Gateway API attached to the Gateway by `targetRefs` (kind Gateway, group gateway.networking.k8s.io) in the
+ * Gateway's namespace, as Istio's docs attach policies to the gateways it deploys
+ * (https://istio.io/latest/docs/reference/config/type/workload-selector/#PolicyTargetReference; targetRefs cannot
+ * cross namespaces).
  */
 export function addIngressJwtPolicies(scope: Construct, jwt: IngressJwt, placement: IngressJwtPlacement): IngressJwtPolicies {
   const { requireToken, claimRules, dryRun, audit, ...rule } = jwt;
   const name = `${placement.routeNamespace}-${placement.routeName}-jwt`;
   const metadata = { name, namespace: placement.workloadNamespace };
-  const selector = { ...placement.selector };
+  const gatewayName = placement.gatewayApiGateway;
+  const selector = gatewayName === undefined ? { ...placement.selector } : undefined;
+  const attachment = gatewayName === undefined ? { selector } : { targetRefs: [PolicyTargetReference.gateway(gatewayName)] };
 
-  const requestAuthentication = new RequestAuthentication(scope, 'RequestAuthentication', { metadata, selector, jwtRules: [rule] });
+  const requestAuthentication = new RequestAuthentication(scope, 'RequestAuthentication', { metadata, ...attachment, jwtRules: [rule] });
   markPlacedElsewhere(requestAuthentication);
 
   const hosts = hostsOf(placement.hosts);
@@ -101,7 +116,7 @@ export function addIngressJwtPolicies(scope: Construct, jwt: IngressJwt, placeme
   if (rules.length > 0) {
     authorizationPolicy = new AuthorizationPolicy(scope, 'AuthorizationPolicy', {
       metadata,
-      selector,
+      ...attachment,
       action: AuthorizationAction.DENY,
       // Every port of the gateway pods speaks HTTP: checked at synth below.
       httpOnlyWorkloads: true,
@@ -114,13 +129,15 @@ export function addIngressJwtPolicies(scope: Construct, jwt: IngressJwt, placeme
   if (audit === true) {
     auditPolicy = new AuthorizationPolicy(scope, 'AuditPolicy', {
       metadata: { ...metadata, name: `${name}-audit` },
-      selector,
+      ...attachment,
       action: AuthorizationAction.AUDIT,
       rules: [hosts === undefined ? {} : { to }],
     });
     markPlacedElsewhere(auditPolicy);
   }
-  addSynthValidation(scope, () => jwtNonHttpServerProblems(MeshAnalysis.of(scope), selector).map(describeProblem));
+  addSynthValidation(scope, () => (gatewayName === undefined
+    ? jwtNonHttpServerProblems(MeshAnalysis.of(scope), selector!)
+    : jwtNonHttpListenerProblems(MeshAnalysis.of(scope), placement.workloadNamespace, gatewayName)).map(describeProblem));
   return { requestAuthentication, authorizationPolicy, auditPolicy };
 }
 

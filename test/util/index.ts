@@ -1,4 +1,5 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
+import { GatewayApiGateway, GatewayApiListener, GatewayApiProtocol, GatewayApiRoutesFrom } from '../../src/gateway-api-gateway';
 import { StringMatch } from '../../src/string-match';
 
 /** Synthesizes a chart (running every validation of its app) into plain manifests. */
@@ -29,3 +30,21 @@ export const BOOKINFO_PATHS = [
   { uri: StringMatch.exact('/logout') },
   { uri: StringMatch.prefix('/api/v1/products') },
 ];
+
+/**
+ * A platform team's Gateway API Gateway `infra/public` (chart `infra`): an HTTPS listener for `*.example.com` that admits
+ * routes of every namespace, then `extraListeners`.
+ */
+export function sharedGatewayApiGateway(app: App, extraListeners: GatewayApiListener[] = []): GatewayApiGateway {
+  const infra = new Chart(app, 'infra', { namespace: 'infra' });
+  return new GatewayApiGateway(infra, 'Public', {
+    listeners: [{
+      name: 'https',
+      port: 443,
+      protocol: GatewayApiProtocol.HTTPS,
+      hostname: '*.example.com',
+      tls: { certificateRefs: [{ name: 'wildcard-example-com' }] },
+      allowedRoutesFrom: GatewayApiRoutesFrom.ALL,
+    }, ...extraListeners],
+  });
+}
