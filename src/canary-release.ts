@@ -13,7 +13,7 @@ import { HttpRouteOptions } from './http-route';
 import { MeshService } from './mesh-service';
 import { MeshDeployment, MeshWorkload } from './mesh-workload';
 import { gammaVirtualServiceClashProblems, gammaWithoutProxyProblems } from './private/analysis/gamma-routes';
-import { canaryBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
+import { canaryBypassProblems, canaryGatewayApiBypassProblems, canaryGatewayClashProblems } from './private/analysis/ist0140-canary-release';
 import { MeshAnalysis } from './private/analysis/model';
 import { canaryGammaProblems, gatewayApiRetry, KEEP_ISTIO } from './private/canary-gamma';
 import { durationProblem } from './private/duration';
@@ -1036,6 +1036,7 @@ export class CanaryRelease extends Construct {
       problems.push(...gammaWithoutProxyProblems(a, service.namespace, service.name, service.manifest.metadata?.labels ?? {}));
       problems.push(...gammaVirtualServiceClashProblems(a, this.backend.host));
     }
+    if (service !== undefined) problems.push(...canaryGatewayApiBypassProblems(a, service.namespace, service.name));
     const view = this.virtualService && a.virtualService(this.virtualService.apiObject);
     if (view !== undefined) {
       problems.push(...canaryBypassProblems(a, view, expandHost(this.host, this.virtualService!.effectiveNamespace)));

@@ -9,7 +9,10 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import { oneOf, synth } from './util';
 import { IstioApi, RoutingApi } from '../src/api-version';
 import { CanaryRelease, CanaryReleaseProps, CanaryRule, CanaryWorkload } from '../src/canary-release';
+import { GatewayApiHttpRoute } from '../src/gateway-api-http-route';
+import { GatewayApiBackend, GatewayApiParent } from '../src/gateway-api-refs';
 import { IngressRoute } from '../src/ingress-route';
+import { ServiceBackend } from '../src/service-backend';
 import { Protocol } from '../src/protocol';
 import { StringMatch } from '../src/string-match';
 
@@ -172,5 +175,48 @@ describe('errors', () => {
       hosts: ['bookinfo.example.com'],
       httpRoutes: [{ release }, { match: REVIEWS_PATH, route: [{ host: 'reviews-v1', port: 9080 }] }],
     })).toThrow('httpRoutes[1].match: would take precedence over the earlier httpRoutes[0], whose requests it overlaps');
+  });
+});
+
+describe('IST0140 on the Gateway API: a gateway route to the release\'s Service bypasses its split', () => {
+  test('an IngressRoute path whose backend is the release\'s Service is an error naming the release option', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+    const release = reviews(chart);
+    // WHEN
+    new IngressRoute(chart, 'Bookinfo', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [{ match: REVIEWS_PATH, backend: ServiceBackend.fromMeshService(release.service!) }],
+    });
+    // THEN
+    expect(() => synth(chart)).toThrow(/\[bookinfo\/Reviews\] HTTPRoute bookinfo\/bookinfo \(bookinfo\/Bookinfo\/HttpRoute\) rules\[0\]\.backendRefs\[0\]: sends gateway traffic to the release's Service directly, bypassing the release's rules and weights \(got "bookinfo\/reviews"\)\. Fix: put the release on the Gateway API .*\(IST0140\)\. See IngressHttpRoute\.release in the API reference\./);
+  });
+
+  test('the same for a release on Istio\'s API behind a Gateway API HTTPRoute', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+    const release = reviews(chart, { routingApi: RoutingApi.ISTIO });
+    // WHEN
+    new IngressRoute(chart, 'Bookinfo', {
+      hosts: ['bookinfo.example.com'],
+      httpRoutes: [{ match: REVIEWS_PATH, backend: ServiceBackend.fromMeshService(release.service!) }],
+    });
+    // THEN
+    expect(() => synth(chart)).toThrow(/bypassing the release's rules and weights.*\(IST0140\)/);
+  });
+
+  test('not an error: a mesh (GAMMA) route to the release\'s Service, or the path routed with release:', () => {
+    // GIVEN
+    const chart = gatewayApiChart();
+    const release = reviews(chart);
+    // WHEN
+    new GatewayApiHttpRoute(chart, 'FromMesh', {
+      metadata: { name: 'reviews-from-mesh' },
+      parents: [GatewayApiParent.service('details', { port: 9080 })],
+      rules: [{ backends: [GatewayApiBackend.service('reviews', 9080)] }],
+    });
+    new IngressRoute(chart, 'Bookinfo', { hosts: ['bookinfo.example.com'], httpRoutes: [{ match: REVIEWS_PATH, release }] });
+    // THEN
+    expect(() => synth(chart)).not.toThrow();
   });
 });

@@ -97,6 +97,7 @@ export class GatewayApiViews {
   private routesByObject?: Map<unknown, RouteView>;
   private routesByListenerKey?: Map<string, RouteView[]>;
   private allRoutes?: RouteView[];
+  private routesByService?: Map<string, Array<{ route: RouteView; backend: BackendRefView }>>;
 
   constructor(private readonly a: MeshAnalysis) {}
 
@@ -121,6 +122,23 @@ export class GatewayApiViews {
   public routes(): readonly RouteView[] {
     this.allRoutes ??= ROUTE_KINDS.flatMap(kind => this.a.ofKind(kind, GATEWAY_API_GROUP).map(routeView));
     return this.allRoutes;
+  }
+
+  /** The routes with a backend (not a mirror) that is the Service `namespace/name`, with that backend. */
+  public routesToService(namespace: string, name: string): ReadonlyArray<{ route: RouteView; backend: BackendRefView }> {
+    this.routesByService ??= (() => {
+      const map = new Map<string, Array<{ route: RouteView; backend: BackendRefView }>>();
+      for (const route of this.routes()) {
+        for (const rule of route.rules) {
+          for (const backend of rule.backends) {
+            if (backend.group !== '' || backend.kind !== 'Service' || backend.field.includes('requestMirror')) continue;
+            pushTo(map, `${backend.namespace}/${backend.name}`, { route, backend });
+          }
+        }
+      }
+      return map;
+    })();
+    return this.routesByService.get(`${namespace}/${name}`) ?? [];
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Problem } from '../errors';
+import { GATEWAY_API_GROUP } from '../gateway-api';
 import { hostsOverlap } from '../mesh-model';
+import { gatewayApiViews } from './gateway-api-model';
 import { MeshAnalysis, VirtualServiceView } from './model';
 
 /**
@@ -19,6 +21,30 @@ export function canaryBypassProblems(a: MeshAnalysis, release: VirtualServiceVie
       fix: 'route the IngressRoute path with release: <the CanaryRelease> (it keeps the release\'s rules, split, timeout and retries), '
         + 'or expose the release with release.bindToGateway(gatewayRef, hosts)',
       symptom: 'ingress requests reach every version in proportion to its pods, whatever the weights (IST0140)',
+      prop: 'IngressHttpRoute.release',
+    });
+  }
+  return problems;
+}
+
+/**
+ * IST0140 for Gateway API routes: a route attached to a Gateway whose backend is the release's Service sends that
+ * gateway's traffic to every pod of the Service. A gateway applies only the routes parented to it: not the release's
+ * VirtualService (bound to `mesh`), nor its GAMMA route, whose Service parent istiod turns into the `mesh` parent
+ * (istio/istio `pilot/pkg/config/kube/gateway`, `RouteParents.fetch`). Looked up by backend Service.
+ */
+export function canaryGatewayApiBypassProblems(a: MeshAnalysis, namespace: string, name: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const { route, backend } of gatewayApiViews(a).routesToService(namespace, name)) {
+    if (!route.parents.some(p => p.group === GATEWAY_API_GROUP && p.kind === 'Gateway')) continue;
+    problems.push({
+      field: `${route.object.kind} ${route.object.namespace}/${route.object.name} (${route.object.path}) ${backend.field}`,
+      value: `${namespace}/${name}`,
+      problem: 'sends gateway traffic to the release\'s Service directly, bypassing the release\'s rules and weights',
+      fix: 'put the release on the Gateway API (routingApi: RoutingApi.GATEWAY_API) and route the IngressRoute path with '
+        + 'release: <the CanaryRelease> (it writes the release\'s rules and split into the gateway\'s HTTPRoute), or use '
+        + 'release.httpRouteRules in that route',
+      symptom: 'gateway requests reach every version in proportion to its pods, whatever the weights (IST0140)',
       prop: 'IngressHttpRoute.release',
     });
   }
