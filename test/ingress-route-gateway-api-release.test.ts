@@ -12,8 +12,8 @@ import { CanaryRelease, CanaryReleaseProps, CanaryRule, CanaryWorkload } from '.
 import { GatewayApiHttpRoute } from '../src/gateway-api-http-route';
 import { GatewayApiBackend, GatewayApiParent } from '../src/gateway-api-refs';
 import { IngressRoute } from '../src/ingress-route';
-import { ServiceBackend } from '../src/service-backend';
 import { Protocol } from '../src/protocol';
+import { ServiceBackend } from '../src/service-backend';
 import { StringMatch } from '../src/string-match';
 
 const IMAGES = 'registry.istio.io/release/examples-bookinfo';
