@@ -14,6 +14,7 @@ import { egressHostEntries, egressSidecars, egressVisible } from './private/anal
 import { egressGatewayApiProblems, gatewayApiServiceName } from './private/egress-gateway-api';
 import { describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
+import { GATEWAY_HTTP_PROTOCOLS, TLS_PROTOCOLS } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
 import { resolveRoutingApi } from './private/routing-api';
 import {
@@ -503,7 +504,7 @@ export class EgressThroughGateway extends Construct {
    * `Hostname`), HTTPRoutes for HTTP and TLSRoutes for TLS passthrough.
    */
   private addGatewayApiHops(base: string, protocol: Protocol, gatewayPort: number, exitPort: number): GatewayApiGateway {
-    const http = HTTP_PROTOCOLS.includes(protocol);
+    const http = GATEWAY_HTTP_PROTOCOLS.includes(protocol);
     const gateway = new GatewayApiGateway(this, 'GatewayApiGateway', {
       metadata: { name: `${base}-egress`, annotations: { [SERVICE_TYPE_ANNOTATION]: 'ClusterIP' } },
       listeners: [{
@@ -600,13 +601,11 @@ export class EgressThroughGateway extends Construct {
 const MESH = 'mesh';
 /** Annotation that makes Istio deploy a Gateway's Service with another type (the task's egress gateway: ClusterIP). */
 const SERVICE_TYPE_ANNOTATION = 'networking.istio.io/service-type';
-const HTTP_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
-const TLS_PROTOCOLS: readonly Protocol[] = [Protocol.HTTPS, Protocol.TLS];
 const MAX_BASE_LENGTH = 63 - '-egress'.length;
 
 /** The usual port of a protocol, both on the external host and on the egress gateway; TCP has none. */
 function defaultPort(protocol: Protocol): number | undefined {
-  if (HTTP_PROTOCOLS.includes(protocol)) return 80;
+  if (GATEWAY_HTTP_PROTOCOLS.includes(protocol)) return 80;
   if (TLS_PROTOCOLS.includes(protocol)) return 443;
   return undefined;
 }
@@ -705,7 +704,7 @@ function exportToProblems(exportTo: string[] | undefined): Problem[] {
 }
 
 function portProblems(props: EgressThroughGatewayProps, protocol: Protocol): Problem[] {
-  if (!HTTP_PROTOCOLS.includes(protocol) && !TLS_PROTOCOLS.includes(protocol) && protocol !== Protocol.TCP) {
+  if (!GATEWAY_HTTP_PROTOCOLS.includes(protocol) && !TLS_PROTOCOLS.includes(protocol) && protocol !== Protocol.TCP) {
     return [{
       field: 'protocol',
       value: protocol,
@@ -873,7 +872,7 @@ function originationProblems(o: TlsOrigination, protocol: Protocol, port: number
 function gatewayServer(protocol: Protocol, mutual: boolean, port: number, host: string): GatewayServer {
   if (mutual) {
     // HTTP is routed after the gateway terminates the mTLS; anything else is forwarded as TCP.
-    const serverProtocol = HTTP_PROTOCOLS.includes(protocol) ? Protocol.HTTPS : Protocol.TLS;
+    const serverProtocol = GATEWAY_HTTP_PROTOCOLS.includes(protocol) ? Protocol.HTTPS : Protocol.TLS;
     return { port: { number: port, protocol: serverProtocol }, hosts: [host], tls: { mode: GatewayTlsMode.ISTIO_MUTUAL } };
   }
   if (TLS_PROTOCOLS.includes(protocol)) {
@@ -904,7 +903,7 @@ interface Routes {
  */
 function routesFor(protocol: Protocol, mutual: boolean, host: string, fromMesh: Hop, toGateway: Target, fromGateway: Hop, toExternal: Target):
 { mesh: Routes; gateway: Routes } {
-  if (HTTP_PROTOCOLS.includes(protocol)) {
+  if (GATEWAY_HTTP_PROTOCOLS.includes(protocol)) {
     return { mesh: { http: [{ match: [fromMesh], route: [toGateway] }] }, gateway: { http: [{ match: [fromGateway], route: [toExternal] }] } };
   }
   const second: TcpRouteOptions = { match: [fromGateway], route: [toExternal] };

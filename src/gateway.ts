@@ -3,6 +3,7 @@ import { gatewayConflictProblems } from './private/analysis/ist0145-ist0138-gate
 import { MeshAnalysis } from './private/analysis/model';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
+import { GATEWAY_HTTP_PROTOCOLS, TLS_PROTOCOLS } from './private/mesh-rules';
 import {
   dnsLabelProblem, isIp, k8sLabelNameProblem, portProblem, reservedProxyPortProblem, selectorProblem, unixSocketProblem,
   wildcardHostProblem,
@@ -205,8 +206,6 @@ export interface GatewayProps extends IstioResourceProps {
 const GATEWAY_PROTOCOLS: readonly Protocol[] = [
   Protocol.HTTP, Protocol.HTTPS, Protocol.GRPC, Protocol.HTTP2, Protocol.MONGO, Protocol.TCP, Protocol.TLS,
 ];
-const HTTP_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
-const TLS_PROTOCOLS: readonly Protocol[] = [Protocol.HTTPS, Protocol.TLS];
 const TERMINATING_MODES: readonly GatewayTlsMode[] = [GatewayTlsMode.SIMPLE, GatewayTlsMode.MUTUAL, GatewayTlsMode.OPTIONAL_MUTUAL];
 const PASSTHROUGH_MODES: readonly GatewayTlsMode[] = [GatewayTlsMode.PASSTHROUGH, GatewayTlsMode.AUTO_PASSTHROUGH];
 const VERSION_ORDER: readonly TlsProtocolVersion[] = [
@@ -476,7 +475,7 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
     return problems;
   }
 
-  if (!HTTP_PROTOCOLS.includes(protocol) && !TLS_PROTOCOLS.includes(protocol)) {
+  if (!GATEWAY_HTTP_PROTOCOLS.includes(protocol) && !TLS_PROTOCOLS.includes(protocol)) {
     problems.push({
       field: f,
       value: tls,
@@ -488,7 +487,7 @@ function tlsProblems(protocol: Protocol, tls: GatewayServerTls | undefined, f: s
   }
 
   const set = (Object.keys(tls) as Array<keyof GatewayServerTls>).filter(k => tls[k] !== undefined);
-  if (HTTP_PROTOCOLS.includes(protocol)) {
+  if (GATEWAY_HTTP_PROTOCOLS.includes(protocol)) {
     // istiod's validateServer accepts tls on a plain-text HTTP server when its mode is PASSTHROUGH (the default) or
     // AUTO_PASSTHROUGH and it names no certificate files; of the rest, only httpsRedirect has an effect.
     const files = (['serverCertificate', 'privateKey', 'caCertificates'] as const).filter(k => tls[k] !== undefined);

@@ -48,6 +48,12 @@ const RESERVED_PROXY_PORTS = new Map<number, string>([
 /** Protocols whose ports VirtualServices route with `http` routes; the others take `tcp` routes (TLS and HTTPS also `tls`). */
 export const HTTP_ROUTED_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
 
+/** Protocols of Gateway servers that carry TLS (terminated for HTTPS, terminated or passed through for TLS). */
+export const TLS_PROTOCOLS: readonly Protocol[] = [Protocol.HTTPS, Protocol.TLS];
+
+/** The plain-text HTTP protocols the library's Gateway servers and egress gateway servers are written with. */
+export const GATEWAY_HTTP_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
+
 /** TLS modes in which a Gateway server passes TLS through unterminated (routed by SNI). */
 export const PASSTHROUGH_TLS_MODES: readonly string[] = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
 

@@ -11,6 +11,21 @@ import { MeshAnalysis, pushTo } from './model';
 /** The route kinds Istio implements. */
 export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute'] as const;
 
+/** The kinds that compete for the same requests on a listener: HTTPRoute and GRPCRoute both route HTTP. */
+function routeFamily(kind: string): string {
+  return kind === 'HTTPRoute' || kind === 'GRPCRoute' ? 'http' : kind;
+}
+
+/** The host names a route is looked up by on a listener: its hostnames, `*` when it has none. */
+export function routeHosts(route: RouteView): string[] {
+  return [...new Set(route.hostnames.length > 0 ? route.hostnames : ['*'])];
+}
+
+/** One Gateway listener (as a parentRef names it), route kind family and host name. */
+function listenerRouteKey(parent: ParentRefView, kind: string, host: string): string {
+  return `${parent.namespace}/${parent.name}|${parent.sectionName ?? ''}|${parent.port ?? ''}|${routeFamily(kind)}|${host}`;
+}
+
 /** Per route kind, the prop of the library's API that holds its backends, which an error about them names. */
 export const BACKENDS_PROP = {
   HTTPRoute: 'GatewayApiHttpRule.backends',
@@ -142,20 +157,19 @@ export class GatewayApiViews {
   }
 
   /**
-   * The routes attached (by parentRef, whatever the listener accepts) to a Gateway, indexed by
-   * `namespace/name|kind family|hostname` (the route's hostnames, `*` when it has none), for conflict checks.
+   * The routes of kind family `kind` (see routeFamily) attached to the Gateway listener `parent` names (by parentRef,
+   * whatever the listener accepts) for host name `host` (see routeHosts), for conflict checks.
    */
-  public routesOn(key: string): readonly RouteView[] {
+  public routesOn(parent: ParentRefView, kind: string, host: string): readonly RouteView[] {
     this.routesByListenerKey ??= (() => {
       const map = new Map<string, RouteView[]>();
       for (const r of this.routes()) {
-        const family = r.object.kind === 'HTTPRoute' || r.object.kind === 'GRPCRoute' ? 'http' : r.object.kind;
-        const gateways = new Set(r.parents.filter(p => p.kind === 'Gateway').map(p => `${p.namespace}/${p.name}|${p.sectionName ?? ''}|${p.port ?? ''}`));
-        for (const g of gateways) for (const h of new Set(r.hostnames.length > 0 ? r.hostnames : ['*'])) pushTo(map, `${g}|${family}|${h}`, r);
+        const keys = new Set(r.parents.filter(p => p.kind === 'Gateway').flatMap(p => routeHosts(r).map(h => listenerRouteKey(p, r.object.kind, h))));
+        for (const key of keys) pushTo(map, key, r);
       }
       return map;
     })();
-    return this.routesByListenerKey.get(key) ?? [];
+    return this.routesByListenerKey.get(listenerRouteKey(parent, kind, host)) ?? [];
   }
 
   /** Whether a ReferenceGrant in `namespace` lets `fromKind` objects of `fromNamespace` refer to `toKind` `toName`. */

@@ -1,5 +1,5 @@
 import { Problem } from '../errors';
-import { gatewayApiViews, MATCHES_PROP, PARENTS_PROP, routeProp, RouteView } from './gateway-api-model';
+import { gatewayApiViews, MATCHES_PROP, PARENTS_PROP, routeHosts, routeProp, RouteView } from './gateway-api-model';
 import { MeshAnalysis } from './model';
 
 /**
@@ -18,7 +18,6 @@ export function gatewayApiRouteConflictProblems(a: MeshAnalysis, route: RouteVie
   const problems: Problem[] = [];
   const views = gatewayApiViews(a);
   const id = (r: RouteView) => `${r.object.namespace}/${r.object.name}`;
-  const family = route.object.kind === 'HTTPRoute' || route.object.kind === 'GRPCRoute' ? 'http' : route.object.kind;
   const mine = matchKeys(route);
   // Within the route: a rule whose every match an earlier rule has.
   const seen = new Set<string>();
@@ -37,9 +36,8 @@ export function gatewayApiRouteConflictProblems(a: MeshAnalysis, route: RouteVie
   });
   const reported = new Set<string>();
   for (const p of route.parents.filter(x => x.kind === 'Gateway')) {
-    const gatewayKey = `${p.namespace}/${p.name}|${p.sectionName ?? ''}|${p.port ?? ''}`;
-    for (const host of new Set(route.hostnames.length > 0 ? route.hostnames : ['*'])) {
-      for (const other of views.routesOn(`${gatewayKey}|${family}|${host}`)) {
+    for (const host of routeHosts(route)) {
+      for (const other of views.routesOn(p, route.object.kind, host)) {
         if (other === route || reported.has(id(other)) || id(other) > id(route) || other.object.kind !== route.object.kind) continue;
         const theirs = new Set(matchKeys(other).flat());
         const shared = mine.flat().find(k => theirs.has(k));

@@ -1,5 +1,7 @@
+import { Protocol } from '../../protocol';
 import { Problem } from '../errors';
 import { labelsSubset, sameLabels } from '../mesh-model';
+import { HTTP_ROUTED_PROTOCOLS, TLS_PROTOCOLS } from '../mesh-rules';
 import { GatewayView, MeshAnalysis, pushTo } from './model';
 import { hostName } from './references';
 
@@ -47,9 +49,9 @@ export function gatewayConflictProblems(a: MeshAnalysis, self: GatewayView, isOu
     for (const h of s.hosts) add(index.byPortHost.get(`${s.port}|${h.host}`));
     const certificate = certificateKey(s.tls);
     if (certificate !== undefined) add(index.byPortCertificate.get(`${s.port}|${certificate}`));
-    if (!TLS_PROTOCOLS.includes(s.protocol)) {
+    if (!carriesTls(s.protocol)) {
       const key = `${selector}|${s.port}|${s.bind}`;
-      add((HTTP_PROTOCOLS.includes(s.protocol) ? index.notHttpPlaintext : index.plaintext).get(key));
+      add((isHttp(s.protocol) ? index.notHttpPlaintext : index.plaintext).get(key));
     }
   }
   const others = [...candidates].filter(g => g !== self && !(isOurs(g) && order(g) > selfIndex)).sort((x, y) => order(x) - order(y));
@@ -87,9 +89,9 @@ function conflictIndex(a: MeshAnalysis): ConflictIndex {
         for (const h of s.hosts) keys.byPortHost.add(`${s.port}|${h.host}`);
         const certificate = certificateKey(s.tls);
         if (certificate !== undefined) keys.byPortCertificate.add(`${s.port}|${certificate}`);
-        if (TLS_PROTOCOLS.includes(s.protocol)) continue;
+        if (carriesTls(s.protocol)) continue;
         keys.plaintext.add(`${selector}|${s.port}|${s.bind}`);
-        if (!HTTP_PROTOCOLS.includes(s.protocol)) keys.notHttpPlaintext.add(`${selector}|${s.port}|${s.bind}`);
+        if (!isHttp(s.protocol)) keys.notHttpPlaintext.add(`${selector}|${s.port}|${s.bind}`);
       }
       for (const name of Object.keys(keys) as Array<keyof ConflictIndex>) for (const key of keys[name]) pushTo(index[name], key, g);
     }
@@ -109,8 +111,16 @@ function certificateKey(tls: ServerCertificate | undefined): string | undefined 
   return tls.serverCertificate !== undefined ? `files:${JSON.stringify([tls.serverCertificate, tls.privateKey])}` : undefined;
 }
 
-const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
-const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'];
+
+/** Whether a server's protocol (wire value) carries TLS. */
+function carriesTls(protocol: string): boolean {
+  return TLS_PROTOCOLS.includes(protocol as Protocol);
+}
+
+/** Whether a server's protocol (wire value) is HTTP, routed by Host header. */
+function isHttp(protocol: string): boolean {
+  return HTTP_ROUTED_PROTOCOLS.includes(protocol as Protocol);
+}
 
 /**
  * Servers of one gateway workload on one port and bind merge into one listener (`mergeGateways` in istio/istio
@@ -122,26 +132,24 @@ const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'];
  */
 function plaintextPortProblems(self: GatewayView, others: GatewayView['servers'], where: string): Problem[] {
   const problems: Problem[] = [];
-  const plaintext = (p: string) => !TLS_PROTOCOLS.includes(p);
-  const http = (p: string) => HTTP_PROTOCOLS.includes(p);
   // Looked up by port and bind, HTTP servers only against the others: a Gateway with many servers costs its servers.
   const all = new Map<string, GatewayView['servers']>();
   const notHttp = new Map<string, GatewayView['servers']>();
   for (const theirs of others) {
-    if (!plaintext(theirs.protocol)) continue;
+    if (carriesTls(theirs.protocol)) continue;
     pushTo(all, `${theirs.port}|${theirs.bind}`, theirs);
-    if (!http(theirs.protocol)) pushTo(notHttp, `${theirs.port}|${theirs.bind}`, theirs);
+    if (!isHttp(theirs.protocol)) pushTo(notHttp, `${theirs.port}|${theirs.bind}`, theirs);
   }
   self.servers.forEach((mine, i) => {
-    if (!plaintext(mine.protocol)) return;
-    for (const theirs of (http(mine.protocol) ? notHttp : all).get(`${mine.port}|${mine.bind}`) ?? []) {
+    if (carriesTls(mine.protocol)) return;
+    for (const theirs of (isHttp(mine.protocol) ? notHttp : all).get(`${mine.port}|${mine.bind}`) ?? []) {
       if (where === 'servers' && theirs.index >= i) continue;
       const other = where === 'servers' ? `servers[${theirs.index}]` : `a server of ${where}`;
       problems.push({
         field: `servers[${i}].port`,
         value: mine.port,
         problem: `is also the port of ${other} (${theirs.protocol}) on the same gateway workload; plain-text servers share a port only when `
-          + `both are HTTP, and a ${mine.protocol === 'TCP' || !HTTP_PROTOCOLS.includes(mine.protocol) ? mine.protocol : theirs.protocol} `
+          + `both are HTTP, and a ${mine.protocol === 'TCP' || !isHttp(mine.protocol) ? mine.protocol : theirs.protocol} `
           + 'server has no Host header or SNI to tell connections apart',
         fix: 'give each plain TCP server its own port, or use TLS servers with distinct SNI hosts on a shared port',
         symptom: 'istiod keeps one of the servers on the port and skips the other: connections for its hosts reach the other server\'s routes',
