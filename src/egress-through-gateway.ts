@@ -343,7 +343,7 @@ export class EgressThroughGateway extends Construct {
     const gatewayApi = this.routingApi === RoutingApi.GATEWAY_API;
     // On the Gateway API, Istio deploys the egress gateway in the Gateway's namespace, which is this construct's.
     this.gatewayNamespace = gatewayApi ? namespaceOf(this) ?? DEFAULT_NAMESPACE : gw.namespace ?? 'istio-system';
-    if (gatewayApi) throwIfProblems(this, egressGatewayApiProblems(props, props.protocol ?? Protocol.HTTP, props.direct ?? false, `${base}-egress`));
+    if (gatewayApi) throwIfProblems(this, egressGatewayApiProblems(props, protocol, this.direct, `${base}-egress`));
 
     throwIfProblems(this, [
       ...nameProblems(base, props.name !== undefined),

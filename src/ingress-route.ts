@@ -21,7 +21,7 @@ import { IngressGatewayApi } from './private/ingress-gateway-api';
 import { addIngressJwtPolicies, ingressJwtProblems } from './private/ingress-jwt';
 import { addSynthValidation } from './private/mesh-model';
 import { defaultObjectName } from './private/names';
-import { usesGatewayApi } from './private/routing-api';
+import { resolveRoutingApi } from './private/routing-api';
 import { k8sLabelNameProblem, portProblem, reservedProxyPortProblem, wildcardHostProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkShape } from './private/shape';
@@ -342,7 +342,7 @@ export class IngressRoute extends Construct {
     const referenced = props.gateway !== undefined && shared === undefined;
     const tls = props.tls;
 
-    this.routingApi = props.routingApi ?? (usesGatewayApi(this) ? RoutingApi.GATEWAY_API : RoutingApi.ISTIO);
+    this.routingApi = resolveRoutingApi(this, props.routingApi);
     const gatewayApi = this.routingApi === RoutingApi.GATEWAY_API;
     throwIfProblems(this, [
       ...this.hostProblems(props),

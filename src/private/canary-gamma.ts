@@ -19,7 +19,6 @@ export const KEEP_ISTIO = 'or keep this release on Istio\'s API (routingApi: Rou
  */
 export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protocol, tcp: boolean): Problem[] {
   const problems: Problem[] = [];
-  const keepIstio = KEEP_ISTIO;
   const grpc = protocol === Protocol.GRPC || protocol === Protocol.GRPC_WEB;
   (props.rules ?? []).forEach((rule, i) => {
     const field = `rules[${i}]`;
@@ -30,14 +29,14 @@ export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protoco
         value: 'CanaryRule.sourceLabels()',
         problem: 'matches the calling workload, and Gateway API routes cannot: their matches are the request\'s path, headers, query '
           + 'parameters and method (HTTPRoute), or none (TCPRoute)',
-        fix: `have the callers send a header and pin it with CanaryRule.header(), ${keepIstio}`,
+        fix: `have the callers send a header and pin it with CanaryRule.header(), ${KEEP_ISTIO}`,
       });
     } else if (rule._kind === 'tcp') {
       problems.push({
         field,
         value: 'CanaryRule.tcp()',
         problem: 'matches connections, and a TCPRoute has no matches: every connection is split by weight',
-        fix: `remove the rule, ${keepIstio}`,
+        fix: `remove the rule, ${KEEP_ISTIO}`,
       });
     }
     if (rule._http?.fault !== undefined) {
@@ -45,7 +44,7 @@ export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protoco
         field: `${field}.fault`,
         value: rule._http.fault,
         problem: 'injects faults, and the Gateway API has no fault injection (no HTTPRoute filter for delays or aborts)',
-        fix: `test faults with a VirtualService of their own, ${keepIstio}`,
+        fix: `test faults with a VirtualService of their own, ${KEEP_ISTIO}`,
       });
     }
   });
@@ -56,7 +55,7 @@ export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protoco
         field: key,
         value: key === 'timeout' ? props.timeout!.toHumanString() : props.retries!.attempts,
         problem: `is an option of HTTPRoute rules, and protocol ${protocol} is routed with a GRPCRoute, which has no timeouts or retries`,
-        fix: `set protocol HTTP2 to route the gRPC service with an HTTPRoute, ${keepIstio}`,
+        fix: `set protocol HTTP2 to route the gRPC service with an HTTPRoute, ${KEEP_ISTIO}`,
       });
     }
   }
@@ -68,7 +67,7 @@ export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protoco
         field: 'retries.retryOn',
         value: conditions,
         problem: 'names Envoy retry conditions, and an HTTPRoute retries on HTTP status codes only (retry.codes)',
-        fix: `use retryOnStatusCodes, e.g. [502, 503], ${keepIstio}`,
+        fix: `use retryOnStatusCodes, e.g. [502, 503], ${KEEP_ISTIO}`,
       });
     }
     if (retries.retryRemoteLocalities !== undefined) {
@@ -76,7 +75,7 @@ export function canaryGammaProblems(props: CanaryReleaseProps, protocol: Protoco
         field: 'retries.retryRemoteLocalities',
         value: retries.retryRemoteLocalities,
         problem: 'has no HTTPRoute counterpart (retry has attempts, backoff and codes only)',
-        fix: `remove it, ${keepIstio}`,
+        fix: `remove it, ${KEEP_ISTIO}`,
       });
     }
   }

@@ -11,8 +11,3 @@ export const ROUTING_API_CONTEXT_KEY = 'cdk8s-istio:routingApi';
 export function resolveRoutingApi(scope: IConstruct, override?: RoutingApi): RoutingApi {
   return override ?? scope.node.tryGetContext(ROUTING_API_CONTEXT_KEY) ?? RoutingApi.ISTIO;
 }
-
-/** Whether a construct emits the Kubernetes Gateway API (see `resolveRoutingApi`). */
-export function usesGatewayApi(scope: IConstruct, override?: RoutingApi): boolean {
-  return resolveRoutingApi(scope, override) === RoutingApi.GATEWAY_API;
-}
