@@ -11,13 +11,16 @@
  * variant warms up or pollutes the heap of the other. Time is construction + `app.synthYaml()` (validation included).
  *
  * A third variant, raw `ApiObject`s in a `MeshApp`, separates what the library's constructs cost from what
- * `MeshApp` saves (cdk8s's `App` validates and resolves the whole app again for every chart it renders).
+ * `MeshApp` saves (cdk8s's `App` validates and resolves the whole app again for every chart it renders). A fourth,
+ * `raw-plus`, is the raw variant with the versions' Deployments built by cdk8s-plus-27: the floor of any library whose
+ * workloads are cdk8s-plus objects, as this library's are (`MeshDeployment`, `CanaryRelease.deployments`).
  *
  * Usage: `npx projen bench [N ...] [--reps R]` (default N = 100 1000 5000, R = 1).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 
 const SERVICES_PER_NAMESPACE = 50;
 const EXPOSE_EVERY = 10;
@@ -60,8 +63,12 @@ interface Measurement {
 const team = (i: number) => `team-${Math.floor(i / SERVICES_PER_NAMESPACE)}`;
 const svc = (i: number) => `svc-${i}`;
 
-/** The floor: the same manifests the library renders, as plain ApiObjects (in a plain `App`, or in `appClass`). */
-function buildRaw(services: number, appClass: typeof App = App): App {
+/**
+ * The floor: the same manifests the library renders, as plain ApiObjects (in a plain `App`, or in `appClass`). With
+ * `plusDeployments`, the versions' Deployments are cdk8s-plus-27 `Deployment`s instead (what any library that builds
+ * its workloads with cdk8s-plus pays before adding anything of its own), the rest stays plain.
+ */
+function buildRaw(services: number, appClass: typeof App = App, plusDeployments = false): App {
   const app = new appClass({ outdir: '/tmp/cdk8s-istio-bench' });
   const platform = new Chart(app, 'platform');
   const servers: any[] = [];
@@ -84,6 +91,16 @@ function buildRaw(services: number, appClass: typeof App = App): App {
     }
     const scope = chart!;
     for (const version of ['v1', 'v2']) {
+      if (plusDeployments) {
+        // cdk8s-plus renders the same Deployment as the literal below (its defaults: 2 replicas, resources, security
+        // contexts, the `cdk8s.io/metadata.addr` selector label).
+        new kplus.Deployment(scope, `${name}-${version}`, {
+          metadata: { name: `${name}-${version}`, labels: { app: name, version } },
+          podMetadata: { labels: { app: name, version } },
+          containers: [{ image: `example.com/${name}:${version}`, ports: [{ number: 8080, name: 'http' }] }],
+        });
+        continue;
+      }
       const addr = `${namespace}-${name}-${version}`;
       new ApiObject(scope, `${name}-${version}`, {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${name}-${version}`, labels: { app: name, version } },
@@ -216,9 +233,10 @@ function peakRssSinceReset(): number {
 function child(variant: string, services: number): void {
   // Module loading is not part of the measurement.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lib = variant === 'raw' ? undefined : require('../src') as typeof import('../src');
+  const lib = variant === 'raw' || variant === 'raw-plus' ? undefined : require('../src') as typeof import('../src');
   const build = variant === 'raw' ? buildRaw
-    : variant === 'raw-meshapp' ? (n: number) => buildRaw(n, lib!.MeshApp) : buildLibrary;
+    : variant === 'raw-plus' ? (n: number) => buildRaw(n, App, true)
+      : variant === 'raw-meshapp' ? (n: number) => buildRaw(n, lib!.MeshApp) : buildLibrary;
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const peakReset = resetPeakRss();
@@ -299,7 +317,7 @@ function parent(argv: string[]): void {
   for (let r = 0; r < reps; r++) {
     for (const n of ns) {
       // Interleaved, alternating which variant goes first.
-      const order = (r + ns.indexOf(n)) % 2 === 0 ? ['raw', 'library', 'raw-meshapp'] : ['library', 'raw', 'raw-meshapp'];
+      const order = (r + ns.indexOf(n)) % 2 === 0 ? ['raw', 'library', 'raw-meshapp', 'raw-plus'] : ['library', 'raw', 'raw-meshapp', 'raw-plus'];
       const round = new Map<string, Measurement>();
       for (const variant of order) {
         const m = run(variant, n);
@@ -339,6 +357,18 @@ function parent(argv: string[]): void {
     const lib = best.get(key('library', n))!;
     console.log(`  N=${n}: raw in MeshApp ${(raw.totalMs / 1000).toFixed(2)} s, library/that ${(lib.totalMs / raw.totalMs).toFixed(2)}×, `
       + `peak heap ${raw.peakHeapGrowthMiB} MiB (library/that ${(lib.peakHeapGrowthMiB / Math.max(1, raw.peakHeapGrowthMiB)).toFixed(2)}×)`);
+  }
+  console.log('\nThe cdk8s-plus floor (the raw objects with the versions\' Deployments as cdk8s-plus-27 Deployments, in a plain App):');
+  for (const n of ns) {
+    const raw = best.get(key('raw', n))!;
+    const plus = best.get(key('raw-plus', n))!;
+    const lib = best.get(key('library', n))!;
+    const ratio = (a: number, b: number) => `${(a / Math.max(1, b)).toFixed(2)}×`;
+    console.log(`  N=${n}: ${(plus.totalMs / 1000).toFixed(2)} s, plus/raw ${ratio(plus.totalMs, raw.totalMs)} time, `
+      + `${ratio(plus.heapGrowthMiB, raw.heapGrowthMiB)} heap after synth, ${ratio(plus.peakHeapGrowthMiB, raw.peakHeapGrowthMiB)} peak heap, `
+      + `${ratio(plus.peakRssMiB, raw.peakRssMiB)} peak RSS; library/plus ${ratio(lib.totalMs, plus.totalMs)} time, `
+      + `${ratio(lib.heapGrowthMiB, plus.heapGrowthMiB)} heap after synth, ${ratio(lib.peakHeapGrowthMiB, plus.peakHeapGrowthMiB)} peak heap, `
+      + `${ratio(lib.peakRssMiB, plus.peakRssMiB)} peak RSS`);
   }
   for (let i = 1; i < ns.length; i++) {
     const [a, b] = [ns[i - 1], ns[i]];
