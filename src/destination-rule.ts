@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { subsetSelectsNoPodProblems } from './private/analysis/ist0173-subset-selects-no-pod';
-import { mergedDestinationRuleProblems } from './private/analysis/merged-destination-rules';
+import { markMergeChecked, mergedDestinationRuleProblems } from './private/analysis/merged-destination-rules';
 import { MeshAnalysis } from './private/analysis/model';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { istioReleaseOf } from './private/istio-version';
@@ -131,6 +131,7 @@ export class DestinationRule extends IstioResource {
     }
     for (const p of props.portPolicies ?? []) this.addPortPolicy(p.port, p.policy);
     for (const s of props.subsets ?? []) this.addSubset(s);
+    markMergeChecked(this.apiObject);
     addSynthValidation(this, () => {
       const a = MeshAnalysis.of(this);
       const view = a.viewOf(this.apiObject);

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { DestinationRule, LoadBalancerAlgorithm } from '../src';
 import { synth } from './util';
 
@@ -53,6 +53,46 @@ describe('DestinationRules that istiod merges (mergeDestinationRule: the first t
       + 'which one is first is undefined) (got "v2"). Fix: give the subsets distinct names, or merge the two DestinationRules into one. '
       + 'In the cluster: one of the two definitions of subset "v2" (its labels and traffic policy) is silently ignored, so requests '
       + 'routed to it may reach other pods or use another policy than intended');
+  });
+
+  test('a plain ApiObject rule after the library\'s one in its merge group is reported too, on the library\'s rule', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    reviews(chart, 'ReviewsA', { subsets: ['v1'], roundRobin: true });
+
+    // WHEN: a rule written by hand (or by `cdk8s import`) for the same host, after it
+    new ApiObject(chart, 'ReviewsPlain', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'reviews-plain' },
+      spec: { host: 'reviews', trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } }, subsets: [{ name: 'v1', labels: { version: 'one' } }] },
+    });
+
+    // THEN
+    expect(() => synth(chart)).toThrow('[shop/ReviewsA] DestinationRule shop/reviews-plain (shop/ReviewsPlain) trafficPolicy: collides '
+      + 'with the top-level trafficPolicy of DestinationRule shop/reviews-a (shop/ReviewsA)');
+    expect(() => synth(chart)).toThrow('[shop/ReviewsA] DestinationRule shop/reviews-plain (shop/ReviewsPlain) subsets[0].name: is also a '
+      + 'subset of DestinationRule shop/reviews-a (shop/ReviewsA)');
+  });
+
+  test('a plain ApiObject rule before the library\'s one is reported once, on the library\'s rule that loses to it', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new ApiObject(chart, 'ReviewsPlain', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'reviews-plain' },
+      spec: { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'one' } }] },
+    });
+    reviews(chart, 'ReviewsA', { subsets: ['v1'] });
+
+    let message = '';
+    try {
+      synth(chart);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.match(/is also a subset/g)).toHaveLength(1);
+    expect(message).toContain('[shop/ReviewsA] subsets[0].name: is also a subset of DestinationRule shop/reviews-plain (shop/ReviewsPlain)');
   });
 
   test('one policy and distinct subsets merge without loss', () => {

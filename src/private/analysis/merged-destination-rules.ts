@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Problem } from '../errors';
 import { expandHost, MeshObject } from '../mesh-model';
 import { MeshAnalysis } from './model';
@@ -11,10 +12,30 @@ import { MeshAnalysis } from './model';
  * definition. Which one depends on the creation time; an app creates both at once, so the outcome is undefined.
  *
  * Reported on every rule after the first of its merge group (app order), naming the earlier rule it collides with.
+ * Rules this library does not check itself (plain `ApiObject`s, `cdk8s import` classes) are reported by the first
+ * rule of their group that it checks, so a plain rule after the library's one is not left out.
  */
 export function mergedDestinationRuleProblems(a: MeshAnalysis, rule: MeshObject): Problem[] {
   const group = a.mergedDestinationRules(rule);
   if (group.length < 2) return [];
+  const problems = collisionsOf(group, rule);
+  if (group.find(r => checkedRules.has(r.apiObject)) === rule) {
+    for (const other of group.filter(r => !checkedRules.has(r.apiObject))) {
+      problems.push(...collisionsOf(group, other).map(p => ({ ...p, field: `DestinationRule ${describe(other)} ${p.field}` })));
+    }
+  }
+  return problems;
+}
+
+const checkedRules = new WeakSet<ApiObject>();
+
+/** Marks the object of a DestinationRule construct that reports its own merge collisions (`mergedDestinationRuleProblems`). */
+export function markMergeChecked(apiObject: ApiObject): void {
+  checkedRules.add(apiObject);
+}
+
+/** What `rule` loses to the rules before it in its merge group. */
+function collisionsOf(group: readonly MeshObject[], rule: MeshObject): Problem[] {
   const merge = mergeOf(group);
   const position = merge.position.get(rule)!;
   const earlier = (owner: MeshObject | undefined) => owner !== undefined && merge.position.get(owner)! < position ? owner : undefined;
