@@ -374,7 +374,8 @@ function parent(argv: string[]): void {
     const [a, b] = [ns[i - 1], ns[i]];
     const growth = (v: string) => best.get(key(v, b))!.totalMs / best.get(key(v, a))!.totalMs;
     console.log(`t(${b})/t(${a}): raw ${growth('raw').toFixed(2)}, library ${growth('library').toFixed(2)} `
-      + `(library/raw ${(growth('library') / growth('raw')).toFixed(2)})`);
+      + `(library/raw ${(growth('library') / growth('raw')).toFixed(2)}); raw in MeshApp ${growth('raw-meshapp').toFixed(2)} `
+      + `(library/that ${(growth('library') / growth('raw-meshapp')).toFixed(2)}), raw-plus ${growth('raw-plus').toFixed(2)}`);
   }
   // Determinism: two library synths of the smallest size are byte-identical.
   const again = run('library', ns[0]);
