@@ -19,7 +19,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 
 const SERVICES_PER_NAMESPACE = 50;
@@ -239,6 +239,7 @@ function child(variant: string, services: number): void {
       : variant === 'raw-meshapp' ? (n: number) => buildRaw(n, lib!.MeshApp) : buildLibrary;
   gc();
   const heap0 = process.memoryUsage().heapUsed;
+  if (process.env.BENCH_LIVE === '1') return liveChild(variant, services, build, heap0);
   const peakReset = resetPeakRss();
   const baseRss = process.memoryUsage().rss;
   console.log(MEASURE_START);
@@ -274,6 +275,39 @@ function child(variant: string, services: number): void {
     sha,
   };
   console.log(JSON.stringify(result));
+}
+
+/**
+ * The heap that is live (after a full collection) when construction ends and when the serialization of the YAML
+ * starts, where every variant's peak falls: the construct tree plus every rendered document. Unlike the peak measures,
+ * it does not depend on when V8 collects. A run of its own (the forced collections would change the timed run).
+ */
+function liveChild(variant: string, services: number, build: (n: number) => App, heap0: number): void {
+  const live = () => {
+    gc();
+    return Math.round((process.memoryUsage().heapUsed - heap0) / 1024 / 102.4) / 10;
+  };
+  let atSerialization = -1;
+  const stringify = Yaml.stringify;
+  Yaml.stringify = (...docs: any[]) => {
+    if (atSerialization < 0) atSerialization = live();
+    return stringify.apply(Yaml, docs);
+  };
+  const app = build(services);
+  const afterConstruction = live();
+  app.synthYaml();
+  console.log(JSON.stringify({ variant, services, afterConstruction, atSerialization }));
+}
+
+function liveRun(variant: string, services: number): { afterConstruction: number; atSerialization: number } {
+  const out = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only',
+    __filename, '--child', variant, String(services)], {
+    encoding: 'utf-8',
+    env: { ...process.env, TS_NODE_PROJECT: `${__dirname}/../tsconfig.json`, TS_NODE_TRANSPILE_ONLY: 'true', BENCH_LIVE: '1' },
+    maxBuffer: 1 << 30,
+  });
+  if (out.status !== 0) throw new Error(`${variant} N=${services} (live heap) failed:\n${out.stderr}`);
+  return JSON.parse(out.stdout.split('\n').find(l => l.startsWith('{'))!);
 }
 
 function run(variant: string, services: number): Measurement {
@@ -376,6 +410,15 @@ function parent(argv: string[]): void {
     console.log(`t(${b})/t(${a}): raw ${growth('raw').toFixed(2)}, library ${growth('library').toFixed(2)} `
       + `(library/raw ${(growth('library') / growth('raw')).toFixed(2)}); raw in MeshApp ${growth('raw-meshapp').toFixed(2)} `
       + `(library/that ${(growth('library') / growth('raw-meshapp')).toFixed(2)}), raw-plus ${growth('raw-plus').toFixed(2)}`);
+  }
+  console.log('\nLive heap (after a full collection; one run each, not timed), MiB above the heap before construction:');
+  console.log('| services | after construction raw / raw-plus / library | when serialization starts raw / raw-plus / library | ratios to raw at serialization |');
+  console.log('|---:|---:|---:|---:|');
+  for (const n of ns) {
+    const [raw, plus, lib] = ['raw', 'raw-plus', 'library'].map(v => liveRun(v, n));
+    console.log(`| ${n} | ${raw.afterConstruction} / ${plus.afterConstruction} / ${lib.afterConstruction} `
+      + `| ${raw.atSerialization} / ${plus.atSerialization} / ${lib.atSerialization} `
+      + `| raw-plus ${(plus.atSerialization / Math.max(1, raw.atSerialization)).toFixed(2)}×, library ${(lib.atSerialization / Math.max(1, raw.atSerialization)).toFixed(2)}× |`);
   }
   // Determinism: two library synths of the smallest size are byte-identical.
   const again = run('library', ns[0]);
