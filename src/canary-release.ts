@@ -24,6 +24,7 @@ import { istioReleaseOf } from './private/istio-version';
 import { addSynthValidation, expandHost, markMeshChecked } from './private/mesh-model';
 import { HTTP_ROUTED_PROTOCOLS, protocolPrefix, subsetNameOf, VERSION_LABEL, versionLabelProblem } from './private/mesh-rules';
 import { defaultObjectName } from './private/names';
+import { withFields } from './private/objects';
 import { resolveRoutingApi } from './private/routing-api';
 import { dnsLabelProblem, percentProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
@@ -546,7 +547,7 @@ export class CanaryRelease extends Construct {
     if (gammaRouting) problems.push(...canaryGammaProblems(props, this.protocol, this.routeKind === BackendRouteKind.TCP));
     throwIfProblems(this, problems);
 
-    this.versionList = props.versions.map((v, i) => ({ ...v, weight: weights[i], subset: subsetOf(v) }));
+    this.versionList = props.versions.map((v, i) => withFields(v, { weight: weights[i], subset: subsetOf(v) }));
     this.serviceName = props.service ? props.service.host.split('.')[0] : props.serviceName ?? defaultObjectName(id);
     this.app = props.app ?? this.serviceName;
     this.host = this.serviceName;
@@ -711,18 +712,17 @@ export class CanaryRelease extends Construct {
       return [];
     }
     const fqdn = expandHost(this.host, this.virtualService.effectiveNamespace);
-    const onFqdn = (d: HttpRouteDestination): HttpRouteDestination => ({ ...d, host: fqdn });
+    const onFqdn = (d: HttpRouteDestination): HttpRouteDestination => withFields(d, { host: fqdn });
     const routes: HttpRouteOptions[] = [];
     for (const route of this.httpRoutes) {
       const own = route.match?.filter(m => m.sourceLabels === undefined && m.sourceNamespace === undefined);
       if (own !== undefined && own.length === 0) continue; // only mesh callers' conditions
       const combined = combineMatches(match, own, problems);
-      routes.push({
-        ...route,
+      routes.push(withFields(route, {
         match: combined.length > 0 ? combined : undefined,
         route: route.route?.map(onFqdn),
-        mirror: route.mirror && { ...route.mirror, host: fqdn },
-      });
+        mirror: route.mirror && withFields(route.mirror, { host: fqdn }),
+      }));
     }
     return routes;
   }
@@ -830,7 +830,7 @@ export class CanaryRelease extends Construct {
       return { grpc: new GatewayApiGrpcRoute(this, 'GrpcRoute', { metadata, parents, rules: [...grpcRules, last] }) };
     }
     const common = { timeout: props.timeout, backendTimeout: props.retries?.perTryTimeout, retry: gatewayApiRetry(props.retries) };
-    this._httpRouteRules.push(...pinned.map(r => ({ ...common, ...r })), { ...common, ...last });
+    this._httpRouteRules.push(...pinned.map(r => withFields(common, r)), withFields(common, last));
     return { http: new GatewayApiHttpRoute(this, 'HttpRoute', { metadata, parents, rules: this._httpRouteRules }) };
   }
 
@@ -1008,10 +1008,10 @@ export class CanaryRelease extends Construct {
     const common: HttpRouteOptions = { timeout: props.timeout, retries: props.retries };
     for (const rule of props.rules ?? []) {
       const r = rule._http!;
-      this.httpRoutes.push({ ...common, name: r.name, match: r.match, route: r.version ? [to(r.version)] : split, fault: r.fault });
+      this.httpRoutes.push(withFields(common, { name: r.name, match: r.match, route: r.version ? [to(r.version)] : split, fault: r.fault }));
     }
-    const mirror = props.mirror && { ...to(props.mirror.version), percentage: props.mirror.percentage ?? 100 };
-    this.httpRoutes.push({ ...common, route: split, mirror });
+    const mirror = props.mirror && withFields(to(props.mirror.version), { percentage: props.mirror.percentage ?? 100 });
+    this.httpRoutes.push(withFields(common, { route: split, mirror }));
     for (const route of this.httpRoutes) vs.addHttpRoute(route);
   }
 

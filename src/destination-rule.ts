@@ -5,6 +5,7 @@ import { MeshAnalysis } from './private/analysis/model';
 import { Problem, configError, describeProblem, throwIfProblems } from './private/errors';
 import { istioReleaseOf } from './private/istio-version';
 import { addSynthValidation, expandHost } from './private/mesh-model';
+import { withFields } from './private/objects';
 import { dnsLabelProblem, exportToProblem, labelsProblem, selectorProblem, wildcardHostProblem } from './private/rules';
 import { checkShape } from './private/shape';
 import { portNumberProblems, renderTrafficPolicy, trafficPolicyProblems } from './private/traffic-policy';
@@ -209,11 +210,10 @@ export class DestinationRule extends IstioResource {
       seen.push(p.port);
     }
     throwIfProblems(this, problems);
-    this._subsets.push({
-      ...subset,
+    this._subsets.push(withFields(subset, {
       labels: { ...subset.labels },
       portPolicies: subset.portPolicies ? [...subset.portPolicies] : undefined,
-    });
+    }));
   }
 
   /**

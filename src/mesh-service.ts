@@ -17,6 +17,7 @@ import {
   servicePortProtocol,
 } from './private/mesh-rules';
 import { metadataProblems, resolveObjectName } from './private/names';
+import { withFields } from './private/objects';
 import { k8sLabelNameProblem, labelsProblem, portProblem } from './private/rules';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkShape } from './private/shape';
@@ -172,12 +173,11 @@ export class MeshService extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: {
-        ...props.metadata,
+      metadata: withFields(props.metadata, {
         name: this.name,
         namespace: this.namespace,
         labels: { [APP_LABEL]: this.app, ...props.metadata?.labels },
-      },
+      }),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
 

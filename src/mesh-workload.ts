@@ -21,6 +21,7 @@ import {
   versionLabelProblem,
 } from './private/mesh-rules';
 import { defaultObjectName, metadataProblems, objectNameIssue } from './private/names';
+import { withFields } from './private/objects';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkArgs, checkShapeBeforeConstruct } from './private/shape';
 import { Protocol } from './protocol';
@@ -325,21 +326,19 @@ function meshWorkloadProps<T extends plus.WorkloadProps & MeshWorkloadOptions>(s
   checkShapeBeforeConstruct(scope, id, type, props);
   const injection = props.sidecarInjection ?? SidecarInjection.NAMESPACE_DEFAULT;
   const labels = { [APP_LABEL]: props.app, [VERSION_LABEL]: props.version };
-  const metadata: ApiObjectMetadata = {
-    ...props.metadata,
+  const metadata: ApiObjectMetadata = withFields(props.metadata, {
     name: props.metadata?.name ?? defaultObjectName(id),
     namespace: props.metadata?.namespace ?? namespaceOf(scope),
     labels: { ...labels, ...props.metadata?.labels },
-  };
-  const podMetadata: ApiObjectMetadata = {
-    ...props.podMetadata,
+  });
+  const podMetadata: ApiObjectMetadata = withFields(props.podMetadata, {
     labels: {
       ...props.podMetadata?.labels,
       ...labels,
       ...(injection === SidecarInjection.NAMESPACE_DEFAULT ? {} : { [INJECT_KEY]: injection }),
     },
-  };
-  return { ...props, metadata, podMetadata };
+  });
+  return withFields(props, { metadata, podMetadata }) as T;
 }
 
 /**

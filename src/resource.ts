@@ -5,6 +5,7 @@ import { addDuplicateObjectCheck } from './private/analysis/duplicate-objects';
 import { configError, describeProblem, Problem, throwIfProblems } from './private/errors';
 import { addSynthValidation } from './private/mesh-model';
 import { metadataProblems, resolveObjectName } from './private/names';
+import { withFields } from './private/objects';
 import { DEFAULT_NAMESPACE, namespaceOf } from './private/scope';
 import { checkShape } from './private/shape';
 
@@ -72,7 +73,7 @@ export abstract class IstioResource extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: `${group}/${version ?? IstioApi.versionOf(this)}`,
       kind,
-      metadata: { ...props.metadata, name: this.name, namespace: this.namespace },
+      metadata: withFields(props.metadata, { name: this.name, namespace: this.namespace }),
       spec: Lazy.any({ produce: () => this.renderSpecWithOverrides() }),
     });
     // Labels and annotations can be added until synth, so they are checked again then.
