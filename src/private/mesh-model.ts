@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { IConstruct, IValidation } from 'constructs';
 import { DEFAULT_NAMESPACE } from './scope';
 
 /**
@@ -94,20 +94,26 @@ const synthesizing = new WeakSet<IConstruct>();
  */
 export function addSynthValidation(scope: IConstruct, validate: () => string[]): void {
   trackValidationPasses(scope);
-  // The validation object is its own key in the pass's results.
-  const validation = {
-    validate: (): string[] => {
-      const pass = passes.get(scope.node.root);
-      if (pass === undefined) return validate();
-      let result = pass.results.get(validation);
-      if (result === undefined) {
-        result = validate();
-        pass.results.set(validation, result);
-      }
-      return result;
-    },
-  };
-  scope.node.addValidation(validation);
+  scope.node.addValidation(new PassValidation(scope.node.root, validate));
+}
+
+/**
+ * A synth-time validation whose result is computed once per validation pass (it is its own key in the pass's
+ * results). An object of a class rather than closures: an app registers several per construct.
+ */
+class PassValidation implements IValidation {
+  constructor(private readonly root: IConstruct, private readonly check: () => string[]) {}
+
+  public validate(): string[] {
+    const pass = passes.get(this.root);
+    if (pass === undefined) return this.check();
+    let result = pass.results.get(this);
+    if (result === undefined) {
+      result = this.check();
+      pass.results.set(this, result);
+    }
+    return result;
+  }
 }
 
 /**
