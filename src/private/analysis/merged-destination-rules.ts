@@ -19,8 +19,9 @@ export function mergedDestinationRuleProblems(a: MeshAnalysis, rule: MeshObject)
   const group = a.mergedDestinationRules(rule);
   if (group.length < 2) return [];
   const problems = collisionsOf(group, rule);
-  if (group.find(r => checkedRules.has(r.apiObject)) === rule) {
-    for (const other of group.filter(r => !checkedRules.has(r.apiObject))) {
+  const merge = mergeOf(group);
+  if (merge.firstChecked === rule) {
+    for (const other of merge.unchecked) {
       problems.push(...collisionsOf(group, other).map(p => ({ ...p, field: `DestinationRule ${describe(other)} ${p.field}` })));
     }
   }
@@ -76,11 +77,16 @@ function collisionsOf(group: readonly MeshObject[], rule: MeshObject): Problem[]
   return problems;
 }
 
-/** What a merge group's rules are compared with: the first rule with a top-level policy, the first of each subset. */
+/**
+ * What a merge group's rules are compared with: the first rule with a top-level policy, the first of each subset; and
+ * who reports for the rules no construct checks (the first rule one does).
+ */
 interface Merge {
   readonly position: Map<MeshObject, number>;
   readonly policyOwner?: MeshObject;
   readonly subsetOwners: Map<string, MeshObject>;
+  readonly firstChecked?: MeshObject;
+  readonly unchecked: readonly MeshObject[];
 }
 
 /** Computed once per merge group (the group's list is shared by its rules within a pass), so a group costs its size. */
@@ -97,6 +103,8 @@ function mergeOf(group: readonly MeshObject[]): Merge {
       position: new Map(group.map((r, i) => [r, i])),
       policyOwner: group.find(r => r.manifest.spec?.trafficPolicy !== undefined),
       subsetOwners,
+      firstChecked: group.find(r => checkedRules.has(r.apiObject)),
+      unchecked: group.filter(r => !checkedRules.has(r.apiObject)),
     };
     merges.set(group, merge);
   }
