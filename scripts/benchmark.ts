@@ -300,25 +300,29 @@ function liveChild(variant: string, services: number, build: (n: number) => App,
 }
 
 function liveRun(variant: string, services: number): { afterConstruction: number; atSerialization: number } {
-  const out = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only',
-    __filename, '--child', variant, String(services)], {
+  return JSON.parse(spawnChild(variant, services, 'live heap').find(l => l.startsWith('{'))!);
+}
+
+/** Runs one child (one variant at one size) and returns its output lines; `live heap` runs `liveChild`. */
+function spawnChild(variant: string, services: number, measure: 'timed' | 'live heap'): string[] {
+  const live = measure === 'live heap';
+  const out = spawnSync(process.execPath, ['--expose-gc', ...(live ? [] : ['--trace-gc']), '--max-old-space-size=8192',
+    '-r', 'ts-node/register/transpile-only', __filename, '--child', variant, String(services)], {
     encoding: 'utf-8',
-    env: { ...process.env, TS_NODE_PROJECT: `${__dirname}/../tsconfig.json`, TS_NODE_TRANSPILE_ONLY: 'true', BENCH_LIVE: '1' },
+    env: { ...process.env, TS_NODE_PROJECT: `${__dirname}/../tsconfig.json`, TS_NODE_TRANSPILE_ONLY: 'true', BENCH_LIVE: live ? '1' : '' },
     maxBuffer: 1 << 30,
   });
-  if (out.status !== 0) throw new Error(`${variant} N=${services} (live heap) failed:\n${out.stderr}`);
-  return JSON.parse(out.stdout.split('\n').find(l => l.startsWith('{'))!);
+  if (out.status !== 0) throw new Error(`${variant} N=${services} (${measure}) failed:\n${out.stderr}`);
+  return out.stdout.split('\n');
+}
+
+/** `a / b` as printed in the tables, e.g. `1.52×` (b at least 1: sizes are rounded MiB). */
+function ratio(a: number, b: number): string {
+  return `${(a / Math.max(1, b)).toFixed(2)}×`;
 }
 
 function run(variant: string, services: number): Measurement {
-  const out = spawnSync(process.execPath, ['--expose-gc', '--trace-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only',
-    __filename, '--child', variant, String(services)], {
-    encoding: 'utf-8',
-    env: { ...process.env, TS_NODE_PROJECT: `${__dirname}/../tsconfig.json`, TS_NODE_TRANSPILE_ONLY: 'true' },
-    maxBuffer: 1 << 30,
-  });
-  if (out.status !== 0) throw new Error(`${variant} N=${services} failed:\n${out.stderr}`);
-  const lines = out.stdout.split('\n');
+  const lines = spawnChild(variant, services, 'timed');
   const m = JSON.parse(lines.find(l => l.startsWith('{'))!) as Measurement;
   // The heap's high-water mark: V8's heap size before each collection between the child's markers.
   let peak = m.heapBeforeMiB;
@@ -362,8 +366,8 @@ function parent(argv: string[]): void {
           + `  heap +${m.heapGrowthMiB} MiB (peak +${m.peakHeapGrowthMiB})  peak RSS ${m.peakRssMiB} MiB (base ${m.baseRssMiB})`);
       }
       const [raw, lib] = [round.get('raw')!, round.get('library')!];
-      pairs.push(`  rep ${r + 1}, N=${n}: library/raw ${(lib.totalMs / raw.totalMs).toFixed(2)}× time (${(lib.cpuMs / raw.cpuMs).toFixed(2)}× CPU), `
-        + `${(lib.peakHeapGrowthMiB / Math.max(1, raw.peakHeapGrowthMiB)).toFixed(2)}× peak heap, ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}× peak RSS`);
+      pairs.push(`  rep ${r + 1}, N=${n}: library/raw ${ratio(lib.totalMs, raw.totalMs)} time (${ratio(lib.cpuMs, raw.cpuMs)} CPU), `
+        + `${ratio(lib.peakHeapGrowthMiB, raw.peakHeapGrowthMiB)} peak heap, ${ratio(lib.peakRssMiB, raw.peakRssMiB)} peak RSS`);
     }
   }
   console.log('\nEach interleaved pair (same repetition, same size):');
@@ -375,10 +379,10 @@ function parent(argv: string[]): void {
   for (const n of ns) {
     const raw = best.get(key('raw', n))!;
     const lib = best.get(key('library', n))!;
-    table.push(`| ${n} | ${(raw.totalMs / 1000).toFixed(2)} s | ${(lib.totalMs / 1000).toFixed(2)} s | ${(lib.totalMs / raw.totalMs).toFixed(2)}× `
-      + `| ${raw.heapGrowthMiB} / ${lib.heapGrowthMiB} MiB | ${(lib.heapGrowthMiB / Math.max(1, raw.heapGrowthMiB)).toFixed(2)}× `
-      + `| ${raw.peakHeapGrowthMiB} / ${lib.peakHeapGrowthMiB} MiB | ${(lib.peakHeapGrowthMiB / Math.max(1, raw.peakHeapGrowthMiB)).toFixed(2)}× `
-      + `| ${raw.peakRssMiB} / ${lib.peakRssMiB} MiB | ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}× |`);
+    table.push(`| ${n} | ${(raw.totalMs / 1000).toFixed(2)} s | ${(lib.totalMs / 1000).toFixed(2)} s | ${ratio(lib.totalMs, raw.totalMs)} `
+      + `| ${raw.heapGrowthMiB} / ${lib.heapGrowthMiB} MiB | ${ratio(lib.heapGrowthMiB, raw.heapGrowthMiB)} `
+      + `| ${raw.peakHeapGrowthMiB} / ${lib.peakHeapGrowthMiB} MiB | ${ratio(lib.peakHeapGrowthMiB, raw.peakHeapGrowthMiB)} `
+      + `| ${raw.peakRssMiB} / ${lib.peakRssMiB} MiB | ${ratio(lib.peakRssMiB, raw.peakRssMiB)} |`);
   }
   console.log(table.join('\n'));
   const wholeProcess = [...best.values()].some(m => !m.peakRssOfMeasurement);
@@ -389,15 +393,14 @@ function parent(argv: string[]): void {
   for (const n of ns) {
     const raw = best.get(key('raw-meshapp', n))!;
     const lib = best.get(key('library', n))!;
-    console.log(`  N=${n}: raw in MeshApp ${(raw.totalMs / 1000).toFixed(2)} s, library/that ${(lib.totalMs / raw.totalMs).toFixed(2)}×, `
-      + `peak heap ${raw.peakHeapGrowthMiB} MiB (library/that ${(lib.peakHeapGrowthMiB / Math.max(1, raw.peakHeapGrowthMiB)).toFixed(2)}×)`);
+    console.log(`  N=${n}: raw in MeshApp ${(raw.totalMs / 1000).toFixed(2)} s, library/that ${ratio(lib.totalMs, raw.totalMs)}, `
+      + `peak heap ${raw.peakHeapGrowthMiB} MiB (library/that ${ratio(lib.peakHeapGrowthMiB, raw.peakHeapGrowthMiB)})`);
   }
   console.log('\nThe cdk8s-plus floor (the raw objects with the versions\' Deployments as cdk8s-plus-27 Deployments, in a plain App):');
   for (const n of ns) {
     const raw = best.get(key('raw', n))!;
     const plus = best.get(key('raw-plus', n))!;
     const lib = best.get(key('library', n))!;
-    const ratio = (a: number, b: number) => `${(a / Math.max(1, b)).toFixed(2)}×`;
     console.log(`  N=${n}: ${(plus.totalMs / 1000).toFixed(2)} s, plus/raw ${ratio(plus.totalMs, raw.totalMs)} time, `
       + `${ratio(plus.heapGrowthMiB, raw.heapGrowthMiB)} heap after synth, ${ratio(plus.peakHeapGrowthMiB, raw.peakHeapGrowthMiB)} peak heap, `
       + `${ratio(plus.peakRssMiB, raw.peakRssMiB)} peak RSS; library/plus ${ratio(lib.totalMs, plus.totalMs)} time, `
@@ -418,7 +421,7 @@ function parent(argv: string[]): void {
     const [raw, plus, lib] = ['raw', 'raw-plus', 'library'].map(v => liveRun(v, n));
     console.log(`| ${n} | ${raw.afterConstruction} / ${plus.afterConstruction} / ${lib.afterConstruction} `
       + `| ${raw.atSerialization} / ${plus.atSerialization} / ${lib.atSerialization} `
-      + `| raw-plus ${(plus.atSerialization / Math.max(1, raw.atSerialization)).toFixed(2)}×, library ${(lib.atSerialization / Math.max(1, raw.atSerialization)).toFixed(2)}× |`);
+      + `| raw-plus ${ratio(plus.atSerialization, raw.atSerialization)}, library ${ratio(lib.atSerialization, raw.atSerialization)} |`);
   }
   // Determinism: two library synths of the smallest size are byte-identical.
   const again = run('library', ns[0]);
